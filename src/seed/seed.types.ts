@@ -68,6 +68,9 @@ export interface SeedCamera {
   ownerName: string | null;
   ownerPhone: string | null;
   registeredOn: string | null;
+  /** Device facts the simulated camera reports (GetDeviceInformation); station cameras only. */
+  firmware?: string | null;
+  serial?: string | null;
 }
 
 export interface SeedRoadSign {
@@ -83,6 +86,9 @@ export interface SeedInventory {
   stations: SeedStation[];
   cameras: SeedCamera[];
   roadSigns: SeedRoadSign[];
+  /** The PRNG seed and generator version that produced this inventory (recorded in camnet_meta). */
+  seed?: number;
+  generatorVersion?: string;
 }
 
 export interface SeedOptions {

@@ -1,0 +1,162 @@
+/**
+ * Starts a whole camnet instance: secret key, database and migrations, the Long
+ * An seed, the MQTT broker and simulated fleet in embedded mode, then the Nest
+ * application. main.ts and the end-to-end tests share it.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { INestApplication, Logger, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import { Clock, systemClock } from './common/clock';
+import { generateSecretKey, SecretBox } from './common/secret-box';
+import { CamnetConfig } from './config/config';
+import { CamnetRuntime } from './core.module';
+import { createDataSource } from './database/data-source';
+import { EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
+import { EmbeddedBroker, startEmbeddedBroker } from './mqtt/embedded-broker';
+import { TokenService } from './auth/token.service';
+import { generateSeedInventory } from './seed/seed.generator';
+import { isSeedLoaded, loadSeedInventory } from './seed/seed.loader';
+import { startSimulator } from './simulator/simulator';
+import { applyHttpDefaults } from './http-defaults';
+
+export interface CamnetInstance {
+  app: INestApplication;
+  url: string;
+  /** The admin token when this start created or was given one, else null. */
+  adminToken: string | null;
+  runtime: CamnetRuntime;
+  simulatorUrl: string | null;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  /** Listen on config.port (default true). */
+  listen?: boolean;
+}
+
+const LOG_LEVELS: Record<CamnetConfig['logLevel'], LogLevel[]> = {
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  log: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+export async function startCamnet(config: CamnetConfig, options: StartOptions = {}): Promise<CamnetInstance> {
+  const logger = new Logger('camnet');
+  Logger.overrideLogger(LOG_LEVELS[config.logLevel]);
+  const closers: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const close of closers.reverse()) await close().catch((err) => logger.warn(`while stopping: ${err.message}`));
+  };
+
+  try {
+    const embedded = config.databaseUrl === null;
+    if (embedded) fs.mkdirSync(config.dataDir, { recursive: true });
+    const secretBox = new SecretBox(config.secretKey ?? readOrCreateSecretKey(config.dataDir));
+
+    let pglite: EmbeddedPostgres | null = null;
+    if (embedded) {
+      logger.log(`starting the embedded database in ${path.join(config.dataDir, 'pglite')}`);
+      pglite = await startEmbeddedPostgres(path.join(config.dataDir, 'pglite'), 12);
+      closers.push(() => pglite!.close());
+    }
+    // PGlite runs one transaction at a time: a small pool is all it can use.
+    const dataSource = createDataSource(config.databaseUrl ?? pglite!.url, embedded ? 4 : 10);
+    await dataSource.initialize();
+    closers.push(async () => {
+      if (dataSource.isInitialized) await dataSource.destroy();
+    });
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    if (applied.length) logger.log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
+
+    let broker: EmbeddedBroker | null = null;
+    if (config.mqttUrl === null) {
+      broker = await startEmbeddedBroker(config.mqttEmbeddedPort);
+      closers.push(() => broker!.close());
+      logger.log(`embedded MQTT broker on ${broker.url}`);
+    }
+    const mqttUrl = config.mqttUrl ?? broker!.url;
+
+    const clock = options.clock ?? systemClock;
+    const simBaseUrl = `http://127.0.0.1:${config.simPort}`;
+    const seedWanted = config.seed === 'on' || (config.seed === 'auto' && !(await isSeedLoaded(dataSource)));
+    if (seedWanted) {
+      const started = Date.now();
+      const inventory = generateSeedInventory({ simBaseUrl });
+      await loadSeedInventory(dataSource, inventory, (plain) => secretBox.encrypt(plain), {
+        intervalS: config.pollIntervalS,
+        now: clock.now(),
+        log: (msg) => logger.log(msg),
+      });
+      logger.log(`loaded the Long An inventory in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
+
+    let simulatorUrl: string | null = null;
+    if (config.simulator) {
+      const inventory = generateSeedInventory({ simBaseUrl });
+      const sim = await startSimulator({
+        cameras: inventory.cameras.filter((c) => c.onvifUrl !== null),
+        stations: inventory.stations,
+        port: config.simPort,
+        mqttUrl,
+        chaos: config.simChaos,
+      });
+      closers.push(() => sim.stop());
+      simulatorUrl = sim.baseUrl;
+      logger.log(`simulated fleet on ${sim.baseUrl} (control API at ${sim.baseUrl}/sim/devices)`);
+    }
+
+    const runtime: CamnetRuntime = {
+      config,
+      dataSource,
+      secretBox,
+      clock,
+      mqttUrl,
+      instanceId: `${process.pid}-${randomBytes(3).toString('hex')}`,
+    };
+    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime), {
+      logger: LOG_LEVELS[config.logLevel],
+      bodyParser: false,
+    });
+    applyHttpDefaults(app);
+    const docs = new DocumentBuilder()
+      .setTitle('camnet')
+      .setDescription('Inventory and health of the Long An security-camera network')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build();
+    SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, docs));
+    closers.push(() => app.close()); // closed first: pollers stop before the broker and database go
+
+    const adminToken = await app.get(TokenService).ensureAdminToken(config.bootstrapToken);
+    if (adminToken && embedded) {
+      fs.writeFileSync(path.join(config.dataDir, 'admin-token.txt'), adminToken + '\n', { mode: 0o600 });
+    }
+
+    let url = '';
+    if (options.listen ?? true) {
+      await app.listen(config.port, '0.0.0.0');
+      const address = app.getHttpServer().address();
+      url = `http://localhost:${typeof address === 'object' && address ? address.port : config.port}`;
+    }
+    return { app, url, adminToken, runtime, simulatorUrl, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Embedded mode keeps its key beside the database, created once with owner-only access. */
+function readOrCreateSecretKey(dataDir: string): string {
+  const file = path.join(dataDir, 'secret.key');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const key = generateSecretKey();
+  fs.writeFileSync(file, key + '\n', { mode: 0o600 });
+  return key;
+}

@@ -1,0 +1,97 @@
+/**
+ * What every HTTP request meets: body size limits, DTO validation with a
+ * whitelist, and errors that say which field was wrong and why, with nothing
+ * internal (stack traces, SQL) leaking out.
+ */
+import {
+  ArgumentsHost,
+  BadRequestException,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+  ValidationError,
+  ValidationPipe,
+} from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import type { Response } from 'express';
+
+/** JSON bodies larger than this are refused with 413. Imports go through multipart with their own limit. */
+export const JSON_BODY_LIMIT = '1mb';
+
+export interface FieldError {
+  field: string;
+  reason: string;
+}
+
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  return errors.flatMap((e) => {
+    const field = parent ? `${parent}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).map((reason) => ({ field, reason }));
+    return [...own, ...flattenValidationErrors(e.children ?? [], field)];
+  });
+}
+
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    exceptionFactory: (errors) => {
+      const fields = flattenValidationErrors(errors);
+      return new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: fields.map((f) => `${f.field}: ${f.reason}`).join('; '),
+        errors: fields,
+      });
+    },
+  });
+}
+
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (exception instanceof HttpException) {
+      const body = exception.getResponse();
+      res.status(exception.getStatus()).json(typeof body === 'string' ? { statusCode: exception.getStatus(), message: body } : body);
+      return;
+    }
+    const parserError = bodyParserError(exception);
+    if (parserError) {
+      res.status(parserError.statusCode).json(parserError);
+      return;
+    }
+    this.logger.error((exception as Error)?.stack ?? String(exception));
+    res.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ statusCode: 500, message: 'internal error; see the service log' });
+  }
+}
+
+/** body-parser's errors (too large, broken JSON) as camnet's error answers; null for anything else. */
+function bodyParserError(err: unknown): { statusCode: number; message: string } | null {
+  const e = err as { status?: number; type?: string; message?: string };
+  if (typeof e?.status !== 'number' || typeof e.type !== 'string' || !e.type.startsWith('entity.')) return null;
+  const message =
+    e.type === 'entity.too.large'
+      ? `request body too large (limit ${JSON_BODY_LIMIT})`
+      : e.type === 'entity.parse.failed'
+        ? `request body is not valid JSON: ${e.message}`
+        : (e.message ?? 'bad request body');
+  return { statusCode: e.status, message };
+}
+
+export function applyHttpDefaults(app: NestExpressApplication): void {
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  // Parser errors happen in Express middleware, before Nest's filters can see them.
+  app.use((err: unknown, _req: unknown, res: Response, next: (err?: unknown) => void) => {
+    const parserError = bodyParserError(err);
+    if (parserError) res.status(parserError.statusCode).json(parserError);
+    else next(err);
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ErrorFilter());
+}

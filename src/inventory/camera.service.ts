@@ -1,0 +1,99 @@
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { CLOCK, Clock } from '../common/clock';
+import { flattenValidationErrors } from '../http-defaults';
+import { CameraRow, CameraView, CAMERA_ROW_SQL, toCameraView } from './camera.view';
+import { CameraWriter, RowError } from './camera.writer';
+import { CameraInputDto, CameraQueryDto, UpdateCameraDto } from './inventory.dto';
+import { decodeCursor, Page, pageOf } from './page';
+
+/** Cameras: listing with filters and cursor pages, and the create / update / retire rules. */
+@Injectable()
+export class CameraService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly writer: CameraWriter,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async list(q: CameraQueryDto, showOwner: boolean): Promise<Page<CameraView>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const p = (v: unknown) => (params.push(v), `$${params.length}`);
+    if (!q.retired) where.push('c.retired_on IS NULL');
+    if (q.commune) where.push(`c.commune_code = ${p(q.commune)}`);
+    if (q.district) where.push(`c.commune_code IN (SELECT code FROM admin_unit WHERE layout = '2019' AND level = 'commune' AND parent_code = ${p(q.district)})`);
+    if (q.station) where.push(`s.code = ${p(q.station)}`);
+    if (q.ownership?.length) where.push(`c.ownership = ANY(${p(q.ownership)})`);
+    if (q.status?.length) where.push(`COALESCE(cs.status, 'unknown') = ANY(${p(q.status)})`);
+    if (q.bbox) {
+      const [minLon, minLat, maxLon, maxLat] = q.bbox.split(',').map(Number);
+      if (minLon > maxLon || minLat > maxLat) throw new BadRequestException('bbox must be minLon,minLat,maxLon,maxLat with min ≤ max');
+      where.push(`c.lon BETWEEN ${p(minLon)} AND ${p(maxLon)} AND c.lat BETWEEN ${p(minLat)} AND ${p(maxLat)}`);
+    }
+    if (q.cursor) where.push(`c.id > ${p(decodeCursor(q.cursor))}`);
+    const limit = q.limit ?? 100;
+    const rows: CameraRow[] = await this.dataSource.query(
+      `SELECT ${CAMERA_ROW_SQL} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY c.id LIMIT ${p(limit + 1)}`,
+      params,
+    );
+    return pageOf(rows, limit, (r) => toCameraView(r, showOwner));
+  }
+
+  async get(code: string, showOwner: boolean): Promise<CameraView> {
+    return toCameraView(await this.row(code), showOwner);
+  }
+
+  async create(dto: CameraInputDto, showOwner: boolean): Promise<CameraView> {
+    await this.dataSource.transaction(async (m) => {
+      throwIfErrors(await this.writer.check(m, [dto], 'create'));
+      await this.writer.write(m, [dto]);
+    });
+    return this.get(dto.code, showOwner);
+  }
+
+  async update(code: string, patch: UpdateCameraDto, showOwner: boolean): Promise<CameraView> {
+    await this.dataSource.transaction(async (m) => {
+      const current = await this.row(code, m);
+      // The merged camera must satisfy every rule a new one does (ownership ⇔ station, ranges).
+      const merged = plainToInstance(CameraInputDto, { ...inputOf(current), ...patch, code });
+      const invalid = flattenValidationErrors(validateSync(merged, { whitelist: true }));
+      throwIfErrors(invalid.map((e) => ({ ...e, row: 1 })));
+      throwIfErrors(await this.writer.check(m, [merged], 'update'));
+      await this.writer.write(m, [merged]);
+    });
+    return this.get(code, showOwner);
+  }
+
+  /** Retiring keeps the camera and its history; it leaves coverage and monitoring. */
+  async retire(code: string, showOwner: boolean): Promise<CameraView> {
+    const today = this.clock.now().toISOString().slice(0, 10);
+    const result = await this.dataSource.query(`UPDATE camera SET retired_on = COALESCE(retired_on, $2) WHERE code = $1 RETURNING id`, [code, today]);
+    if (result[0].length === 0) throw new NotFoundException(`no camera with code ${code}`);
+    return this.get(code, showOwner);
+  }
+
+  private async row(code: string, manager = this.dataSource.manager): Promise<CameraRow> {
+    const rows: CameraRow[] = await manager.query(`SELECT ${CAMERA_ROW_SQL} WHERE c.code = $1`, [code]);
+    if (rows.length === 0) throw new NotFoundException(`no camera with code ${code}`);
+    return rows[0];
+  }
+}
+
+function inputOf(row: CameraRow): Partial<CameraInputDto> {
+  const { id: _i, has_onvif_password: _h, firmware: _f, serial: _s, retired_on: _r, status: _st, commune_code_2025: _c, ...input } = row;
+  // Nulls mean "not set" for optional fields.
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null)) as Partial<CameraInputDto>;
+}
+
+export function throwIfErrors(errors: RowError[]): void {
+  if (errors.length === 0) return;
+  throw new BadRequestException({
+    statusCode: 400,
+    error: 'Bad Request',
+    message: errors.map((e) => `${e.field}: ${e.reason}`).join('; '),
+    errors: errors.map(({ field, reason }) => ({ field, reason })),
+  });
+}

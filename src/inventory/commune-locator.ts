@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PolygonIndex } from '../seed/seed.geometry';
+import type { PolygonGeometry } from '../seed/seed.data';
+
+/**
+ * Finds the July-2025 commune of a point from the 2025 boundaries stored in
+ * admin_unit, and tells whether a 2019 commune code exists. Loaded once: the
+ * administrative units change only with a new seed.
+ */
+@Injectable()
+export class CommuneLocator {
+  private loaded: Promise<{ index: PolygonIndex | null; communes2019: Set<string> }> | null = null;
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async commune2025(lat: number, lon: number): Promise<string | null> {
+    const { index } = await this.load();
+    return index ? index.locate([lon, lat]) : null;
+  }
+
+  async communeExists(code: string): Promise<boolean> {
+    return (await this.load()).communes2019.has(code);
+  }
+
+  private load() {
+    this.loaded ??= (async () => {
+      const rows: { code: string; layout: string; boundary: PolygonGeometry | null }[] = await this.dataSource.query(
+        `SELECT code, layout, CASE WHEN layout = '2025-07' THEN boundary END AS boundary FROM admin_unit WHERE level = 'commune'`,
+      );
+      const polygons = rows
+        .filter((r) => r.layout === '2025-07' && r.boundary?.type === 'Polygon')
+        .map((r) => ({ key: r.code, geometry: r.boundary! }));
+      return {
+        index: polygons.length ? new PolygonIndex(polygons) : null,
+        communes2019: new Set(rows.filter((r) => r.layout === '2019').map((r) => r.code)),
+      };
+    })();
+    // A failed load (database down) must not stick.
+    this.loaded.catch(() => (this.loaded = null));
+    return this.loaded;
+  }
+}
