@@ -7,6 +7,9 @@ import { projectRoot } from './common/project-root';
 import { CamnetRuntime, CoreModule } from './core.module';
 import { HealthModule } from './health/health.module';
 import { InventoryModule } from './inventory/inventory.module';
+import { CoverageModule } from './coverage/coverage.module';
+import { SearchModule } from './search/search.module';
+import { PlanningModule } from './planning/planning.module';
 
 /** The whole service, built around the runtime that bootstrap prepared. */
 @Module({})
@@ -24,6 +27,9 @@ export class AppModule {
         AuthModule,
         HealthModule,
         InventoryModule,
+        CoverageModule,
+        SearchModule,
+        PlanningModule,
       ],
     };
   }

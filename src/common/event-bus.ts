@@ -35,6 +35,8 @@ export interface AlertActionEvent {
 }
 
 export interface CamnetEvents {
+  /** Cameras or stations were created, changed or retired (API or import). */
+  'inventory.changed': { at: Date; what: 'camera' | 'station' };
   'status.changed': StatusChangedEvent;
   'heading.changed': HeadingChangedEvent;
   'alert.action': AlertActionEvent;

@@ -1,5 +1,7 @@
-import { BadRequestException, Injectable, Logger } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { CLOCK, Clock } from '../common/clock';
+import { EventBus } from '../common/event-bus';
 import { CameraWriter, RowError } from './camera.writer';
 import { ImportFileError, parseCameraImport } from './camera-import.parser';
 
@@ -26,6 +28,8 @@ export class CameraImportService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly writer: CameraWriter,
+    private readonly events: EventBus,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async import(file: Buffer, filename: string, dryRun: boolean): Promise<ImportReport> {
@@ -55,6 +59,7 @@ export class CameraImportService {
     } catch (err) {
       if (!(err instanceof DryRunRollback)) throw err;
     }
+    if (!dryRun) this.events.emit('inventory.changed', { at: this.clock.now(), what: 'camera' });
     this.logger.log(`${dryRun ? 'dry run of' : 'imported'} ${total} cameras (${report.created} new, ${report.updated} updated) in ${Date.now() - started} ms`);
     return report;
   }

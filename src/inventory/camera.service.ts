@@ -3,6 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
+import { EventBus } from '../common/event-bus';
 import { flattenValidationErrors } from '../http-defaults';
 import { CameraRow, CameraView, CAMERA_ROW_SQL, toCameraView } from './camera.view';
 import { CameraWriter, RowError } from './camera.writer';
@@ -15,6 +16,7 @@ export class CameraService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly writer: CameraWriter,
+    private readonly events: EventBus,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -51,6 +53,7 @@ export class CameraService {
       throwIfErrors(await this.writer.check(m, [dto], 'create'));
       await this.writer.write(m, [dto]);
     });
+    this.changed();
     return this.get(dto.code, showOwner);
   }
 
@@ -64,6 +67,7 @@ export class CameraService {
       throwIfErrors(await this.writer.check(m, [merged], 'update'));
       await this.writer.write(m, [merged]);
     });
+    this.changed();
     return this.get(code, showOwner);
   }
 
@@ -72,7 +76,12 @@ export class CameraService {
     const today = this.clock.now().toISOString().slice(0, 10);
     const result = await this.dataSource.query(`UPDATE camera SET retired_on = COALESCE(retired_on, $2) WHERE code = $1 RETURNING id`, [code, today]);
     if (result[0].length === 0) throw new NotFoundException(`no camera with code ${code}`);
+    this.changed();
     return this.get(code, showOwner);
+  }
+
+  private changed(): void {
+    this.events.emit('inventory.changed', { at: this.clock.now(), what: 'camera' });
   }
 
   private async row(code: string, manager = this.dataSource.manager): Promise<CameraRow> {

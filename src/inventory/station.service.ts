@@ -1,6 +1,7 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
+import { EventBus } from '../common/event-bus';
 import { CommuneLocator } from './commune-locator';
 import { StationInputDto, StationQueryDto, UpdateStationDto } from './inventory.dto';
 import { decodeCursor, Page, pageOf } from './page';
@@ -39,6 +40,7 @@ export class StationService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly communes: CommuneLocator,
+    private readonly events: EventBus,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -72,6 +74,7 @@ export class StationService {
           dto.installed_on ?? null, dto.funding_vnd ?? 0, dto.funding_source ?? null, dto.uplink ?? null, dto.notes ?? null],
       );
     });
+    this.changed();
     return this.get(dto.code);
   }
 
@@ -90,6 +93,7 @@ export class StationService {
           merged.installed_on ?? null, merged.funding_vnd ?? 0, merged.funding_source ?? null, merged.uplink ?? null, merged.notes ?? null],
       );
     });
+    this.changed();
     return this.get(code);
   }
 
@@ -101,7 +105,12 @@ export class StationService {
       if (rows.length === 0) throw new NotFoundException(`no station with code ${code}`);
       await m.query(`UPDATE camera SET retired_on = COALESCE(retired_on, $2) WHERE station_id = $1`, [rows[0].id, today]);
     });
+    this.changed();
     return this.get(code);
+  }
+
+  private changed(): void {
+    this.events.emit('inventory.changed', { at: this.clock.now(), what: 'station' });
   }
 
   private async checkReferences(m: EntityManager, s: { commune_code: string; route_ref?: string | null }): Promise<void> {

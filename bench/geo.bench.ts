@@ -1,0 +1,215 @@
+/**
+ * `npm run bench:geo`: incident search latency (in-process and over HTTP) and
+ * route coverage time over the full Long An inventory (24,609 cameras), on a
+ * fresh embedded database in a temporary folder (or on GEO_BENCH_DATABASE_URL,
+ * an empty PostgreSQL database). The last line printed is JSON with the figures;
+ * the map's payload and settle time come from hooks (registerGeoBenchHook).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DynamicModule, INestApplication, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { AuthModule } from '../src/auth/auth.module';
+import { AuthContext } from '../src/auth/auth-context';
+import { TokenService } from '../src/auth/token.service';
+import { startCamnet } from '../src/bootstrap';
+import { loadConfig } from '../src/config/config';
+import { CamnetRuntime, CoreModule } from '../src/core.module';
+import { CoverageRepository } from '../src/coverage/coverage.repository';
+import { CoverageModule } from '../src/coverage/coverage.module';
+import { CoverageService } from '../src/coverage/coverage.service';
+import { CoverageState } from '../src/coverage/coverage.state';
+import { destinationPoint } from '../src/geo';
+import { applyHttpDefaults } from '../src/http-defaults';
+import { SearchModule } from '../src/search/search.module';
+import { SearchService } from '../src/search/search.service';
+
+export interface GeoBenchContext {
+  /** Base URL of the running service, e.g. http://127.0.0.1:41234 */
+  url: string;
+  adminToken: string;
+  cameras: number;
+}
+
+/** Extra figures (the map's payload bytes, Chromium settle time) merged into the JSON line. */
+export type GeoBenchHook = (ctx: GeoBenchContext) => Promise<Record<string, number | string | null>>;
+const hooks: GeoBenchHook[] = [];
+export function registerGeoBenchHook(hook: GeoBenchHook): void {
+  hooks.push(hook);
+}
+
+const SEARCHES = 400;
+const RADIUS_M = 300;
+const COVERAGE_RUNS = 20;
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function summary(samples: number[]): { p50: number; p95: number; max: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  const r = (x: number) => Math.round(x * 100) / 100;
+  return { p50: r(percentile(s, 50)), p95: r(percentile(s, 95)), max: r(s[s.length - 1]) };
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so every run searches the same places. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+@Module({})
+class GeoBenchModule {
+  static forRoot(runtime: CamnetRuntime): DynamicModule {
+    return { module: GeoBenchModule, imports: [CoreModule.forRoot(runtime), AuthModule, CoverageModule, SearchModule] };
+  }
+}
+
+export async function runGeoBench(): Promise<Record<string, unknown>> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'camnet-geo-bench-'));
+  const env: Record<string, string | undefined> = {
+    PORT: '0',
+    CAMNET_DATA_DIR: dataDir,
+    CAMNET_SIMULATOR: 'off',
+    CAMNET_MONITORING: 'off',
+    CAMNET_SEED: 'auto',
+    MQTT_EMBEDDED_PORT: '0',
+    CAMNET_LOG_LEVEL: 'warn',
+  };
+  const pgUrl = process.env.GEO_BENCH_DATABASE_URL;
+  if (pgUrl) {
+    env.DATABASE_URL = pgUrl;
+    env.CAMNET_SECRET_KEY = 'a'.repeat(64);
+  }
+  const t0 = Date.now();
+  const instance = await startCamnet(loadConfig(env), { listen: true });
+  let side: INestApplication | null = null;
+  try {
+    const startS = (Date.now() - t0) / 1000;
+    // Before src/app.module.ts imports the coverage and search modules, serve
+    // them from a side application on the same runtime.
+    let app: INestApplication = instance.app;
+    let url = instance.url.replace('localhost', '127.0.0.1');
+    const { token, record } = await instance.app.get(TokenService).create('geo bench', 'admin');
+    // (NestFactory applications abort the process on a missing provider, so ask over HTTP.)
+    const wired = (await fetch(`${url}/api/search/near?lat=10.5&lon=106.4&radius_m=1`, { headers: { authorization: `Bearer ${token}` } })).status !== 404;
+    if (!wired) {
+      side = await NestFactory.create<NestExpressApplication>(GeoBenchModule.forRoot(instance.runtime), { logger: ['error', 'warn'] });
+      applyHttpDefaults(side as NestExpressApplication);
+      await side.listen(0, '127.0.0.1');
+      url = `http://127.0.0.1:${(side.getHttpServer().address() as { port: number }).port}`;
+      app = side;
+    }
+    const search = app.get(SearchService);
+    const coverage = app.get(CoverageService);
+    const auth: AuthContext = { tokenId: record.id, name: record.name, role: 'admin' };
+
+    const [{ n }] = await instance.runtime.dataSource.query(`SELECT count(*)::int AS n FROM camera`);
+    const points: { lat: number; lon: number }[] = await instance.runtime.dataSource.query(`SELECT lat, lon FROM camera ORDER BY id`);
+    const random = rng(42);
+    const queries = Array.from({ length: SEARCHES }, () => {
+      const c = points[Math.floor(random() * points.length)];
+      const p = destinationPoint(Number(c.lat), Number(c.lon), random() * 360, random() * 200);
+      return { lat: Math.round(p.lat * 1e6) / 1e6, lon: Math.round(p.lon * 1e6) / 1e6, radius_m: RADIUS_M };
+    });
+
+    // Warm-up: index built, JIT warm, pool connections open.
+    for (const q of queries.slice(0, 100)) await search.near(q, auth);
+
+    const inProcess: number[] = [];
+    let found = 0;
+    for (const q of queries) {
+      const s = performance.now();
+      found += (await search.near(q, auth)).cameras.length;
+      inProcess.push(performance.now() - s);
+    }
+
+    const http: number[] = [];
+    for (const q of queries) {
+      const qs = new URLSearchParams({ lat: String(q.lat), lon: String(q.lon), radius_m: String(q.radius_m) });
+      const s = performance.now();
+      const res = await fetch(`${url}/api/search/near?${qs}`, { headers: { authorization: `Bearer ${token}` } });
+      await res.arrayBuffer();
+      http.push(performance.now() - s);
+      if (res.status !== 200) throw new Error(`search answered ${res.status}`);
+    }
+
+    // Coverage from cold: every camera's share of every route, computed once.
+    const repo = app.get(CoverageRepository);
+    const [routes, cameras] = await Promise.all([repo.routes(), repo.cameras(new Date().toISOString().slice(0, 10))]);
+    const c0 = performance.now();
+    const state = new CoverageState(routes);
+    state.syncCameras(cameras);
+    const coldMs = performance.now() - c0;
+    // Warm: installed and effective for all routes from the cached shares.
+    const warm: number[] = [];
+    for (let i = 0; i < COVERAGE_RUNS; i++) {
+      const s = performance.now();
+      await coverage.routes(undefined, 500);
+      warm.push(performance.now() - s);
+    }
+    const coverageHttp: number[] = [];
+    let coveragePayload = 0;
+    for (let i = 0; i < COVERAGE_RUNS; i++) {
+      const s = performance.now();
+      const res = await fetch(`${url}/api/coverage/routes?min_gap_m=500`, { headers: { authorization: `Bearer ${token}` } });
+      coveragePayload = (await res.arrayBuffer()).byteLength;
+      coverageHttp.push(performance.now() - s);
+    }
+
+    const nearIn = summary(inProcess);
+    const nearHttp = summary(http);
+    const warmS = summary(warm);
+    const httpS = summary(coverageHttp);
+    console.log(`service started (with seed) in ${startS.toFixed(1)} s; ${n} cameras, ${routes.length} routes`);
+    console.log(`near search r=${RADIUS_M} m, ${SEARCHES} searches, ${(found / SEARCHES).toFixed(1)} cameras on average`);
+    console.log(`  in-process  p50 ${nearIn.p50} ms  p95 ${nearIn.p95} ms  max ${nearIn.max} ms`);
+    console.log(`  over HTTP   p50 ${nearHttp.p50} ms  p95 ${nearHttp.p95} ms  max ${nearHttp.max} ms`);
+    console.log(`route coverage: cold (all camera shares) ${coldMs.toFixed(0)} ms; installed+effective from cache p50 ${warmS.p50} ms; over HTTP p50 ${httpS.p50} ms (${coveragePayload} bytes)`);
+
+    const figures: Record<string, unknown> = {
+      bench: 'geo',
+      cameras: n,
+      routes: routes.length,
+      near_radius_m: RADIUS_M,
+      near_results_avg: Math.round((found / SEARCHES) * 10) / 10,
+      near_inprocess_p50_ms: nearIn.p50,
+      near_inprocess_p95_ms: nearIn.p95,
+      near_http_p50_ms: nearHttp.p50,
+      near_http_p95_ms: nearHttp.p95,
+      coverage_cold_ms: Math.round(coldMs),
+      coverage_routes_p50_ms: warmS.p50,
+      coverage_routes_http_p50_ms: httpS.p50,
+      coverage_routes_payload_bytes: coveragePayload,
+      map_payload_bytes: null,
+      map_settle_ms: null,
+    };
+    for (const hook of hooks) Object.assign(figures, await hook({ url, adminToken: token, cameras: n }));
+    return figures;
+  } finally {
+    if (side) await side.close();
+    await instance.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  runGeoBench()
+    .then((figures) => {
+      console.log(JSON.stringify(figures));
+      process.exit(0);
+    })
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,187 @@
+/**
+ * Installed and effective coverage of the main routes and per commune. The
+ * camera set is loaded once at start; status and heading changes arrive as
+ * events and touch only the camera concerned; the inventory is re-read when its
+ * fingerprint changes (checked in the background at most every COVERAGE_TTL_MS,
+ * which also picks up status changes seen by other replicas).
+ */
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { CLOCK, Clock } from '../common/clock';
+import { EventBus } from '../common/event-bus';
+import type { Interval, RouteNetwork } from '../geo';
+import type { AdminLayout } from '../inventory/admin-unit.entity';
+import { OWNERSHIPS, Ownership } from '../inventory/camera.entity';
+import { CommuneCoverageDto, RouteCoverageDto } from './coverage.dto';
+import { CoverageRepository } from './coverage.repository';
+import { CoverageState, overlapLength, round1, RouteUnion, sum } from './coverage.state';
+import { PolygonLocator } from './polygon.locator';
+
+/** How stale the in-memory inventory and statuses may get before a background re-check. */
+export const COVERAGE_TTL_MS = 15_000;
+export const DEFAULT_MIN_GAP_M = 500;
+const LOCAL_OFFSET_MS = 7 * 3600_000;
+
+@Injectable()
+export class CoverageService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('coverage');
+  private state: CoverageState | null = null;
+  private fingerprint = '';
+  private checkedAt = 0;
+  private loading: Promise<CoverageState> | null = null;
+  /** Per 2025 commune, the chainage intervals of each route inside it (by route index). */
+  private communeShares: Map<string, Interval[][]> | null = null;
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(
+    private readonly repo: CoverageRepository,
+    private readonly events: EventBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.unsubscribe.push(
+      this.events.on('status.changed', (e) => {
+        if (e.subject === 'camera' && this.state && !this.state.setStatus(e.id, e.status)) this.checkedAt = 0;
+      }),
+      this.events.on('heading.changed', (e) => {
+        if (this.state && !this.state.setHeading(e.cameraId, e.headingDeg)) this.checkedAt = 0;
+      }),
+      this.events.on('inventory.changed', () => {
+        this.refresh().catch((err) => this.logger.warn(`coverage refresh failed: ${err.message}`));
+      }),
+    );
+    await this.refresh();
+  }
+
+  onModuleDestroy(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
+  }
+
+  async routes(ownership: Ownership[] | undefined, minGapM = DEFAULT_MIN_GAP_M): Promise<RouteCoverageDto[]> {
+    return (await this.current()).routeCoverage(ownershipSet(ownership), minGapM);
+  }
+
+  /** Covered intervals per route (installed and effective), for planning. */
+  async unions(ownership?: Ownership[]): Promise<RouteUnion[]> {
+    return (await this.current()).union(ownershipSet(ownership));
+  }
+
+  /** The routes as the coverage holds them (shared, read-only), for planning. */
+  async network(): Promise<RouteNetwork> {
+    return (await this.current()).network;
+  }
+
+  async communes(layout: AdminLayout = '2019', ownership?: Ownership[]): Promise<CommuneCoverageDto[]> {
+    const state = await this.current();
+    const owned = ownershipSet(ownership);
+    const day = localDay(this.clock.now());
+    const [communes, stations] = await Promise.all([this.repo.communes(layout), this.repo.stationCounts(layout, day)]);
+    const counts = new Map<string, { byOwner: Record<Ownership, number>; online: number }>();
+    for (const cam of state.cameras.values()) {
+      if (owned && !owned.has(cam.ownership)) continue;
+      const code = layout === '2019' ? cam.communeCode : cam.communeCode2025;
+      if (code === null) continue;
+      let c = counts.get(code);
+      if (!c) counts.set(code, (c = { byOwner: { station: 0, citizen: 0, business: 0, household: 0 }, online: 0 }));
+      c.byOwner[cam.ownership]++;
+      if (state.isEffective(cam.id)) c.online++;
+    }
+    let shares: Map<string, Interval[][]> | null = null;
+    let unions: RouteUnion[] = [];
+    if (layout === '2025-07') {
+      shares = await this.communeRouteShares(state);
+      unions = state.union(owned);
+    }
+    return communes.map((u) => {
+      const c = counts.get(u.code);
+      const byOwner = c?.byOwner ?? { station: 0, citizen: 0, business: 0, household: 0 };
+      const inside = shares?.get(u.code);
+      return {
+        code: u.code,
+        name: u.name,
+        district_code: u.districtCode,
+        district_name: u.districtName,
+        cameras: { ...byOwner, total: byOwner.station + byOwner.citizen + byOwner.business + byOwner.household },
+        stations: stations.get(u.code) ?? 0,
+        online: c?.online ?? 0,
+        route_m: shares ? round1(inside ? inside.reduce((s, list) => s + sum(list), 0) : 0) : null,
+        installed_covered_m: shares ? round1(inside ? inside.reduce((s, list, i) => s + overlapLength(list, unions[i].installed), 0) : 0) : null,
+        effective_covered_m: shares ? round1(inside ? inside.reduce((s, list, i) => s + overlapLength(list, unions[i].effective), 0) : 0) : null,
+      };
+    });
+  }
+
+  /** Re-reads the inventory now when it changed (or was never read). */
+  async refresh(): Promise<void> {
+    this.checkedAt = 0;
+    await this.load();
+  }
+
+  private async current(): Promise<CoverageState> {
+    if (!this.state) return this.load();
+    if (this.clock.now().getTime() - this.checkedAt > COVERAGE_TTL_MS && !this.loading) {
+      this.load().catch((err) => this.logger.warn(`coverage refresh failed: ${err.message}`));
+    }
+    return this.state;
+  }
+
+  private load(): Promise<CoverageState> {
+    this.loading ??= (async () => {
+      try {
+        const started = Date.now();
+        const fingerprint = await this.repo.fingerprint();
+        const states = await this.repo.cameraStates();
+        let state = this.state;
+        let recomputed = 0;
+        if (!state || fingerprint !== this.fingerprint) {
+          const [routes, cameras] = await Promise.all([this.repo.routes(), this.repo.cameras(localDay(this.clock.now()))]);
+          const sameRoutes = state !== null && fingerprint.split('/')[1] === this.fingerprint.split('/')[1];
+          if (!state || !sameRoutes) {
+            state = new CoverageState(routes);
+            this.communeShares = null;
+          }
+          recomputed = state.syncCameras(cameras);
+        }
+        // Statuses and headings are re-read too: events only reach this replica's
+        // listeners, other replicas' checks arrive through the table.
+        for (const s of states) {
+          state.setStatus(s.id, s.status);
+          state.setHeading(s.id, s.headingDeg);
+        }
+        this.state = state;
+        this.fingerprint = fingerprint;
+        this.checkedAt = this.clock.now().getTime();
+        if (recomputed > 0) this.logger.log(`coverage: ${recomputed} camera shares computed in ${Date.now() - started} ms`);
+        return state;
+      } finally {
+        this.loading = null;
+      }
+    })();
+    return this.loading;
+  }
+
+  private async communeRouteShares(state: CoverageState): Promise<Map<string, Interval[][]>> {
+    if (this.communeShares) return this.communeShares;
+    const units = await this.repo.communes('2025-07', true);
+    const locator = new PolygonLocator(units.map((u) => ({ key: u.code, geometry: u.boundary })));
+    const out = new Map<string, Interval[][]>();
+    state.network.routes.forEach((route, i) => {
+      for (const [code, list] of locator.routeShares(route.chainage)) {
+        let perRoute = out.get(code);
+        if (!perRoute) out.set(code, (perRoute = state.network.routes.map(() => [])));
+        perRoute[i] = list;
+      }
+    });
+    this.communeShares = out;
+    return out;
+  }
+}
+
+function ownershipSet(list: Ownership[] | undefined): ReadonlySet<Ownership> | null {
+  if (!list || list.length === 0 || OWNERSHIPS.every((o) => list.includes(o))) return null;
+  return new Set(list);
+}
+
+function localDay(at: Date): string {
+  return new Date(at.getTime() + LOCAL_OFFSET_MS).toISOString().slice(0, 10);
+}
