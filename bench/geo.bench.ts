@@ -25,6 +25,7 @@ import { destinationPoint } from '../src/geo';
 import { applyHttpDefaults } from '../src/http-defaults';
 import { SearchModule } from '../src/search/search.module';
 import { SearchService } from '../src/search/search.service';
+import { mulberry32 as rng } from '../src/geo/prng';
 
 export interface GeoBenchContext {
   /** Base URL of the running service, e.g. http://127.0.0.1:41234 */
@@ -55,17 +56,6 @@ function summary(samples: number[]): { p50: number; p95: number; max: number } {
   return { p50: r(percentile(s, 50)), p95: r(percentile(s, 95)), max: r(s[s.length - 1]) };
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run searches the same places. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 @Module({})
 class GeoBenchModule {

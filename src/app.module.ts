@@ -10,6 +10,8 @@ import { InventoryModule } from './inventory/inventory.module';
 import { CoverageModule } from './coverage/coverage.module';
 import { SearchModule } from './search/search.module';
 import { PlanningModule } from './planning/planning.module';
+import { UptimeModule } from './uptime/uptime.module';
+import { AlertsModule } from './alerts/alerts.module';
 
 /** The whole service, built around the runtime that bootstrap prepared. */
 @Module({})
@@ -30,6 +32,8 @@ export class AppModule {
         CoverageModule,
         SearchModule,
         PlanningModule,
+        UptimeModule,
+        AlertsModule,
       ],
     };
   }

@@ -15,7 +15,8 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import type { Response } from 'express';
+import compression from 'compression';
+import type { Request, Response } from 'express';
 
 /** JSON bodies larger than this are refused with 413. Imports go through multipart with their own limit. */
 export const JSON_BODY_LIMIT = '1mb';
@@ -85,6 +86,8 @@ function bodyParserError(err: unknown): { statusCode: number; message: string } 
 }
 
 export function applyHttpDefaults(app: NestExpressApplication): void {
+  // The map loads ~12 MB of JSON; gzip makes it a fraction. The live stream must not be buffered.
+  app.use(compression({ filter: (req: Request, res: Response) => !String(req.headers.accept).includes('text/event-stream') && compression.filter(req, res) }));
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   // Parser errors happen in Express middleware, before Nest's filters can see them.
   app.use((err: unknown, _req: unknown, res: Response, next: (err?: unknown) => void) => {

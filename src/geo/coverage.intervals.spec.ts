@@ -2,18 +2,8 @@ import { FieldOfView, seesPoint } from './field-of-view';
 import { destinationPoint, LonLat } from './geo.math';
 import { coveredIntervals, coveredLength, CoverageCamera, gaps, mergeIntervals, RouteCoverageIndex } from './coverage.intervals';
 import { RouteChainage } from './route-chainage';
+import { mulberry32 as prng } from './prng';
 
-/** mulberry32: a seeded PRNG so every run checks the same cases. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomRoute(rnd: () => number): LonLat[] {
   let p = { lat: 10.4 + rnd() * 0.5, lon: 105.8 + rnd() * 0.8 };

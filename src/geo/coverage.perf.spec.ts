@@ -1,3 +1,4 @@
+import { mulberry32 as prng } from './prng';
 /**
  * Speed of the whole-province computations on the real routes (src/seed/data)
  * with 24,609 cameras placed along them: coverage must stay far below a request's
@@ -10,17 +11,6 @@ import { destinationPoint, LonLat } from './geo.math';
 import { planStations } from './planning.greedy';
 import { RouteChainage } from './route-chainage';
 import { PointIndex } from './spatial.index';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 

@@ -1,16 +1,6 @@
+import { mulberry32 as prng } from './prng';
 import { destinationPoint, haversineM } from './geo.math';
 import { PointIndex } from './spatial.index';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('PointIndex', () => {
   const rnd = prng(42);

@@ -37,7 +37,8 @@ export async function openTestDatabase(options: { migrate?: boolean; poolSize?: 
     dropDatabase = () => withClient(admin.toString(), (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined);
   } else {
     engine = 'pglite';
-    const embedded = await startEmbeddedPostgres(null, (options.poolSize ?? 4) + 2);
+    // Room for the test's own pool and for a whole service started on the same database.
+    const embedded = await startEmbeddedPostgres(null, 32);
     url = embedded.url;
     dropDatabase = embedded.close;
   }

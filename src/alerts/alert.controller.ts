@@ -1,0 +1,27 @@
+import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AuthContext, CurrentAuth } from '../auth/auth-context';
+import { Audited, Roles } from '../auth/roles.decorator';
+import { AlertQueryDto } from './alert.dto';
+import { AlertService } from './alert.service';
+
+@ApiTags('alerts')
+@ApiBearerAuth()
+@Controller('api/alerts')
+export class AlertController {
+  constructor(private readonly alerts: AlertService) {}
+
+  @Get()
+  @Roles('admin', 'technician')
+  list(@Query() q: AlertQueryDto) {
+    return this.alerts.list(q.state, q.limit ?? 100);
+  }
+
+  @Post(':id/ack')
+  @HttpCode(200)
+  @Roles('technician', 'admin')
+  @Audited('alert.ack')
+  ack(@Param('id', ParseIntPipe) id: number, @CurrentAuth() auth: AuthContext) {
+    return this.alerts.ack(id, auth.name);
+  }
+}

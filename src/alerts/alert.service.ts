@@ -1,0 +1,219 @@
+/**
+ * Carries out the alert actions that the status machine decides ('alert.action'
+ * on the bus): opens at most one alert of a kind per subject, resolves it on
+ * recovery, lets technicians acknowledge it. Maintenance silences alerts, never
+ * recording: inside a window an alert is not opened, but it is still resolved.
+ */
+import { ConflictException, Inject, Injectable, Logger, NotFoundException, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { CLOCK, Clock } from '../common/clock';
+import { AlertActionEvent, EventBus } from '../common/event-bus';
+import { METRICS } from '../health/metrics';
+import { AlertKind } from './alert.entity';
+import { WebhookNotifier } from './webhook.notifier';
+
+export const ALERT_STATES = ['open', 'acked', 'resolved'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+
+/** An alert as the API and the webhook show it. */
+export interface AlertView {
+  id: number;
+  kind: AlertKind;
+  subject: string;
+  state: AlertState;
+  opened_at: string;
+  acked_at: string | null;
+  acked_by: string | null;
+  resolved_at: string | null;
+  details: Record<string, unknown>;
+}
+
+interface AlertRow {
+  id: number;
+  kind: AlertKind;
+  subject: string;
+  opened_at: Date;
+  acked_at: Date | null;
+  acked_by: string | null;
+  resolved_at: Date | null;
+  details: Record<string, unknown>;
+}
+
+const COLUMNS = 'id, kind, subject, opened_at, acked_at, acked_by, resolved_at, details';
+// UPDATEs are wrapped as `WITH changed AS (UPDATE … RETURNING …) SELECT …` because
+// TypeORM answers a bare UPDATE with [rows, count] instead of the rows.
+
+export function stateOf(a: Pick<AlertRow, 'acked_at' | 'resolved_at'>): AlertState {
+  return a.resolved_at ? 'resolved' : a.acked_at ? 'acked' : 'open';
+}
+
+function view(a: AlertRow): AlertView {
+  return {
+    id: a.id,
+    kind: a.kind,
+    subject: a.subject,
+    state: stateOf(a),
+    opened_at: a.opened_at.toISOString(),
+    acked_at: a.acked_at?.toISOString() ?? null,
+    acked_by: a.acked_by,
+    resolved_at: a.resolved_at?.toISOString() ?? null,
+    details: a.details ?? {},
+  };
+}
+
+@Injectable()
+export class AlertService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('alerts');
+  /** Actions are applied one after another, so an open and its resolve never cross. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private unsubscribe: (() => void) | null = null;
+  private readonly silenced: Counter;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly bus: EventBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly webhook: WebhookNotifier,
+    @Inject(METRICS) metrics: Registry,
+  ) {
+    this.silenced = new Counter({ name: 'camnet_alerts_silenced_total', help: 'Alerts not opened because of a maintenance window', registers: [metrics] });
+    const count = () => this.openAlertCount();
+    new Gauge({
+      name: 'camnet_alerts_open',
+      help: 'Alerts not resolved yet (acknowledged or not)',
+      registers: [metrics],
+      async collect() {
+        this.set(await count());
+      },
+    });
+  }
+
+  onModuleInit(): void {
+    this.unsubscribe = this.bus.on('alert.action', (action) => void this.enqueue(action));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.unsubscribe?.();
+    await this.settled();
+  }
+
+  /** Queues an action; the promise settles when it has been applied (or failed and been logged). */
+  enqueue(action: AlertActionEvent): Promise<AlertView | null> {
+    const run = this.queue.then(() => this.apply(action));
+    this.queue = run.catch((err) => this.logger.error(`alert ${action.action} ${action.kind} ${action.subject} failed: ${(err as Error).message}`));
+    return run.catch(() => null);
+  }
+
+  /** Resolves once every queued action has been applied. */
+  async settled(): Promise<void> {
+    await this.queue;
+  }
+
+  /** Applies one action; answers the alert it opened or resolved, or null when nothing changed. */
+  async apply(action: AlertActionEvent): Promise<AlertView | null> {
+    if (action.action === 'resolve') return this.resolve(action.kind, action.subject, action.at);
+    if (await this.inMaintenance(action.subject, action.at)) {
+      this.silenced.inc();
+      this.logger.debug(`alert ${action.kind} for ${action.subject} silenced by maintenance`);
+      return null;
+    }
+    const rows: AlertRow[] = await this.db.query(
+      `INSERT INTO alert (kind, subject, opened_at, details) VALUES ($1, $2, $3, $4::jsonb)
+       ON CONFLICT (kind, subject) WHERE resolved_at IS NULL DO NOTHING
+       RETURNING ${COLUMNS}`,
+      [action.kind, action.subject, action.at, JSON.stringify(action.details ?? {})],
+    );
+    if (rows.length === 0) return null; // already open
+    return this.changed(view(rows[0]), 'alert.opened');
+  }
+
+  async ack(id: number, by: string): Promise<AlertView> {
+    const rows: AlertRow[] = await this.db.query(
+      `WITH changed AS (
+         UPDATE alert SET acked_at = $2, acked_by = $3 WHERE id = $1 AND acked_at IS NULL AND resolved_at IS NULL RETURNING ${COLUMNS})
+       SELECT * FROM changed`,
+      [id, this.clock.now(), by],
+    );
+    if (rows.length > 0) return this.changed(view(rows[0]), null);
+    const existing: AlertRow[] = await this.db.query(`SELECT ${COLUMNS} FROM alert WHERE id = $1`, [id]);
+    if (existing.length === 0) throw new NotFoundException(`no alert with id ${id}`);
+    const a = existing[0];
+    if (a.resolved_at) throw new ConflictException(`alert ${id} was resolved at ${a.resolved_at.toISOString()}; there is nothing to acknowledge`);
+    return view(a); // already acknowledged: acknowledging again changes nothing
+  }
+
+  /** Alerts newest first; 'open' = neither acknowledged nor resolved, 'acked' = acknowledged, not resolved. */
+  async list(state: AlertState | undefined, limit = 100): Promise<AlertView[]> {
+    const where =
+      state === 'open'
+        ? 'acked_at IS NULL AND resolved_at IS NULL'
+        : state === 'acked'
+          ? 'acked_at IS NOT NULL AND resolved_at IS NULL'
+          : state === 'resolved'
+            ? 'resolved_at IS NOT NULL'
+            : 'true';
+    const rows: AlertRow[] = await this.db.query(`SELECT ${COLUMNS} FROM alert WHERE ${where} ORDER BY opened_at DESC, id DESC LIMIT $1`, [limit]);
+    return rows.map(view);
+  }
+
+  /** Alerts not resolved yet, acknowledged or not. */
+  async openAlertCount(): Promise<number> {
+    const rows: { n: string }[] = await this.db.query(`SELECT count(*) AS n FROM alert WHERE resolved_at IS NULL`);
+    return Number(rows[0].n);
+  }
+
+  private async resolve(kind: AlertKind, subject: string, at: Date): Promise<AlertView | null> {
+    const rows: AlertRow[] = await this.db.query(
+      `WITH changed AS (
+         UPDATE alert SET resolved_at = greatest(opened_at, $3) WHERE kind = $1 AND subject = $2 AND resolved_at IS NULL RETURNING ${COLUMNS})
+       SELECT * FROM changed`,
+      [kind, subject, at],
+    );
+    if (rows.length === 0) return null;
+    return this.changed(view(rows[0]), 'alert.resolved');
+  }
+
+  private changed(alert: AlertView, webhookEvent: 'alert.opened' | 'alert.resolved' | null): AlertView {
+    const at = new Date(alert.resolved_at ?? alert.acked_at ?? alert.opened_at);
+    this.bus.emit('alert.changed', { id: alert.id, kind: alert.kind, subject: alert.subject, state: alert.state, at });
+    if (webhookEvent) this.webhook.notify(`#${alert.id} (${alert.kind} ${alert.subject})`, { event: webhookEvent, alert });
+    return alert;
+  }
+
+  /**
+   * Whether a maintenance window covers the subject ("camera:<code>" or
+   * "station:<code>") at `at`: its own, its station's, or its commune's (named in
+   * either layout).
+   */
+  private async inMaintenance(subject: string, at: Date): Promise<boolean> {
+    const [type, code] = splitSubject(subject);
+    let sql: string;
+    if (type === 'camera') {
+      sql = `SELECT 1 FROM maintenance_window m
+              WHERE m.starts_at <= $2 AND m.ends_at > $2
+                AND ((m.scope = 'camera' AND m.scope_id = $1)
+                  OR EXISTS (SELECT 1 FROM camera c LEFT JOIN station s ON s.id = c.station_id
+                              WHERE c.code = $1
+                                AND ((m.scope = 'station' AND m.scope_id = s.code)
+                                  OR (m.scope = 'commune' AND m.scope_id IN (c.commune_code, c.commune_code_2025)))))
+              LIMIT 1`;
+    } else if (type === 'station') {
+      sql = `SELECT 1 FROM maintenance_window m
+              WHERE m.starts_at <= $2 AND m.ends_at > $2
+                AND ((m.scope = 'station' AND m.scope_id = $1)
+                  OR EXISTS (SELECT 1 FROM station s
+                              WHERE s.code = $1 AND m.scope = 'commune' AND m.scope_id IN (s.commune_code, s.commune_code_2025)))
+              LIMIT 1`;
+    } else {
+      return false;
+    }
+    const rows = await this.db.query(sql, [code, at]);
+    return rows.length > 0;
+  }
+}
+
+function splitSubject(subject: string): [string, string] {
+  const i = subject.indexOf(':');
+  return i < 0 ? ['', subject] : [subject.slice(0, i), subject.slice(i + 1)];
+}

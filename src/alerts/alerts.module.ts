@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { AlertController } from './alert.controller';
+import { AlertService } from './alert.service';
+import { EventsController } from './events.controller';
+import { DEFAULT_SSE_HEARTBEAT_MS, EventsService, SSE_HEARTBEAT_MS } from './events.service';
+import { DEFAULT_WEBHOOK_OPTIONS, WEBHOOK_OPTIONS, WebhookNotifier } from './webhook.notifier';
+
+/** Alerts opened and resolved on the status machine's word, the webhook, and the live event stream. */
+@Module({
+  controllers: [AlertController, EventsController],
+  providers: [
+    AlertService,
+    WebhookNotifier,
+    EventsService,
+    { provide: WEBHOOK_OPTIONS, useValue: DEFAULT_WEBHOOK_OPTIONS },
+    { provide: SSE_HEARTBEAT_MS, useValue: DEFAULT_SSE_HEARTBEAT_MS },
+  ],
+  exports: [AlertService],
+})
+export class AlertsModule {}

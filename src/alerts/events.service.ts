@@ -1,0 +1,42 @@
+/**
+ * The live event stream behind GET /api/events: status changes and alert changes
+ * from the bus as server-sent events, with a heartbeat comment so proxies and
+ * browsers keep an idle connection open.
+ */
+import { Inject, Injectable, MessageEvent } from '@nestjs/common';
+import { Observable } from 'rxjs';
+import { EventBus } from '../common/event-bus';
+
+export const SSE_HEARTBEAT_MS = Symbol('SSE_HEARTBEAT_MS');
+export const DEFAULT_SSE_HEARTBEAT_MS = 15_000;
+
+@Injectable()
+export class EventsService {
+  constructor(
+    private readonly bus: EventBus,
+    @Inject(SSE_HEARTBEAT_MS) private readonly heartbeatMs: number,
+  ) {}
+
+  /** One subscriber's stream; everything it holds is released when the client goes away. */
+  stream(): Observable<MessageEvent> {
+    return new Observable<MessageEvent>((subscriber) => {
+      const offStatus = this.bus.on('status.changed', (e) =>
+        subscriber.next({
+          type: 'status',
+          data: { subject: e.subject, code: e.code, status: e.status, previous: e.previous, at: e.at.toISOString(), reason: e.reason },
+        }),
+      );
+      const offAlert = this.bus.on('alert.changed', (e) =>
+        subscriber.next({ type: 'alert', data: { id: e.id, kind: e.kind, subject: e.subject, state: e.state, at: e.at.toISOString() } }),
+      );
+      // A first comment sends the headers at once, so the client sees the stream open.
+      subscriber.next({ comment: 'connected' });
+      const heartbeat = setInterval(() => subscriber.next({ comment: 'heartbeat' }), this.heartbeatMs);
+      return () => {
+        offStatus();
+        offAlert();
+        clearInterval(heartbeat);
+      };
+    });
+  }
+}

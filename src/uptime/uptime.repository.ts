@@ -1,0 +1,255 @@
+/**
+ * The SQL behind uptime reports and rollups. Every read is one query for a whole
+ * set of cameras (never one per camera), so a district of thousands of cameras
+ * costs the same handful of round trips as a single camera.
+ */
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Status } from '../monitoring/status';
+import type { Interval, Transition } from './uptime.calculator';
+
+/** A camera and the codes through which maintenance windows reach it. */
+export interface ScopedCamera {
+  id: number;
+  code: string;
+  stationCode: string | null;
+  communeCode: string;
+  communeCode2025: string | null;
+}
+
+export interface MaintenanceRow {
+  scope: 'camera' | 'station' | 'commune';
+  scopeId: string;
+  from: number;
+  to: number;
+}
+
+export interface RollupRow {
+  subjectId: number;
+  day: string;
+  onlineS: number;
+  knownS: number;
+  maintenanceS: number;
+}
+
+/** Sums over rollup rows, in integer milliseconds. */
+export interface RollupSums {
+  online: number;
+  known: number;
+  maintenance: number;
+}
+
+export type CameraFilter =
+  | { by: 'camera'; code: string }
+  | { by: 'station'; stationId: number }
+  | { by: 'commune'; code: string; layout: '2019' | '2025-07' }
+  | { by: 'district'; code: string }
+  | { by: 'all' };
+
+const CAMERA_COLUMNS = `c.id, c.code, s.code AS station_code, c.commune_code, c.commune_code_2025`;
+
+@Injectable()
+export class UptimeRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /** The cameras a report covers; cameras retired before `activeOn` (a date) are left out of group scopes. */
+  async cameras(filter: CameraFilter, activeOn: string | null = null): Promise<ScopedCamera[]> {
+    const params: unknown[] = [];
+    let where: string;
+    let join = '';
+    switch (filter.by) {
+      case 'camera':
+        params.push(filter.code);
+        where = `c.code = $1`;
+        break;
+      case 'station':
+        params.push(filter.stationId);
+        where = `c.station_id = $1`;
+        break;
+      case 'commune':
+        params.push(filter.code);
+        where = filter.layout === '2025-07' ? `c.commune_code_2025 = $1` : `c.commune_code = $1`;
+        break;
+      case 'district':
+        params.push(filter.code);
+        join = `JOIN admin_unit au ON au.layout = '2019' AND au.level = 'commune' AND au.code = c.commune_code`;
+        where = `au.parent_code = $1`;
+        break;
+      case 'all':
+        where = 'true';
+        break;
+    }
+    if (activeOn !== null && filter.by !== 'camera') {
+      params.push(activeOn);
+      where += ` AND (c.retired_on IS NULL OR c.retired_on > $${params.length}::date)`;
+    }
+    const rows: { id: number; code: string; station_code: string | null; commune_code: string; commune_code_2025: string | null }[] =
+      await this.db.query(`SELECT ${CAMERA_COLUMNS} FROM camera c LEFT JOIN station s ON s.id = c.station_id ${join} WHERE ${where} ORDER BY c.id`, params);
+    return rows.map((r) => ({
+      id: r.id,
+      code: r.code,
+      stationCode: r.station_code,
+      communeCode: r.commune_code,
+      communeCode2025: r.commune_code_2025,
+    }));
+  }
+
+  async stationId(code: string): Promise<number | null> {
+    const rows: { id: number }[] = await this.db.query(`SELECT id FROM station WHERE code = $1`, [code]);
+    return rows[0]?.id ?? null;
+  }
+
+  async adminUnitExists(layout: '2019' | '2025-07', level: 'district' | 'commune', code: string): Promise<boolean> {
+    const rows = await this.db.query(`SELECT 1 FROM admin_unit WHERE layout = $1 AND level = $2 AND code = $3`, [layout, level, code]);
+    return rows.length > 0;
+  }
+
+  /** The status each camera was in just before `at` (cameras with no earlier transition are absent). */
+  async statusesBefore(cameraIds: number[], at: Date): Promise<Map<number, Status>> {
+    if (cameraIds.length === 0) return new Map();
+    // LATERAL … LIMIT 1 walks the (subject, subject_id, at) index backwards once per
+    // camera, instead of scanning each camera's whole history as DISTINCT ON would.
+    const rows: { id: number; status: Status }[] = await this.db.query(
+      `SELECT c.id, e.status
+         FROM unnest($1::int[]) AS c(id)
+         CROSS JOIN LATERAL (
+           SELECT status FROM status_event
+            WHERE subject = 'camera' AND subject_id = c.id AND at < $2
+            ORDER BY at DESC, id DESC LIMIT 1) e`,
+      [cameraIds, at],
+    );
+    return new Map(rows.map((r) => [r.id, r.status]));
+  }
+
+  /** Every transition of these cameras in [from, to), grouped by camera, in order. */
+  async transitions(cameraIds: number[], from: Date, to: Date): Promise<Map<number, Transition[]>> {
+    const out = new Map<number, Transition[]>();
+    if (cameraIds.length === 0) return out;
+    const rows: { subject_id: number; at: Date; status: Status }[] = await this.db.query(
+      `SELECT subject_id, at, status FROM status_event
+        WHERE subject = 'camera' AND subject_id = ANY($1::int[]) AND at >= $2 AND at < $3
+        ORDER BY subject_id, at, id`,
+      [cameraIds, from, to],
+    );
+    for (const r of rows) {
+      let list = out.get(r.subject_id);
+      if (!list) out.set(r.subject_id, (list = []));
+      list.push({ at: r.at.getTime(), status: r.status });
+    }
+    return out;
+  }
+
+  /** Maintenance windows overlapping [from, to). */
+  async maintenance(from: Date, to: Date): Promise<MaintenanceRow[]> {
+    const rows: { scope: MaintenanceRow['scope']; scope_id: string; starts_at: Date; ends_at: Date }[] = await this.db.query(
+      `SELECT scope, scope_id, starts_at, ends_at FROM maintenance_window WHERE starts_at < $2 AND ends_at > $1`,
+      [from, to],
+    );
+    return rows.map((r) => ({ scope: r.scope, scopeId: r.scope_id, from: r.starts_at.getTime(), to: r.ends_at.getTime() }));
+  }
+
+  /**
+   * Cameras that may have been degraded in [from, to): a 'degraded' transition in it,
+   * or degraded when it began. Rollup rows do not split offline from degraded, so
+   * these cameras are counted from raw events instead.
+   */
+  async possiblyDegraded(cameraIds: number[], from: Date, to: Date): Promise<Set<number>> {
+    if (cameraIds.length === 0) return new Set();
+    const rows: { id: number }[] = await this.db.query(
+      `SELECT c.id FROM unnest($1::int[]) AS c(id)
+        WHERE EXISTS (SELECT 1 FROM status_event e
+                       WHERE e.subject = 'camera' AND e.subject_id = c.id AND e.at >= $2 AND e.at < $3 AND e.status = 'degraded')
+           OR (SELECT e.status FROM status_event e
+                WHERE e.subject = 'camera' AND e.subject_id = c.id AND e.at < $2
+                ORDER BY e.at DESC, e.id DESC LIMIT 1) = 'degraded'`,
+      [cameraIds, from, to],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Sums of the rollup rows of these cameras for days in [fromDay, toDay), in milliseconds. */
+  async rollupSums(cameraIds: number[], fromDay: string, toDay: string): Promise<RollupSums> {
+    if (cameraIds.length === 0) return { online: 0, known: 0, maintenance: 0 };
+    // Rounded to whole milliseconds before summing, so the sum is exact (no float drift).
+    const rows: { online: string | null; known: string | null; maintenance: string | null }[] = await this.db.query(
+      `SELECT sum(round(online_s * 1000)::bigint) AS online,
+              sum(round(known_s * 1000)::bigint) AS known,
+              sum(round(maintenance_s * 1000)::bigint) AS maintenance
+         FROM uptime_daily
+        WHERE subject = 'camera' AND subject_id = ANY($1::int[]) AND day >= $2::date AND day < $3::date`,
+      [cameraIds, fromDay, toDay],
+    );
+    const r = rows[0];
+    return { online: Number(r?.online ?? 0), known: Number(r?.known ?? 0), maintenance: Number(r?.maintenance ?? 0) };
+  }
+
+  /** Writes rollup rows; a row already there for (subject, day) is replaced (the job may run twice). */
+  async upsertRollups(rows: RollupRow[]): Promise<void> {
+    const BATCH = 1000;
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const batch = rows.slice(i, i + BATCH);
+      await this.db.query(
+        `INSERT INTO uptime_daily (subject, subject_id, day, online_s, known_s, maintenance_s)
+         SELECT 'camera', * FROM unnest($1::int[], $2::date[], $3::float8[], $4::float8[], $5::float8[])
+         ON CONFLICT (subject, subject_id, day) DO UPDATE
+           SET online_s = EXCLUDED.online_s, known_s = EXCLUDED.known_s, maintenance_s = EXCLUDED.maintenance_s`,
+        [batch.map((r) => r.subjectId), batch.map((r) => r.day), batch.map((r) => r.onlineS), batch.map((r) => r.knownS), batch.map((r) => r.maintenanceS)],
+      );
+    }
+  }
+
+  /** The first day with a camera transition or a maintenance window, or null when there is none. */
+  async firstActivityDay(): Promise<string | null> {
+    // Days before it hold nothing but unknown time, so they need no rollup rows.
+    const rows: { day: string | null }[] = await this.db.query(
+      `SELECT to_char(least((SELECT min(at) FROM status_event WHERE subject = 'camera'),
+                            (SELECT min(starts_at) FROM maintenance_window)) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day`,
+    );
+    return rows[0]?.day ?? null;
+  }
+
+  /** The last UTC day whose rollup is complete, or null before the first run. */
+  async rolledThrough(): Promise<string | null> {
+    const rows: { value: unknown }[] = await this.db.query(`SELECT value FROM camnet_meta WHERE key = $1`, [ROLLED_THROUGH_KEY]);
+    const v = rows[0]?.value;
+    return typeof v === 'string' ? v : null;
+  }
+
+  async setRolledThrough(day: string | null): Promise<void> {
+    if (day === null) {
+      await this.db.query(`DELETE FROM camnet_meta WHERE key = $1`, [ROLLED_THROUGH_KEY]);
+      return;
+    }
+    await this.db.query(
+      `INSERT INTO camnet_meta (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+      [ROLLED_THROUGH_KEY, JSON.stringify(day)],
+    );
+  }
+}
+
+const ROLLED_THROUGH_KEY = 'uptime.rolled_through';
+
+/** Groups maintenance windows by the codes they name, so each camera finds its own in a few lookups. */
+export class MaintenanceIndex {
+  private readonly byKey = new Map<string, Interval[]>();
+
+  constructor(rows: MaintenanceRow[]) {
+    for (const r of rows) {
+      const key = `${r.scope}:${r.scopeId}`;
+      let list = this.byKey.get(key);
+      if (!list) this.byKey.set(key, (list = []));
+      list.push({ from: r.from, to: r.to });
+    }
+  }
+
+  /**
+   * The windows that cover a camera: its own, its station's and its commune's.
+   * A commune window may name the commune in either layout (2019 or 2025-07).
+   */
+  forCamera(c: ScopedCamera): Interval[] {
+    const keys = [`camera:${c.code}`, `commune:${c.communeCode}`];
+    if (c.stationCode) keys.push(`station:${c.stationCode}`);
+    if (c.communeCode2025 && c.communeCode2025 !== c.communeCode) keys.push(`commune:${c.communeCode2025}`);
+    return keys.flatMap((k) => this.byKey.get(k) ?? []);
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * Daily uptime rollups: once a UTC day has ended, each camera's seconds online,
+ * known and in maintenance for that day go into uptime_daily, so month- and
+ * year-long reports read one row per camera-day instead of replaying events.
+ * A camera with no row for a rolled-up day was unknown the whole day.
+ */
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Interval, Timeout } from '@nestjs/schedule';
+import { CLOCK, Clock } from '../common/clock';
+import { addTally, emptyTally, tallyUptime, UptimeMs } from './uptime.calculator';
+import { MaintenanceIndex, RollupRow, ScopedCamera, UptimeRepository } from './uptime.repository';
+
+export const DAY_MS = 86_400_000;
+
+/** Start (epoch ms) of the UTC day holding `ms`. */
+export function dayStart(ms: number): number {
+  return Math.floor(ms / DAY_MS) * DAY_MS;
+}
+
+export function dayString(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+export function parseDay(day: string): number {
+  return Date.parse(`${day}T00:00:00Z`);
+}
+
+/** Each camera's tally over [from, to) from raw events: two queries for the whole set. */
+export async function tallyCameras(
+  repo: UptimeRepository,
+  cameras: ScopedCamera[],
+  maintenance: MaintenanceIndex,
+  from: number,
+  to: number,
+): Promise<Map<number, UptimeMs>> {
+  const out = new Map<number, UptimeMs>();
+  if (cameras.length === 0 || to <= from) return out;
+  const ids = cameras.map((c) => c.id);
+  const [initial, events] = await Promise.all([repo.statusesBefore(ids, new Date(from)), repo.transitions(ids, new Date(from), new Date(to))]);
+  for (const c of cameras) {
+    out.set(
+      c.id,
+      tallyUptime({ transitions: events.get(c.id) ?? [], initial: initial.get(c.id) ?? 'unknown', maintenance: maintenance.forCamera(c), from, to }),
+    );
+  }
+  return out;
+}
+
+export function sumTallies(tallies: Iterable<UptimeMs>): UptimeMs {
+  const total = emptyTally();
+  for (const t of tallies) addTally(total, t);
+  return total;
+}
+
+/** How often the job looks for ended days; it only does work just after midnight UTC or after an invalidation. */
+const ROLLUP_EVERY_MS = 3_600_000;
+/** Days computed per run, so a first run over a long history does not hold the database for long. */
+const MAX_DAYS_PER_RUN = 31;
+
+@Injectable()
+export class UptimeRollup {
+  private readonly logger = new Logger('uptime');
+  private running: Promise<string[]> | null = null;
+
+  constructor(
+    private readonly repo: UptimeRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Soon after start, so a replica that was down catches up without waiting an hour. */
+  @Timeout(30_000)
+  async afterStart(): Promise<void> {
+    await this.scheduled();
+  }
+
+  @Interval(ROLLUP_EVERY_MS)
+  async scheduled(): Promise<void> {
+    try {
+      const days = await this.rollUp();
+      if (days.length > 0) this.logger.log(`uptime rolled up for ${days[0]}…${days[days.length - 1]}`);
+    } catch (err) {
+      this.logger.error(`uptime rollup failed: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * Rolls up the ended days not yet rolled up (at most `maxDays`), oldest first,
+   * and answers them. Safe to run twice or on several replicas at once: rows are upserted.
+   */
+  rollUp(maxDays = MAX_DAYS_PER_RUN): Promise<string[]> {
+    // One run at a time in this process; a second caller shares the running one.
+    this.running ??= this.run(maxDays).finally(() => (this.running = null));
+    return this.running;
+  }
+
+  /**
+   * Marks the days from `from` on as needing a new rollup, e.g. after a maintenance
+   * window was recorded for the past. The next run recomputes them.
+   */
+  async invalidateFrom(from: Date): Promise<void> {
+    const through = await this.repo.rolledThrough();
+    const day = dayStart(from.getTime());
+    if (through === null || parseDay(through) < day) return;
+    const first = await this.repo.firstActivityDay();
+    await this.repo.setRolledThrough(first !== null && parseDay(first) < day ? dayString(day - DAY_MS) : null);
+  }
+
+  private async run(maxDays: number): Promise<string[]> {
+    const lastEnded = dayStart(this.clock.now().getTime()) - DAY_MS;
+    const through = await this.repo.rolledThrough();
+    let start: number;
+    if (through !== null) start = parseDay(through) + DAY_MS;
+    else {
+      const first = await this.repo.firstActivityDay();
+      if (first === null) return [];
+      start = parseDay(first);
+    }
+    if (start > lastEnded) return [];
+
+    const cameras = await this.repo.cameras({ by: 'all' });
+    const ids = cameras.map((c) => c.id);
+    // The status at each day's start is carried over from the previous day's events.
+    const status = await this.repo.statusesBefore(ids, new Date(start));
+    const done: string[] = [];
+    for (let day = start; day <= lastEnded && done.length < maxDays; day += DAY_MS) {
+      const from = day;
+      const to = day + DAY_MS;
+      const [events, windows] = await Promise.all([this.repo.transitions(ids, new Date(from), new Date(to)), this.repo.maintenance(new Date(from), new Date(to))]);
+      const maintenance = new MaintenanceIndex(windows);
+      const rows: RollupRow[] = [];
+      for (const c of cameras) {
+        const transitions = events.get(c.id) ?? [];
+        const t = tallyUptime({ transitions, initial: status.get(c.id) ?? 'unknown', maintenance: maintenance.forCamera(c), from, to });
+        const known = t.online + t.offline + t.degraded + t.maintenance;
+        if (known > 0) rows.push({ subjectId: c.id, day: dayString(day), onlineS: t.online / 1000, knownS: known / 1000, maintenanceS: t.maintenance / 1000 });
+        if (transitions.length > 0) status.set(c.id, transitions[transitions.length - 1].status);
+      }
+      await this.repo.upsertRollups(rows);
+      await this.repo.setRolledThrough(dayString(day));
+      done.push(dayString(day));
+    }
+    return done;
+  }
+}

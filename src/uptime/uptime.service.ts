@@ -1,0 +1,160 @@
+/**
+ * Uptime reports for a camera, station, commune or district over any window:
+ * whole rolled-up days come from uptime_daily, the partial days at the edges
+ * (and days not rolled up yet) from raw status events. Both give the same figures.
+ */
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { CLOCK, Clock } from '../common/clock';
+import { addTally, emptyTally, toSeconds, UptimeMs } from './uptime.calculator';
+import { CameraFilter, MaintenanceIndex, ScopedCamera, UptimeRepository } from './uptime.repository';
+import { DAY_MS, dayStart, dayString, parseDay, sumTallies, tallyCameras } from './uptime.rollup';
+
+export const UPTIME_SCOPES = ['camera', 'station', 'commune', 'district'] as const;
+export type UptimeScope = (typeof UPTIME_SCOPES)[number];
+export type Layout = '2019' | '2025-07';
+
+export const MAX_WINDOW_DAYS = 400;
+const DEFAULT_WINDOW_MS = DAY_MS;
+
+export interface UptimeQuery {
+  scope: UptimeScope;
+  code: string;
+  from?: string;
+  to?: string;
+  layout?: Layout;
+}
+
+export interface UptimeReport {
+  scope: UptimeScope;
+  code: string;
+  layout?: Layout;
+  from: string;
+  to: string;
+  cameras: number;
+  online_s: number;
+  offline_s: number;
+  degraded_s: number;
+  maintenance_s: number;
+  unknown_s: number;
+  uptime_pct: number | null;
+}
+
+@Injectable()
+export class UptimeService {
+  constructor(
+    private readonly repo: UptimeRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async report(q: UptimeQuery): Promise<UptimeReport> {
+    const { from, to } = this.window(q.from, q.to);
+    const layout = q.layout ?? '2019';
+    const cameras = await this.cameras(q.scope, q.code, layout, dayString(from));
+    const tally = await this.tally(cameras, from, to);
+    const s = toSeconds(tally);
+    return {
+      scope: q.scope,
+      code: q.code,
+      ...(q.scope === 'commune' ? { layout } : {}),
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      cameras: cameras.length,
+      online_s: s.online_s,
+      offline_s: s.offline_s,
+      degraded_s: s.degraded_s,
+      maintenance_s: s.maintenance_s,
+      unknown_s: s.unknown_s,
+      uptime_pct: s.uptime_pct === null ? null : Math.round(s.uptime_pct * 1000) / 1000,
+    };
+  }
+
+  /** The summed tally of these cameras over [from, to), using rollups for the whole rolled-up days inside. */
+  async tally(cameras: ScopedCamera[], from: number, to: number): Promise<UptimeMs> {
+    const maintenance = new MaintenanceIndex(await this.repo.maintenance(new Date(from), new Date(to)));
+    const through = await this.repo.rolledThrough();
+    const rollStart = dayStart(from) === from ? from : dayStart(from) + DAY_MS;
+    const rollEnd = through === null ? rollStart : Math.min(dayStart(to), parseDay(through) + DAY_MS);
+    if (rollEnd <= rollStart) return sumTallies((await tallyCameras(this.repo, cameras, maintenance, from, to)).values());
+
+    const ids = cameras.map((c) => c.id);
+    const degraded = await this.repo.possiblyDegraded(ids, new Date(rollStart), new Date(rollEnd));
+    const fromRollups = cameras.filter((c) => !degraded.has(c.id));
+    const sums = await this.repo.rollupSums(
+      fromRollups.map((c) => c.id),
+      dayString(rollStart),
+      dayString(rollEnd),
+    );
+    // Rollups keep online, known and maintenance time; for cameras never degraded in
+    // the range, the rest of the known time is offline and the rest of the day unknown.
+    const total = emptyTally();
+    total.online = sums.online;
+    total.maintenance = sums.maintenance;
+    total.offline = sums.known - sums.maintenance - sums.online;
+    total.unknown = fromRollups.length * (rollEnd - rollStart) - sums.known;
+
+    const [head, middle, tail] = await Promise.all([
+      tallyCameras(this.repo, cameras, maintenance, from, rollStart),
+      tallyCameras(
+        this.repo,
+        cameras.filter((c) => degraded.has(c.id)),
+        maintenance,
+        rollStart,
+        rollEnd,
+      ),
+      tallyCameras(this.repo, cameras, maintenance, rollEnd, to),
+    ]);
+    for (const part of [head, middle, tail]) addTally(total, sumTallies(part.values()));
+    return total;
+  }
+
+  /** The report window in epoch ms: defaults to the last 24 hours, ends no later than now. */
+  private window(fromRaw: string | undefined, toRaw: string | undefined): { from: number; to: number } {
+    const now = this.clock.now().getTime();
+    const parse = (name: string, raw: string) => {
+      const ms = Date.parse(raw);
+      if (Number.isNaN(ms)) throw new BadRequestException(`${name} must be an ISO 8601 date-time such as 2025-07-01T00:00:00Z, got "${raw}"`);
+      return ms;
+    };
+    const requestedTo = toRaw === undefined ? now : parse('to', toRaw);
+    const from = fromRaw === undefined ? requestedTo - DEFAULT_WINDOW_MS : parse('from', fromRaw);
+    if (requestedTo <= from) throw new BadRequestException(`to must be after from (from ${new Date(from).toISOString()}, to ${new Date(requestedTo).toISOString()})`);
+    if (requestedTo - from > MAX_WINDOW_DAYS * DAY_MS) {
+      throw new BadRequestException(`the window may span at most ${MAX_WINDOW_DAYS} days; split longer reports`);
+    }
+    // What has not happened yet is not counted (as unknown or otherwise).
+    const to = Math.min(requestedTo, now);
+    if (to <= from) throw new BadRequestException(`from must be in the past (now is ${new Date(now).toISOString()})`);
+    return { from, to };
+  }
+
+  private async cameras(scope: UptimeScope, code: string, layout: Layout, activeOn: string): Promise<ScopedCamera[]> {
+    let filter: CameraFilter;
+    switch (scope) {
+      case 'camera': {
+        const cameras = await this.repo.cameras({ by: 'camera', code });
+        if (cameras.length === 0) throw new NotFoundException(`no camera with code "${code}"`);
+        return cameras;
+      }
+      case 'station': {
+        const stationId = await this.repo.stationId(code);
+        if (stationId === null) throw new NotFoundException(`no station with code "${code}"`);
+        filter = { by: 'station', stationId };
+        break;
+      }
+      case 'commune':
+        if (!(await this.repo.adminUnitExists(layout, 'commune', code))) {
+          throw new NotFoundException(`no commune with code "${code}" in the ${layout} layout${layout === '2019' ? ' (for a 2025 commune add layout=2025-07)' : ''}`);
+        }
+        filter = { by: 'commune', code, layout };
+        break;
+      case 'district':
+        if (layout !== '2019') throw new BadRequestException('districts exist only in the 2019 layout (the 2025-07 reform abolished them); drop layout');
+        if (!(await this.repo.adminUnitExists('2019', 'district', code))) throw new NotFoundException(`no district with code "${code}"`);
+        filter = { by: 'district', code };
+        break;
+      default:
+        throw new BadRequestException(`scope must be one of ${UPTIME_SCOPES.join(', ')}, got "${String(scope)}"`);
+    }
+    return this.repo.cameras(filter, activeOn);
+  }
+}

@@ -1,0 +1,254 @@
+import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
+import { Test, TestingModule } from '@nestjs/testing';
+import { ManualClock } from '../../src/common/clock';
+import { SecretBox } from '../../src/common/secret-box';
+import { loadConfig } from '../../src/config/config';
+import { CoreModule } from '../../src/core.module';
+import type { Status } from '../../src/monitoring/status';
+import { UptimeModule } from '../../src/uptime/uptime.module';
+import { UptimeRollup } from '../../src/uptime/uptime.rollup';
+import { UptimeQuery, UptimeService } from '../../src/uptime/uptime.service';
+import { openTestDatabase, TestDatabase } from '../support/database';
+
+const DAY = 86_400_000;
+const H = 3_600_000;
+const D0 = Date.parse('2025-03-01T00:00:00Z');
+const NOW = D0 + 7 * DAY + 5 * H;
+
+/** Deterministic pseudo-random numbers (mulberry32), so the timeline is the same on every run. */
+function prng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('UptimeService and rollups (database)', () => {
+  let db: TestDatabase;
+  let moduleRef: TestingModule;
+  let uptime: UptimeService;
+  let rollup: UptimeRollup;
+  const ids: Record<string, number> = {};
+
+  async function camera(code: string, commune: string, commune2025: string | null, stationId: number | null = null): Promise<number> {
+    const rows = await db.dataSource.query(
+      `INSERT INTO camera (code, station_id, ownership, commune_code, commune_code_2025, lat, lon, heading_deg, fov_deg, range_m)
+       VALUES ($1, $2, $3, $4, $5, 10.6, 106.4, 90, 60, 40) RETURNING id`,
+      [code, stationId, stationId ? 'station' : 'citizen', commune, commune2025],
+    );
+    return (ids[code] = rows[0].id);
+  }
+
+  async function events(cameraId: number, list: { at: number; status: Status }[]): Promise<void> {
+    await db.dataSource.query(
+      `INSERT INTO status_event (subject, subject_id, at, status, source)
+       SELECT 'camera', $1, a, s, 'system' FROM unnest($2::timestamptz[], $3::text[]) AS t(a, s)`,
+      [cameraId, list.map((e) => new Date(e.at)), list.map((e) => e.status)],
+    );
+  }
+
+  async function maintenance(scope: string, scopeId: string, from: number, to: number): Promise<void> {
+    await db.dataSource.query(`INSERT INTO maintenance_window (scope, scope_id, starts_at, ends_at) VALUES ($1, $2, $3, $4)`, [
+      scope,
+      scopeId,
+      new Date(from),
+      new Date(to),
+    ]);
+  }
+
+  /** A week of transitions at millisecond-precise random times. */
+  function timeline(seed: number, statuses: Status[], count: number, start = D0): { at: number; status: Status }[] {
+    const rnd = prng(seed);
+    const times = Array.from({ length: count }, () => start + Math.floor(rnd() * (NOW - start)));
+    return times.sort((a, b) => a - b).map((at) => ({ at, status: statuses[Math.floor(rnd() * statuses.length)] }));
+  }
+
+  beforeAll(async () => {
+    db = await openTestDatabase();
+    const q = (sql: string, params: unknown[] = []) => db.dataSource.query(sql, params);
+    await q(`INSERT INTO admin_unit (layout, code, name, level, parent_code) VALUES
+      ('2019', '80', 'Long An', 'province', NULL),
+      ('2019', '600', 'Huyện A', 'district', '80'),
+      ('2019', '601', 'Huyện B', 'district', '80'),
+      ('2019', '27700', 'Xã A1', 'commune', '600'),
+      ('2019', '27703', 'Xã A2', 'commune', '600'),
+      ('2019', '27800', 'Xã B1', 'commune', '601'),
+      ('2025-07', '99001', 'Xã Mới', 'commune', '80')`);
+    const station = (await q(`INSERT INTO station (code, name, commune_code, lat, lon) VALUES ('ST-1', 'Trạm 1', '27700', 10.6, 106.4) RETURNING id`))[0].id;
+    await camera('C1', '27700', '99001', station);
+    await camera('C2', '27700', '99001', station);
+    await camera('C3', '27700', '99001');
+    await camera('C4', '27703', null);
+    await camera('C5', '27800', null);
+    await camera('SIMPLE', '27800', null);
+
+    const noDegraded: Status[] = ['online', 'online', 'offline', 'maintenance', 'unknown'];
+    await events(ids.C1, timeline(1, noDegraded, 60));
+    await events(ids.C2, timeline(2, ['online', 'offline', 'degraded', 'online'], 80));
+    await events(ids.C3, timeline(3, noDegraded, 40));
+    await events(ids.C4, timeline(4, ['online', 'offline'], 30));
+    await events(ids.C5, timeline(5, ['online', 'offline', 'degraded'], 10, D0 + 3 * DAY + 1234)); // unknown for three days
+    await maintenance('camera', 'C1', D0 + 1 * DAY + 20 * H, D0 + 2 * DAY + 3 * H + 17); // across midnight
+    await maintenance('station', 'ST-1', D0 + 4 * DAY + 2 * H, D0 + 4 * DAY + 9 * H);
+    await maintenance('commune', '27703', D0 + 2 * DAY, D0 + 3 * DAY); // a whole day
+    await maintenance('commune', '99001', D0 + 5 * DAY + 23 * H, D0 + 6 * DAY + 1 * H); // 2025 code
+
+    // SIMPLE: online from day 1 06:00, offline from day 1 18:00; a commune window 20:00–21:00.
+    await events(ids.SIMPLE, [
+      { at: D0 + DAY + 6 * H, status: 'online' },
+      { at: D0 + DAY + 18 * H, status: 'offline' },
+    ]);
+    await maintenance('commune', '27800', D0 + DAY + 20 * H, D0 + DAY + 21 * H);
+
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        CoreModule.forRoot({
+          config: loadConfig({}),
+          dataSource: db.dataSource,
+          secretBox: new SecretBox('07'.repeat(32)),
+          clock: new ManualClock(NOW),
+          mqttUrl: '',
+          instanceId: 't',
+        }),
+        ScheduleModule.forRoot(),
+        UptimeModule,
+      ],
+    }).compile();
+    await moduleRef.init();
+    uptime = moduleRef.get(UptimeService);
+    rollup = moduleRef.get(UptimeRollup);
+  });
+
+  afterAll(async () => {
+    await moduleRef?.close();
+    await db?.close();
+  });
+
+  it('schedules the rollup hourly and once soon after start', () => {
+    const registry = moduleRef.get(SchedulerRegistry);
+    expect(registry.getIntervals()).toHaveLength(1);
+    expect(registry.getTimeouts()).toHaveLength(1);
+  });
+
+  it('reports one camera over a day against hand-computed figures', async () => {
+    const r = await uptime.report({ scope: 'camera', code: 'SIMPLE', from: new Date(D0 + DAY).toISOString(), to: new Date(D0 + 2 * DAY).toISOString() });
+    expect(r).toEqual({
+      scope: 'camera',
+      code: 'SIMPLE',
+      from: '2025-03-02T00:00:00.000Z',
+      to: '2025-03-03T00:00:00.000Z',
+      cameras: 1,
+      online_s: 12 * 3600,
+      offline_s: 5 * 3600, // 18:00–20:00 and 21:00–24:00
+      degraded_s: 0,
+      maintenance_s: 3600,
+      unknown_s: 6 * 3600,
+      uptime_pct: Math.round((100_000 * 12) / 17) / 1000,
+    });
+  });
+
+  const windows = [
+    { from: D0 + DAY + 7 * H + 13 * 60_000 + 5123, to: D0 + 6 * DAY + 3 * H + 1 }, // partial days at both edges
+    { from: D0 + 2 * DAY, to: D0 + 5 * DAY }, // whole days only
+    { from: D0 - 3 * DAY, to: NOW }, // starts before any event, ends in the day not rolled up yet
+  ];
+  const scopes: Omit<UptimeQuery, 'from' | 'to'>[] = [
+    { scope: 'camera', code: 'C1' },
+    { scope: 'camera', code: 'C2' },
+    { scope: 'station', code: 'ST-1' },
+    { scope: 'commune', code: '27700' },
+    { scope: 'commune', code: '99001', layout: '2025-07' },
+    { scope: 'district', code: '600' },
+    { scope: 'district', code: '601' },
+  ];
+  const queries = windows.flatMap((w) => scopes.map((s) => ({ ...s, from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString() })));
+
+  it('gives exactly the same figures from daily rollups as from raw events', async () => {
+    const raw = await Promise.all(queries.map((q) => uptime.report(q)));
+    // The figures are not trivial: every bucket occurs somewhere.
+    const district = raw.find((r) => r.scope === 'district' && r.code === '600')!;
+    expect(district.cameras).toBe(4);
+    for (const k of ['online_s', 'offline_s', 'degraded_s', 'maintenance_s', 'unknown_s'] as const) {
+      expect(raw.some((r) => r[k] > 0)).toBe(true);
+    }
+    const span = (r: (typeof raw)[number]) => (Date.parse(r.to) - Date.parse(r.from)) / 1000;
+    for (const r of raw) expect(r.online_s + r.offline_s + r.degraded_s + r.maintenance_s + r.unknown_s).toBeCloseTo(r.cameras * span(r), 6);
+
+    const days = await rollup.rollUp();
+    expect(days).toEqual(['2025-03-01', '2025-03-02', '2025-03-03', '2025-03-04', '2025-03-05', '2025-03-06', '2025-03-07']);
+    const rolled = await Promise.all(queries.map((q) => uptime.report(q)));
+    expect(rolled).toEqual(raw);
+
+    // And the rollups are really what was read: a changed row changes the report.
+    await db.dataSource.query(`UPDATE uptime_daily SET online_s = online_s + 1 WHERE subject_id = $1 AND day = '2025-03-04'`, [ids.C1]);
+    const tampered = await uptime.report(queries[0]);
+    expect(tampered.online_s).toBe(raw[0].online_s + 1);
+    expect(tampered.offline_s).toBe(raw[0].offline_s - 1);
+    await db.dataSource.query(`UPDATE uptime_daily SET online_s = online_s - 1 WHERE subject_id = $1 AND day = '2025-03-04'`, [ids.C1]);
+  });
+
+  it('is idempotent, and recomputes the days after an invalidation', async () => {
+    const count = async () => Number((await db.dataSource.query(`SELECT count(*) AS n FROM uptime_daily`))[0].n);
+    const before = await count();
+    expect(before).toBeGreaterThan(0);
+    expect(await rollup.rollUp()).toEqual([]);
+
+    const q = queries.find((x) => x.scope === 'district' && x.code === '601')!;
+    const report = await uptime.report(q);
+    // SIMPLE is offline then: this window turns an hour of it into maintenance.
+    await maintenance('camera', 'SIMPLE', D0 + 3 * DAY + 5 * H, D0 + 3 * DAY + 6 * H);
+    await rollup.invalidateFrom(new Date(D0 + 3 * DAY + 5 * H));
+    expect(await rollup.rollUp()).toEqual(['2025-03-04', '2025-03-05', '2025-03-06', '2025-03-07']);
+    expect(await count()).toBe(before);
+    const after = await uptime.report(q);
+    expect(after).toEqual(await rawReport(q));
+    expect(after.maintenance_s).toBe(report.maintenance_s + 3600);
+    expect(after.offline_s).toBe(report.offline_s - 3600);
+  });
+
+  /** The same report with the rollup watermark removed, so only raw events are read. */
+  async function rawReport(q: UptimeQuery) {
+    const saved = await db.dataSource.query(`SELECT value FROM camnet_meta WHERE key = 'uptime.rolled_through'`);
+    await db.dataSource.query(`DELETE FROM camnet_meta WHERE key = 'uptime.rolled_through'`);
+    try {
+      return await uptime.report(q);
+    } finally {
+      await db.dataSource.query(`INSERT INTO camnet_meta (key, value) VALUES ('uptime.rolled_through', $1)`, [JSON.stringify(saved[0].value)]);
+    }
+  }
+
+  it('adds up: a district is the sum of its communes', async () => {
+    const w = { from: queries[0].from, to: queries[0].to };
+    const [district, a1, a2] = await Promise.all([
+      uptime.report({ scope: 'district', code: '600', ...w }),
+      uptime.report({ scope: 'commune', code: '27700', ...w }),
+      uptime.report({ scope: 'commune', code: '27703', ...w }),
+    ]);
+    expect(district.cameras).toBe(a1.cameras + a2.cameras);
+    for (const k of ['online_s', 'offline_s', 'degraded_s', 'maintenance_s', 'unknown_s'] as const) expect(district[k]).toBeCloseTo(a1[k] + a2[k], 6);
+  });
+
+  it('defaults to the last 24 hours and never counts the future', async () => {
+    const r = await uptime.report({ scope: 'camera', code: 'C1' });
+    expect(r.to).toBe(new Date(NOW).toISOString());
+    expect(r.from).toBe(new Date(NOW - DAY).toISOString());
+    const future = await uptime.report({ scope: 'camera', code: 'C1', from: new Date(NOW - H).toISOString(), to: new Date(NOW + DAY).toISOString() });
+    expect(future.to).toBe(new Date(NOW).toISOString());
+  });
+
+  it('refuses bad windows and unknown subjects with clear messages', async () => {
+    const iso = (ms: number) => new Date(ms).toISOString();
+    await expect(uptime.report({ scope: 'camera', code: 'C1', from: iso(D0 + DAY), to: iso(D0) })).rejects.toThrow(BadRequestException);
+    await expect(uptime.report({ scope: 'camera', code: 'C1', from: iso(D0 - 401 * DAY), to: iso(D0) })).rejects.toThrow(/at most 400 days/);
+    await expect(uptime.report({ scope: 'camera', code: 'C1', from: 'yesterday' })).rejects.toThrow(/from must be an ISO 8601/);
+    await expect(uptime.report({ scope: 'camera', code: 'NOPE' })).rejects.toThrow(NotFoundException);
+    await expect(uptime.report({ scope: 'station', code: 'NOPE' })).rejects.toThrow(/no station with code "NOPE"/);
+    await expect(uptime.report({ scope: 'commune', code: '99001' })).rejects.toThrow(/layout=2025-07/);
+    await expect(uptime.report({ scope: 'district', code: '999' })).rejects.toThrow(/no district/);
+    await expect(uptime.report({ scope: 'district', code: '600', layout: '2025-07' })).rejects.toThrow(BadRequestException);
+  });
+});

@@ -1,0 +1,404 @@
+// The side panels: province summary, filters, camera details, incident search and
+// the planner. Each renders from data it is given and re-renders on a language switch.
+
+import { api, query } from './api.js';
+import { fmt, fmtTime, t } from './i18n.js';
+import { OWNERSHIPS, STATUSES, STATUS_COLORS } from './layers.js';
+
+export const esc = (s) =>
+  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
+const $ = (sel) => document.querySelector(sel);
+const errorText = (err) => (err?.status === 403 ? t('error.forbidden') : t('error.generic', { message: err?.message ?? err }));
+
+// ---- summary ---------------------------------------------------------------
+
+export class SummaryPanel {
+  constructor(el) {
+    this.el = el;
+    this.summary = null;
+    this.alerts = [];
+  }
+
+  set(summary) {
+    this.summary = summary;
+    this.render();
+  }
+
+  /** A live status change: one camera leaves one count and joins another. */
+  move(previous, status) {
+    const counts = this.summary?.status;
+    if (!counts) return;
+    if (previous && counts[previous] > 0) counts[previous]--;
+    counts[status] = (counts[status] ?? 0) + 1;
+    this.renderStatus();
+  }
+
+  addAlert(alert) {
+    this.alerts.unshift(alert);
+    this.alerts.length = Math.min(this.alerts.length, 5);
+    this.renderAlerts();
+  }
+
+  render() {
+    const s = this.summary;
+    if (!s) {
+      this.el.innerHTML = `<p class="muted">${esc(t('loading'))}</p>`;
+      return;
+    }
+    const row = (key, value, id) => `<tr><th>${esc(t(key))}</th><td id="${id}">${value}</td></tr>`;
+    this.el.innerHTML = `
+      <table class="figures">
+        ${row('summary.communes', `${fmt(s.communes?.with_stations)} / ${fmt(s.communes?.total)}`, 'sum-communes')}
+        ${row('summary.stations', fmt(s.stations), 'sum-stations')}
+        ${row('summary.stationCameras', fmt(s.cameras?.station), 'sum-station-cameras')}
+        ${row('summary.citizen', fmt(s.cameras?.citizen), 'sum-citizen')}
+        ${row('summary.business', fmt(s.cameras?.business), 'sum-business')}
+        ${row('summary.household', fmt(s.cameras?.household), 'sum-household')}
+        ${row('summary.total', fmt(s.cameras?.total), 'sum-total')}
+        ${row('summary.roadSigns', fmt(s.road_signs), 'sum-road-signs')}
+        ${row('summary.funding', esc(t('unit.vnd', { n: fmt(s.funding_vnd) })), 'sum-funding')}
+      </table>
+      <h3>${esc(t('summary.status'))}</h3>
+      <ul class="status-counts" id="sum-status"></ul>
+      <div id="sum-alerts"></div>`;
+    this.renderStatus();
+    this.renderAlerts();
+  }
+
+  renderStatus() {
+    const ul = this.el.querySelector('#sum-status');
+    if (!ul || !this.summary) return;
+    const counts = this.summary.status ?? {};
+    ul.innerHTML = STATUSES.map(
+      (st) =>
+        `<li data-status="${st}"><span class="chip" style="background:${STATUS_COLORS[st]}"></span>${esc(t(`status.${st}`))}: <b>${fmt(counts[st] ?? 0)}</b></li>`,
+    ).join('');
+  }
+
+  renderAlerts() {
+    const box = this.el.querySelector('#sum-alerts');
+    if (!box) return;
+    box.innerHTML = this.alerts.length
+      ? `<h3>${esc(t('summary.alerts'))}</h3><ul class="alerts">${this.alerts
+          .map((a) => `<li>${esc(fmtTime(a.at ?? a.opened_at))} · ${esc(a.kind)} · ${esc(a.subject)}${a.state ? ` (${esc(a.state)})` : ''}</li>`)
+          .join('')}</ul>`
+      : '';
+  }
+}
+
+// ---- filters ---------------------------------------------------------------
+
+export class FilterPanel {
+  constructor(el, { districts, communes, privateAllowed, onChange }) {
+    this.el = el;
+    this.districts = [...districts].sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+    this.communes = [...communes].sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+    this.privateAllowed = privateAllowed;
+    this.onChange = onChange;
+    this.state = { district: '', commune: '', statuses: new Set(STATUSES), ownerships: new Set(privateAllowed ? OWNERSHIPS : ['station']) };
+    this.shown = 0;
+    el.addEventListener('change', () => this.read());
+  }
+
+  predicate() {
+    const { district, commune, statuses, ownerships } = this.state;
+    return (entry) =>
+      statuses.has(entry.status) &&
+      ownerships.has(entry.cam.ownership) &&
+      (!commune || entry.cam.commune_code === commune) &&
+      (!district || entry.district === district);
+  }
+
+  read() {
+    const district = this.el.querySelector('#f-district').value;
+    if (district !== this.state.district) this.state.commune = '';
+    else this.state.commune = this.el.querySelector('#f-commune').value;
+    this.state.district = district;
+    this.state.statuses = new Set([...this.el.querySelectorAll('input[name=f-status]:checked')].map((i) => i.value));
+    this.state.ownerships = new Set([...this.el.querySelectorAll('input[name=f-ownership]:checked')].map((i) => i.value));
+    this.onChange(this.state);
+    this.render();
+  }
+
+  setShown(n) {
+    this.shown = n;
+    const p = this.el.querySelector('#f-shown');
+    if (p) p.textContent = t('filters.shown', { n: fmt(n) });
+  }
+
+  render() {
+    const s = this.state;
+    const opt = (value, label, selected) => `<option value="${esc(value)}"${selected ? ' selected' : ''}>${esc(label)}</option>`;
+    const communes = this.communes.filter((c) => !s.district || c.parent_code === s.district);
+    const check = (name, value, label, checked, disabled) =>
+      `<label class="check"><input type="checkbox" name="${name}" value="${value}"${checked ? ' checked' : ''}${disabled ? ' disabled' : ''}>${label}</label>`;
+    this.el.innerHTML = `
+      <label>${esc(t('filters.district'))}
+        <select id="f-district">${opt('', t('filters.all'), !s.district)}${this.districts.map((d) => opt(d.code, d.name, d.code === s.district)).join('')}</select></label>
+      <label>${esc(t('filters.commune'))}
+        <select id="f-commune">${opt('', t('filters.all'), !s.commune)}${communes.map((c) => opt(c.code, c.name, c.code === s.commune)).join('')}</select></label>
+      <fieldset><legend>${esc(t('filters.status'))}</legend>${STATUSES.map((st) =>
+        check('f-status', st, `<span class="chip" style="background:${STATUS_COLORS[st]}"></span>${esc(t(`status.${st}`))}`, s.statuses.has(st), false),
+      ).join('')}</fieldset>
+      <fieldset><legend>${esc(t('filters.ownership'))}</legend>${OWNERSHIPS.map((o) =>
+        check('f-ownership', o, esc(t(`ownership.${o}`)), s.ownerships.has(o), o !== 'station' && !this.privateAllowed),
+      ).join('')}</fieldset>
+      <p class="muted" id="f-shown">${esc(t('filters.shown', { n: fmt(this.shown) }))}</p>`;
+  }
+}
+
+// ---- camera details --------------------------------------------------------
+
+export class DetailsPanel {
+  constructor(el, { communeName, clock }) {
+    this.el = el;
+    this.communeName = communeName;
+    this.clock = clock;
+    this.entry = null;
+    this.status = null;
+    this.statusError = null;
+    this.uptime = {};
+    this.seq = 0;
+  }
+
+  async show(entry) {
+    const seq = ++this.seq;
+    this.entry = entry;
+    this.status = null;
+    this.statusError = null;
+    this.uptime = {};
+    this.render();
+    const code = encodeURIComponent(entry.cam.code);
+    const now = this.clock();
+    const windows = { '24h': 1, '7d': 7, '30d': 30 };
+    const uptimes = Object.entries(windows).map(async ([key, days]) => {
+      const from = new Date(now - days * 86400e3).toISOString();
+      try {
+        const u = await api(`/api/uptime?${query({ scope: 'camera', code: entry.cam.code, from, to: new Date(now).toISOString() })}`);
+        if (seq === this.seq) this.uptime[key] = u.uptime_pct;
+      } catch {
+        if (seq === this.seq) this.uptime[key] = null;
+      }
+    });
+    try {
+      const status = await api(`/api/cameras/${code}/status`);
+      if (seq === this.seq) this.status = status;
+    } catch (err) {
+      if (seq === this.seq) this.statusError = err;
+    }
+    await Promise.all(uptimes);
+    if (seq === this.seq) this.render();
+  }
+
+  /** A live change for the camera on show. */
+  statusChanged(code, status, at) {
+    if (this.entry?.cam.code !== code) return;
+    if (this.status) Object.assign(this.status, { status, since: at });
+    this.render();
+  }
+
+  render() {
+    const e = this.entry;
+    if (!e) {
+      this.el.innerHTML = `<p class="muted">${esc(t('details.hint'))}</p>`;
+      return;
+    }
+    const c = e.cam;
+    const s = this.status;
+    const row = (key, value) => `<tr><th>${esc(t(key))}</th><td>${value}</td></tr>`;
+    const status = s?.status ?? e.status;
+    const pct = (v) => (v === undefined ? '…' : v === null ? t('details.none') : `${fmt(v, 1)}%`);
+    const device = s?.device ? [s.device.manufacturer, s.device.model, s.device.firmware, s.device.serial].filter(Boolean).join(' · ') : [c.vendor, c.model].filter(Boolean).join(' · ');
+    this.el.innerHTML = `
+      <table class="details" data-code="${esc(c.code)}">
+        ${row('details.code', `<b>${esc(c.code)}</b>`)}
+        ${row('details.ownership', esc(t(`ownership.${c.ownership}`)))}
+        ${c.station_code ? row('details.station', esc(c.station_code)) : ''}
+        ${row('details.commune', esc(this.communeName(c.commune_code) ?? c.commune_code))}
+        ${row('details.status', `<span class="chip" style="background:${STATUS_COLORS[status] ?? STATUS_COLORS.unknown}"></span><span id="d-status">${esc(t(`status.${status}`))}</span>`)}
+        ${row('details.since', esc(fmtTime(s?.since)))}
+        ${row('details.lastCheck', esc(fmtTime(s?.last_check_at)))}
+        ${row('details.lastOk', esc(fmtTime(s?.last_ok_at)))}
+        ${row('details.lastError', s?.last_error ? `${esc(s.last_error.kind)}: ${esc(s.last_error.message)}` : esc(t('details.none')))}
+        ${row('details.device', esc(device || t('details.none')))}
+        ${row('details.heading', esc(t('details.headingValue', { heading: fmt(s?.heading_deg ?? c.heading_deg, 0), registered: fmt(c.heading_deg, 0), fov: fmt(c.fov_deg, 0), range: fmt(c.range_m, 0) })))}
+        ${s?.clock_offset_s != null ? row('details.clock', `${fmt(s.clock_offset_s, 1)} s`) : ''}
+        ${c.owner_name ? row('details.owner', `${esc(c.owner_name)} ${esc(c.owner_phone ?? '')}`) : ''}
+      </table>
+      ${this.statusError ? `<p class="error">${esc(t('details.unavailable', { message: errorText(this.statusError) }))}</p>` : ''}
+      <h3>${esc(t('details.uptime'))}</h3>
+      <table class="uptime"><tr><th>${esc(t('details.uptime24h'))}</th><th>${esc(t('details.uptime7d'))}</th><th>${esc(t('details.uptime30d'))}</th></tr>
+        <tr><td id="d-up-24h">${pct(this.uptime['24h'])}</td><td id="d-up-7d">${pct(this.uptime['7d'])}</td><td id="d-up-30d">${pct(this.uptime['30d'])}</td></tr></table>`;
+  }
+}
+
+// ---- incident search -------------------------------------------------------
+
+export class IncidentPanel {
+  constructor(el, { layers, clock }) {
+    this.el = el;
+    this.layers = layers;
+    this.clock = clock;
+    this.point = null;
+    this.result = null;
+    this.error = null;
+    this.form = { at: '', radius: 300, caseRef: '' };
+    el.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      void this.search();
+    });
+  }
+
+  pick(lat, lon) {
+    this.point = { lat, lon };
+    this.result = null;
+    this.error = null;
+    this.layers.showIncidentPoint(lat, lon);
+    this.readForm();
+    this.render();
+  }
+
+  readForm() {
+    const f = this.el.querySelector('form');
+    if (!f) return;
+    this.form = { at: f.at.value, radius: Number(f.radius.value) || 300, caseRef: f.caseRef.value.trim() };
+  }
+
+  async search() {
+    this.readForm();
+    if (!this.point) {
+      this.error = t('incident.needPoint');
+      this.render();
+      return;
+    }
+    const at = this.form.at ? new Date(this.form.at).toISOString() : new Date(this.clock()).toISOString();
+    this.el.dataset.searching = '1';
+    try {
+      this.result = await api(
+        `/api/search/near?${query({ lat: this.point.lat.toFixed(6), lon: this.point.lon.toFixed(6), radius_m: this.form.radius, at, case_ref: this.form.caseRef })}`,
+      );
+      this.error = null;
+      this.layers.showIncident(this.result);
+    } catch (err) {
+      this.result = null;
+      this.error = errorText(err);
+    }
+    delete this.el.dataset.searching;
+    this.render();
+  }
+
+  render() {
+    const r = this.result;
+    const localNow = () => {
+      const d = new Date(this.clock());
+      return new Date(d.getTime() - d.getTimezoneOffset() * 60e3).toISOString().slice(0, 16);
+    };
+    const f = this.form;
+    const seeing = r ? r.cameras.filter((c) => c.sees_point).length : 0;
+    this.el.innerHTML = `
+      <p class="muted">${esc(t('incident.hint'))}</p>
+      <p id="incident-point">${this.point ? esc(t('incident.point', { lat: this.point.lat.toFixed(5), lon: this.point.lon.toFixed(5) })) : esc(t('incident.noPoint'))}</p>
+      <form>
+        <label>${esc(t('incident.at'))} <input type="datetime-local" name="at" value="${esc(f.at || localNow())}"></label>
+        <label>${esc(t('incident.radius'))} <input type="number" name="radius" min="10" max="5000" step="10" value="${esc(f.radius)}"></label>
+        <label>${esc(t('incident.caseRef'))} <input type="text" name="caseRef" value="${esc(f.caseRef)}"></label>
+        <button type="submit" id="incident-search">${esc(t('incident.search'))}</button>
+      </form>
+      ${this.error ? `<p class="error">${esc(this.error)}</p>` : ''}
+      ${
+        r
+          ? `<p id="incident-summary">${esc(t('incident.results', { n: fmt(r.cameras.length), seeing: fmt(seeing) }))}</p>
+        <table class="results" id="incident-results"><thead><tr><th>${esc(t('incident.col.code'))}</th><th>${esc(t('incident.col.distance'))}</th><th>${esc(t('incident.col.sees'))}</th><th>${esc(t('incident.col.status'))}</th><th>${esc(t('incident.col.owner'))}</th></tr></thead><tbody>
+        ${r.cameras
+          .map(
+            (c) => `<tr data-code="${esc(c.code)}" data-sees="${c.sees_point ? 1 : 0}" class="${c.sees_point ? 'sees' : ''}">
+              <td>${esc(c.code)}<br><small>${esc(t(`ownership.${c.ownership}`))}</small></td><td>${fmt(c.distance_m, 0)} m</td>
+              <td>${esc(c.sees_point ? t('incident.yes') : t('incident.no'))}</td>
+              <td><span class="chip" style="background:${STATUS_COLORS[c.status_at] ?? STATUS_COLORS.unknown}"></span>${esc(t(`status.${c.status_at ?? 'unknown'}`))}</td>
+              <td>${c.owner ? `${esc(c.owner.name)}<br>${esc(c.owner.phone)}` : ''}</td></tr>`,
+          )
+          .join('')}</tbody></table>`
+          : ''
+      }`;
+  }
+}
+
+/* global L */
+// ---- planner ---------------------------------------------------------------
+
+export class PlannerPanel {
+  constructor(el, { layers, coverage, coverageError }) {
+    this.el = el;
+    this.layers = layers;
+    this.coverage = coverage;
+    this.coverageError = coverageError;
+    this.proposal = null;
+    this.error = null;
+    this.budget = 1_000_000_000;
+    el.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      void this.propose();
+    });
+    el.addEventListener('click', (ev) => {
+      const row = ev.target.closest('[data-gap]');
+      if (!row) return;
+      const [ri, gi] = row.dataset.gap.split(':').map(Number);
+      const gap = this.coverage[ri]?.gaps[gi];
+      if (gap?.geometry) this.layers.map.fitBounds(L.geoJSON(gap.geometry).getBounds(), { maxZoom: 15 });
+    });
+  }
+
+  describe(s) {
+    return t('planner.proposed', { ref: s.route_ref ?? '—', gain: fmt(s.gain_m, 0), cost: t('unit.vnd', { n: fmt(s.cost_vnd) }) });
+  }
+
+  async propose() {
+    const input = this.el.querySelector('#planner-budget');
+    this.budget = Number(input.value) || 0;
+    try {
+      this.proposal = await api('/api/planning/proposals', { method: 'POST', body: { budget_vnd: this.budget } });
+      this.error = null;
+      this.layers.showProposals(this.proposal, (s) => this.describe(s));
+    } catch (err) {
+      this.error = errorText(err);
+    }
+    this.render();
+  }
+
+  render() {
+    const cov = this.coverage;
+    const gaps = (cov ?? [])
+      .flatMap((r, ri) => (r.gaps ?? []).map((g, gi) => ({ ...g, ref: r.ref, key: `${ri}:${gi}` })))
+      .sort((a, b) => b.length_m - a.length_m)
+      .slice(0, 10);
+    const p = this.proposal;
+    const km = (m) => fmt(m / 1000, 1);
+    this.el.innerHTML = `
+      ${
+        cov
+          ? `<table class="results" id="planner-routes"><thead><tr><th>${esc(t('planner.col.route'))}</th><th>${esc(t('planner.col.length'))}</th><th>${esc(t('planner.col.installed'))}</th><th>${esc(t('planner.col.effective'))}</th><th>${esc(t('planner.col.gaps'))}</th></tr></thead><tbody>
+        ${cov
+          .map(
+            (r) => `<tr data-ref="${esc(r.ref)}"><td title="${esc(r.name)}">${esc(r.ref)}</td><td>${km(r.length_m)}</td><td>${fmt(r.installed.pct, 1)}%</td><td>${fmt(r.effective.pct, 1)}%</td><td>${fmt((r.gaps ?? []).length)}</td></tr>`,
+          )
+          .join('')}</tbody></table>
+        <h3>${esc(t('planner.gaps'))}</h3>
+        <ul class="gaps">${gaps
+          .map((g) => `<li data-gap="${g.key}" class="link">${esc(t('planner.gapRow', { ref: g.ref, from: km(g.from_m), to: km(g.to_m), length: km(g.length_m) }))}</li>`)
+          .join('')}</ul>`
+          : `<p class="error">${esc(t('planner.unavailable', { message: errorText(this.coverageError) }))}</p>`
+      }
+      <form>
+        <label>${esc(t('planner.budget'))} <input type="number" id="planner-budget" min="0" step="10000000" value="${esc(this.budget)}"></label>
+        <button type="submit" id="planner-propose">${esc(t('planner.propose'))}</button>
+      </form>
+      ${this.error ? `<p class="error">${esc(this.error)}</p>` : ''}
+      ${
+        p
+          ? `<p id="planner-result">${esc(t('planner.result', { n: fmt(p.stations.length), cost: t('unit.vnd', { n: fmt(p.total_cost_vnd) }), before: fmt(p.coverage_before_pct, 1), after: fmt(p.coverage_after_pct, 1) }))}</p>
+        <ol class="proposals">${p.stations.map((s) => `<li>${esc(this.describe(s))}</li>`).join('')}</ol>`
+          : ''
+      }`;
+  }
+}
