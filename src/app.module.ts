@@ -11,6 +11,7 @@ import { CoverageModule } from './coverage/coverage.module';
 import { SearchModule } from './search/search.module';
 import { PlanningModule } from './planning/planning.module';
 import { UptimeModule } from './uptime/uptime.module';
+import { MonitoringModule } from './monitoring/monitoring.module';
 import { AlertsModule } from './alerts/alerts.module';
 
 /** The whole service, built around the runtime that bootstrap prepared. */
@@ -32,6 +33,7 @@ export class AppModule {
         CoverageModule,
         SearchModule,
         PlanningModule,
+        MonitoringModule,
         UptimeModule,
         AlertsModule,
       ],

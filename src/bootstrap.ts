@@ -66,8 +66,7 @@ export async function startCamnet(config: CamnetConfig, options: StartOptions = 
       pglite = await startEmbeddedPostgres(path.join(config.dataDir, 'pglite'), 12);
       closers.push(() => pglite!.close());
     }
-    // PGlite runs one transaction at a time: a small pool is all it can use.
-    const dataSource = createDataSource(config.databaseUrl ?? pglite!.url, embedded ? 4 : 10);
+    const dataSource = createDataSource(config.databaseUrl ?? pglite!.url, config.dbPoolSize);
     await dataSource.initialize();
     closers.push(async () => {
       if (dataSource.isInitialized) await dataSource.destroy();

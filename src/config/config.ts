@@ -9,6 +9,8 @@ export interface CamnetConfig {
   port: number;
   dataDir: string;
   databaseUrl: string | null;
+  /** Database connections; 1 on PGlite, whose socket server cannot interleave sessions. */
+  dbPoolSize: number;
   mqttUrl: string | null;
   mqttEmbeddedPort: number;
   mqttSharedGroup: string | null;
@@ -110,6 +112,7 @@ export function loadConfig(env: Env = process.env): CamnetConfig {
     port: int('PORT', 3000, 0, 65535),
     dataDir: path.resolve(str('CAMNET_DATA_DIR') ?? './data'),
     databaseUrl,
+    dbPoolSize: int('CAMNET_DB_POOL_SIZE', embedded ? 1 : 10, 1, 200),
     mqttUrl,
     mqttEmbeddedPort: int('MQTT_EMBEDDED_PORT', 1884, 0, 65535),
     mqttSharedGroup: str('MQTT_SHARED_GROUP'),

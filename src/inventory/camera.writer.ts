@@ -46,7 +46,7 @@ export class CameraWriter {
       seen.set(r.code, row);
       if (mode === 'create' && existing.has(r.code)) errors.push({ row, field: 'code', reason: `a camera with code ${r.code} already exists` });
       if (mode === 'update' && !existing.has(r.code)) errors.push({ row, field: 'code', reason: `no camera with code ${r.code}` });
-      if (!(await this.communes.communeExists(r.commune_code))) {
+      if (!(await this.communes.communeExists(r.commune_code, manager))) {
         errors.push({ row, field: 'commune_code', reason: `unknown commune code ${r.commune_code} (2019 layout)` });
       }
       if (r.ownership !== 'station' && r.station_code) {
@@ -72,7 +72,7 @@ export class CameraWriter {
           r.station_code ? stationIds.get(r.station_code) : null,
           r.ownership,
           r.commune_code,
-          await this.communes.commune2025(r.lat, r.lon),
+          await this.communes.commune2025(r.lat, r.lon, manager),
           r.lat,
           r.lon,
           r.heading_deg,

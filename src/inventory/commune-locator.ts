@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { PolygonIndex } from '../seed/seed.geometry';
 import type { PolygonGeometry } from '../seed/seed.data';
 
@@ -14,18 +14,20 @@ export class CommuneLocator {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  async commune2025(lat: number, lon: number): Promise<string | null> {
-    const { index } = await this.load();
+  // Callers inside a transaction pass its manager: with a pool of one connection
+  // (PGlite), a query on another connection would wait for the transaction forever.
+  async commune2025(lat: number, lon: number, manager?: EntityManager): Promise<string | null> {
+    const { index } = await this.load(manager);
     return index ? index.locate([lon, lat]) : null;
   }
 
-  async communeExists(code: string): Promise<boolean> {
-    return (await this.load()).communes2019.has(code);
+  async communeExists(code: string, manager?: EntityManager): Promise<boolean> {
+    return (await this.load(manager)).communes2019.has(code);
   }
 
-  private load() {
+  private load(manager: EntityManager = this.dataSource.manager) {
     this.loaded ??= (async () => {
-      const rows: { code: string; layout: string; boundary: PolygonGeometry | null }[] = await this.dataSource.query(
+      const rows: { code: string; layout: string; boundary: PolygonGeometry | null }[] = await manager.query(
         `SELECT code, layout, CASE WHEN layout = '2025-07' THEN boundary END AS boundary FROM admin_unit WHERE level = 'commune'`,
       );
       const polygons = rows

@@ -70,7 +70,7 @@ export class StationService {
       await m.query(
         `INSERT INTO station (code, name, commune_code, commune_code_2025, lat, lon, route_ref, installed_on, funding_vnd, funding_source, uplink, notes)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        [dto.code, dto.name, dto.commune_code, await this.communes.commune2025(dto.lat, dto.lon), dto.lat, dto.lon, dto.route_ref ?? null,
+        [dto.code, dto.name, dto.commune_code, await this.communes.commune2025(dto.lat, dto.lon, m), dto.lat, dto.lon, dto.route_ref ?? null,
           dto.installed_on ?? null, dto.funding_vnd ?? 0, dto.funding_source ?? null, dto.uplink ?? null, dto.notes ?? null],
       );
     });
@@ -89,7 +89,7 @@ export class StationService {
       await m.query(
         `UPDATE station SET name = $2, commune_code = $3, commune_code_2025 = $4, lat = $5, lon = $6, route_ref = $7,
            installed_on = $8, funding_vnd = $9, funding_source = $10, uplink = $11, notes = $12 WHERE code = $1`,
-        [code, merged.name, merged.commune_code, await this.communes.commune2025(lat, lon), lat, lon, merged.route_ref ?? null,
+        [code, merged.name, merged.commune_code, await this.communes.commune2025(lat, lon, m), lat, lon, merged.route_ref ?? null,
           merged.installed_on ?? null, merged.funding_vnd ?? 0, merged.funding_source ?? null, merged.uplink ?? null, merged.notes ?? null],
       );
     });
@@ -114,7 +114,7 @@ export class StationService {
   }
 
   private async checkReferences(m: EntityManager, s: { commune_code: string; route_ref?: string | null }): Promise<void> {
-    if (!(await this.communes.communeExists(s.commune_code))) throw fieldError('commune_code', `unknown commune code ${s.commune_code} (2019 layout)`);
+    if (!(await this.communes.communeExists(s.commune_code, m))) throw fieldError('commune_code', `unknown commune code ${s.commune_code} (2019 layout)`);
     if (s.route_ref && (await m.query(`SELECT 1 FROM route WHERE ref = $1`, [s.route_ref])).length === 0) {
       throw fieldError('route_ref', `unknown route ${s.route_ref}`);
     }

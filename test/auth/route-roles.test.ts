@@ -18,14 +18,14 @@ describe('every route names its roles', () => {
     const routes: { route: string; roles: string[] | 'public' }[] = [];
     for (const wrapper of discovery.getControllers()) {
       const proto = Object.getPrototypeOf(wrapper.instance);
-      const base = Reflect.getMetadata(PATH_METADATA, wrapper.metatype) ?? '';
+      const base = Reflect.getMetadata(PATH_METADATA, wrapper.metatype as object) ?? '';
       for (const name of scanner.getAllMethodNames(proto)) {
         const handler = proto[name];
         if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler)];
         const route = `${method} /${base}/${Reflect.getMetadata(PATH_METADATA, handler)}`.replace(/\/+/g, '/');
-        const isPublic = reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [handler, wrapper.metatype]);
-        const roles = reflector.getAllAndOverride<string[]>(ROLES_KEY, [handler, wrapper.metatype]) ?? [];
+        const isPublic = reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [handler, wrapper.metatype as never]);
+        const roles = reflector.getAllAndOverride<string[]>(ROLES_KEY, [handler, wrapper.metatype as never]) ?? [];
         routes.push({ route, roles: isPublic ? 'public' : roles });
       }
     }

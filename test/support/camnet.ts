@@ -38,6 +38,8 @@ export async function startTestCamnet(options: { seed?: boolean; env?: Record<st
     CAMNET_MONITORING: 'off',
     CAMNET_LOG_LEVEL: 'warn',
     PORT: '0',
+    // PGlite's socket server serves one session correctly at a time.
+    CAMNET_DB_POOL_SIZE: db.engine === 'pglite' ? '1' : '10',
     ...options.env,
   });
   const camnet = await startCamnet(config, { clock: options.clock });

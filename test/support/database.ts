@@ -42,7 +42,7 @@ export async function openTestDatabase(options: { migrate?: boolean; poolSize?: 
     url = embedded.url;
     dropDatabase = embedded.close;
   }
-  const dataSource = createDataSource(url, options.poolSize ?? 4);
+  const dataSource = createDataSource(url, options.poolSize ?? (engine === 'pglite' ? 1 : 4));
   await dataSource.initialize();
   if (migrate) await dataSource.runMigrations({ transaction: 'each' });
   return {

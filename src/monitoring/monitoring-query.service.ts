@@ -1,0 +1,155 @@
+/**
+ * Read side of monitoring, for the API and for other modules (summary, coverage,
+ * search, uptime): current statuses, the status endpoint's shape, and what was in
+ * force at a past time, from the transition and orientation histories (bulk queries).
+ */
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CLOCK, Clock } from '../common/clock';
+import { STATUSES, type Status } from './status';
+
+export interface CameraStatusView {
+  code: string;
+  status: Status;
+  since: string | null;
+  last_check_at: string | null;
+  last_ok_at: string | null;
+  last_error: { kind: string; message: string } | null;
+  clock_offset_s: number | null;
+  heading_deg: number | null;
+  ptz: { pan: number | null; tilt: number | null; zoom: number | null } | null;
+  device: { manufacturer: string | null; model: string | null; firmware: string | null; serial: string | null; hardware_id: string | null } | null;
+}
+
+export interface CameraHistoryView {
+  code: string;
+  from: string;
+  to: string;
+  /** The status in force at `from` (the last transition before it), unknown if none. */
+  status_at_from: Status;
+  status: { at: string; status: Status; source: string; reason: string | null }[];
+  orientation: { at: string; heading_deg: number | null; pan: number | null; tilt: number | null; zoom: number | null; source: string }[];
+}
+
+const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
+
+@Injectable()
+export class MonitoringQueryService {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Cameras per status (retired ones left out). */
+  async statusCounts(): Promise<Record<Status, number>> {
+    const rows: { status: Status; n: number }[] = await this.dataSource.query(
+      `SELECT COALESCE(cs.status, 'unknown') AS status, count(*)::int AS n
+       FROM camera c LEFT JOIN camera_state cs ON cs.camera_id = c.id WHERE c.retired_on IS NULL GROUP BY 1`,
+    );
+    const out = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+    for (const r of rows) out[r.status] = r.n;
+    return out;
+  }
+
+  async stationStatus(stationId: number): Promise<Status> {
+    const [row] = await this.dataSource.query(`SELECT status FROM station_state WHERE station_id = $1`, [stationId]);
+    return row?.status ?? 'unknown';
+  }
+
+  /** Current status and last known heading (else the registered one) of every camera, by id. */
+  async cameraStatuses(): Promise<Map<number, { status: Status; headingDeg: number }>> {
+    const rows: { id: number; status: Status; heading_deg: number }[] = await this.dataSource.query(
+      `SELECT c.id, COALESCE(cs.status, 'unknown') AS status, COALESCE(cs.heading_deg, c.heading_deg) AS heading_deg
+       FROM camera c LEFT JOIN camera_state cs ON cs.camera_id = c.id`,
+    );
+    return new Map(rows.map((r) => [r.id, { status: r.status, headingDeg: r.heading_deg }]));
+  }
+
+  /** The status in force at `at` for each camera: its last transition at or before `at`; unknown if none. */
+  async statusAt(cameraIds: readonly number[], at: Date): Promise<Map<number, Status>> {
+    const out = new Map<number, Status>(cameraIds.map((id) => [id, 'unknown']));
+    if (cameraIds.length === 0) return out;
+    const rows: { subject_id: number; status: Status }[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (subject_id) subject_id, status FROM status_event
+       WHERE subject = 'camera' AND subject_id = ANY($1::int[]) AND at <= $2
+       ORDER BY subject_id, at DESC, id DESC`,
+      [cameraIds, at],
+    );
+    for (const r of rows) out.set(r.subject_id, r.status);
+    return out;
+  }
+
+  /** The heading in force at `at` for each camera: from the orientation history, else the registered heading. */
+  async headingAt(cameraIds: readonly number[], at: Date): Promise<Map<number, number>> {
+    if (cameraIds.length === 0) return new Map();
+    const rows: { id: number; heading_deg: number }[] = await this.dataSource.query(
+      `SELECT c.id, COALESCE(o.heading_deg, c.heading_deg) AS heading_deg
+       FROM camera c LEFT JOIN LATERAL (
+         SELECT heading_deg FROM orientation_event oe WHERE oe.camera_id = c.id AND oe.at <= $2 ORDER BY oe.at DESC, oe.id DESC LIMIT 1
+       ) o ON true
+       WHERE c.id = ANY($1::int[])`,
+      [cameraIds, at],
+    );
+    return new Map(rows.map((r) => [r.id, r.heading_deg]));
+  }
+
+  /** GET /api/cameras/{code}/status. */
+  async cameraStatus(code: string): Promise<CameraStatusView> {
+    const [r] = await this.dataSource.query(
+      `SELECT c.code, COALESCE(cs.status, 'unknown') AS status, cs.since, cs.last_check_at, cs.last_ok_at, cs.last_error,
+              cs.clock_offset_s, COALESCE(cs.heading_deg, c.heading_deg) AS heading_deg, cs.ptz, cs.device
+       FROM camera c LEFT JOIN camera_state cs ON cs.camera_id = c.id WHERE c.code = $1`,
+      [code],
+    );
+    if (!r) throw new NotFoundException(`no camera with code ${code}`);
+    const d = r.device as Record<string, string | null> | null;
+    return {
+      code: r.code,
+      status: r.status,
+      since: iso(r.since),
+      last_check_at: iso(r.last_check_at),
+      last_ok_at: iso(r.last_ok_at),
+      last_error: r.last_error ? { kind: r.last_error.kind, message: r.last_error.message } : null,
+      clock_offset_s: r.clock_offset_s,
+      heading_deg: r.heading_deg,
+      ptz: r.ptz ? { pan: r.ptz.pan ?? null, tilt: r.ptz.tilt ?? null, zoom: r.ptz.zoom ?? null } : null,
+      device: d
+        ? {
+            manufacturer: d.manufacturer ?? null,
+            model: d.model ?? null,
+            firmware: d.firmware ?? null,
+            serial: d.serial ?? null,
+            hardware_id: d.hardware_id ?? null,
+          }
+        : null,
+    };
+  }
+
+  /** GET /api/cameras/{code}/history: status and orientation events in [from, to]; default the last 7 days. */
+  async history(code: string, fromIso?: string, toIso?: string): Promise<CameraHistoryView> {
+    const to = toIso ? new Date(toIso) : this.clock.now();
+    const from = fromIso ? new Date(fromIso) : new Date(to.getTime() - 7 * 86_400_000);
+    if (!(from < to)) throw new BadRequestException(`from must be before to, got from=${from.toISOString()} to=${to.toISOString()}`);
+    const [cam] = await this.dataSource.query(`SELECT id FROM camera WHERE code = $1`, [code]);
+    if (!cam) throw new NotFoundException(`no camera with code ${code}`);
+    const [before, status, orientation] = await Promise.all([
+      this.statusAt([cam.id], new Date(from.getTime() - 1)),
+      this.dataSource.query(
+        `SELECT at, status, source, reason FROM status_event WHERE subject = 'camera' AND subject_id = $1 AND at >= $2 AND at <= $3 ORDER BY at, id LIMIT 10000`,
+        [cam.id, from, to],
+      ),
+      this.dataSource.query(
+        `SELECT at, heading_deg, pan, tilt, zoom, source FROM orientation_event WHERE camera_id = $1 AND at >= $2 AND at <= $3 ORDER BY at, id LIMIT 10000`,
+        [cam.id, from, to],
+      ),
+    ]);
+    return {
+      code,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      status_at_from: before.get(cam.id) ?? 'unknown',
+      status: status.map((e: any) => ({ at: iso(e.at)!, status: e.status, source: e.source, reason: e.reason })),
+      orientation: orientation.map((e: any) => ({ at: iso(e.at)!, heading_deg: e.heading_deg, pan: e.pan, tilt: e.tilt, zoom: e.zoom, source: e.source })),
+    };
+  }
+}

@@ -1,0 +1,60 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Audited, Roles } from '../auth/roles.decorator';
+import { MaintenanceService } from './maintenance.service';
+import { CreateMaintenanceWindowDto, HistoryQueryDto, MaintenanceQueryDto } from './monitoring.dto';
+import { MonitoringQueryService } from './monitoring-query.service';
+import { ProbeScheduler } from './probe.scheduler';
+
+@ApiTags('monitoring')
+@ApiBearerAuth()
+@Controller('api')
+export class MonitoringController {
+  constructor(
+    private readonly query: MonitoringQueryService,
+    private readonly scheduler: ProbeScheduler,
+    private readonly maintenance: MaintenanceService,
+  ) {}
+
+  @Get('cameras/:code/status')
+  @Roles('admin', 'technician', 'police', 'planner')
+  @Audited('camera.status')
+  status(@Param('code') code: string) {
+    return this.query.cameraStatus(code);
+  }
+
+  @Post('cameras/:code/check')
+  @HttpCode(200)
+  @Roles('admin', 'technician')
+  @Audited('camera.check')
+  async check(@Param('code') code: string) {
+    await this.scheduler.checkNow(code);
+    return this.query.cameraStatus(code);
+  }
+
+  @Get('cameras/:code/history')
+  @Roles('admin', 'technician', 'police', 'planner')
+  @Audited('camera.history')
+  history(@Param('code') code: string, @Query() q: HistoryQueryDto) {
+    return this.query.history(code, q.from, q.to);
+  }
+
+  @Post('maintenance-windows')
+  @Roles('admin', 'technician')
+  @Audited('maintenance.create')
+  createWindow(@Body() dto: CreateMaintenanceWindowDto) {
+    return this.maintenance.create({
+      scope: dto.scope,
+      scopeId: dto.scope_id,
+      startsAt: new Date(dto.starts_at),
+      endsAt: new Date(dto.ends_at),
+      reason: dto.reason ?? null,
+    });
+  }
+
+  @Get('maintenance-windows')
+  @Roles('admin', 'technician', 'police', 'planner')
+  listWindows(@Query() q: MaintenanceQueryDto) {
+    return this.maintenance.list({ active: q.active });
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Health monitoring: ONVIF checks on a leased schedule, the stations' MQTT messages,
+ * the status machine, maintenance windows, and the status and history endpoints.
+ * The poller and the listener run when config.monitoring is on.
+ */
+import { Module } from '@nestjs/common';
+import { Clock, CLOCK } from '../common/clock';
+import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
+import { CameraStateService } from './camera-state.service';
+import { MaintenanceService } from './maintenance.service';
+import { MonitoringController } from './monitoring.controller';
+import { MonitoringMetrics } from './monitoring.metrics';
+import { MonitoringQueryService } from './monitoring-query.service';
+import { MqttListener } from './mqtt.listener';
+import { CAMERA_PROBE, createOnvifCameraProbe, ProbeRunner } from './probe.runner';
+import { ProbeScheduler, SCHEDULER_OPTIONS } from './probe.scheduler';
+
+@Module({
+  controllers: [MonitoringController],
+  providers: [
+    {
+      provide: CAMERA_PROBE,
+      inject: [CLOCK, CAMNET_CONFIG],
+      useFactory: (clock: Clock, config: CamnetConfig) => createOnvifCameraProbe(clock, config.probeConcurrency),
+    },
+    // Defaults (see SchedulerOptions); tests override this provider to poll faster.
+    { provide: SCHEDULER_OPTIONS, useValue: {} },
+    MonitoringMetrics,
+    CameraStateService,
+    MaintenanceService,
+    MonitoringQueryService,
+    ProbeRunner,
+    ProbeScheduler,
+    MqttListener,
+  ],
+  exports: [MonitoringQueryService, CameraStateService, MaintenanceService, ProbeScheduler],
+})
+export class MonitoringModule {}

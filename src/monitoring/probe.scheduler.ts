@@ -1,0 +1,239 @@
+/**
+ * The poll loop (DESIGN.md "Scaling out"): each camera's next check lives in a
+ * probe_schedule row; this replica leases a batch of due rows with FOR UPDATE SKIP
+ * LOCKED and a lease expiry, so replicas split the work and a dead replica's cameras
+ * are taken over once its leases expire. Never more checks in flight than
+ * config.probeConcurrency. Embedded mode (PGlite) runs one replica: SKIP LOCKED waits
+ * there instead of skipping.
+ */
+import { Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CLOCK, Clock } from '../common/clock';
+import { SecretBox } from '../common/secret-box';
+import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
+import { CAMNET_RUNTIME, CamnetRuntime } from '../core.module';
+import { CameraStateService } from './camera-state.service';
+import { MaintenanceService } from './maintenance.service';
+import { CheckOutcome, CheckTarget, ProbeRunner } from './probe.runner';
+
+export interface SchedulerOptions {
+  /** How often the loop looks for due checks. Default 250 ms. */
+  tickMs?: number;
+  /** How long a lease holds. Default 4 × the probe timeout + 2 s (a check makes up to 3 requests, first contact more). */
+  leaseMs?: number;
+  /** How often maintenance windows are swept. Default 2 s. */
+  sweepMs?: number;
+  /** How often schedule rows are reconciled with the inventory. Default 60 s. */
+  reconcileMs?: number;
+  /** Most rows leased in one statement. Default 500. */
+  maxBatch?: number;
+}
+export const SCHEDULER_OPTIONS = Symbol('SCHEDULER_OPTIONS');
+
+interface LeasedRow {
+  camera_id: number;
+  interval_s: number;
+  failures: number;
+  code: string;
+  onvif_url: string;
+  onvif_user: string | null;
+  onvif_secret_enc: string | null;
+  ptz: boolean;
+  heading_deg: number;
+  commune_code: string;
+  commune_code_2025: string | null;
+  station_code: string | null;
+  status: CheckTarget['status'];
+}
+
+const TARGET_COLUMNS = `c.code, c.onvif_url, c.onvif_user, c.onvif_secret_enc, c.ptz, c.heading_deg, c.commune_code, c.commune_code_2025,
+  st.code AS station_code, COALESCE(cs.status, 'unknown') AS status`;
+
+@Injectable()
+export class ProbeScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('scheduler');
+  private readonly opts: Required<SchedulerOptions>;
+  private timer: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private ticking: Promise<void> | null = null;
+  private readonly checks = new Set<Promise<unknown>>();
+  private lastSweep = 0;
+  private lastReconcile = 0;
+  private lastError = '';
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly runner: ProbeRunner,
+    private readonly state: CameraStateService,
+    private readonly maintenance: MaintenanceService,
+    private readonly secrets: SecretBox,
+    @Inject(CAMNET_CONFIG) private readonly config: CamnetConfig,
+    @Inject(CAMNET_RUNTIME) private readonly runtime: CamnetRuntime,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(SCHEDULER_OPTIONS) options?: SchedulerOptions,
+  ) {
+    this.opts = {
+      tickMs: options?.tickMs ?? 250,
+      leaseMs: options?.leaseMs ?? config.probeTimeoutMs * 4 + 2000,
+      sweepMs: options?.sweepMs ?? 2000,
+      reconcileMs: options?.reconcileMs ?? 60_000,
+      maxBatch: options?.maxBatch ?? 500,
+    };
+  }
+
+  get owner(): string {
+    return this.runtime.instanceId;
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.monitoring) this.start();
+  }
+
+  start(): void {
+    if (this.timer !== null || this.stopping) return;
+    this.logger.log(`polling as ${this.owner}: interval ${this.config.pollIntervalS} s, ${this.config.probeConcurrency} checks at most in flight`);
+    this.schedule(0);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    await this.ticking;
+    await Promise.allSettled([...this.checks]);
+    // Hand unfinished work over at once instead of letting the leases run out.
+    await this.dataSource
+      .query(`UPDATE probe_schedule SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1`, [this.owner])
+      .catch(() => undefined);
+  }
+
+  /**
+   * One round: housekeeping when due, then lease as many due cameras as there are free
+   * slots and start their checks (not awaited). Answers how many were started.
+   */
+  async tick(): Promise<number> {
+    const nowMs = this.clock.now().getTime();
+    if (nowMs - this.lastReconcile >= this.opts.reconcileMs) {
+      this.lastReconcile = nowMs;
+      await this.reconcile();
+    }
+    if (nowMs - this.lastSweep >= this.opts.sweepMs) {
+      this.lastSweep = nowMs;
+      await this.maintenance.sweep();
+    }
+    const free = Math.min(this.runner.freeSlots, this.opts.maxBatch);
+    if (free <= 0 || this.stopping) return 0;
+    const rows = await this.lease(free);
+    for (const row of rows) this.track(this.runner.run(this.toTarget(row), { source: 'onvif', leaseOwner: this.owner }));
+    return rows.length;
+  }
+
+  /** Leases up to n due cameras for this replica. */
+  async lease(n: number): Promise<LeasedRow[]> {
+    const now = this.clock.now();
+    return this.dataSource.query(
+      `WITH picked AS (
+         SELECT ps.camera_id FROM probe_schedule ps
+         WHERE ps.next_at <= $1 AND (ps.lease_until IS NULL OR ps.lease_until < $1)
+         ORDER BY ps.next_at LIMIT $2 FOR UPDATE SKIP LOCKED),
+       leased AS (
+         UPDATE probe_schedule ps SET lease_owner = $3, lease_until = $4 FROM picked
+         WHERE ps.camera_id = picked.camera_id RETURNING ps.camera_id, ps.interval_s, ps.failures)
+       SELECT l.camera_id, l.interval_s, l.failures, ${TARGET_COLUMNS}
+       FROM leased l JOIN camera c ON c.id = l.camera_id
+       LEFT JOIN station st ON st.id = c.station_id LEFT JOIN camera_state cs ON cs.camera_id = c.id`,
+      [now, n, this.owner, new Date(now.getTime() + this.opts.leaseMs)],
+    );
+  }
+
+  /** Runs a check of one camera now (POST /api/cameras/{code}/check), outside the lease cycle. */
+  async checkNow(code: string): Promise<CheckOutcome> {
+    const [row]: LeasedRow[] = await this.dataSource.query(
+      `SELECT c.id AS camera_id, COALESCE(ps.interval_s, $2) AS interval_s, COALESCE(ps.failures, 0) AS failures, ${TARGET_COLUMNS}
+       FROM camera c LEFT JOIN probe_schedule ps ON ps.camera_id = c.id
+       LEFT JOIN station st ON st.id = c.station_id LEFT JOIN camera_state cs ON cs.camera_id = c.id
+       WHERE c.code = $1`,
+      [code, this.config.pollIntervalS],
+    );
+    if (!row) throw new NotFoundException(`no camera with code ${code}`);
+    if (!row.onvif_url) throw new NotFoundException(`camera ${code} has no ONVIF address (onvif_url): there is nothing to check`);
+    await this.maintenance.refresh();
+    return this.runner.run(this.toTarget(row), { source: 'manual', leaseOwner: null });
+  }
+
+  /**
+   * Keeps probe_schedule in step with the inventory: every camera with an onvif_url
+   * that is not retired is monitored, whatever its ownership; new ones start within
+   * one interval (spread), removed ones stop.
+   */
+  async reconcile(): Promise<void> {
+    const now = this.clock.now();
+    await this.state.ensureStateRows();
+    await this.dataSource.query(
+      `INSERT INTO probe_schedule (camera_id, next_at, interval_s)
+       SELECT c.id, $1::timestamptz + random() * $2::int * interval '1 second', $2::int
+       FROM camera c WHERE c.onvif_url IS NOT NULL AND c.retired_on IS NULL
+       ON CONFLICT (camera_id) DO NOTHING`,
+      [now, this.config.pollIntervalS],
+    );
+    // CAMNET_POLL_INTERVAL_S is the one source of the interval: a changed setting applies to every camera.
+    await this.dataSource.query(`UPDATE probe_schedule SET interval_s = $1 WHERE interval_s <> $1`, [this.config.pollIntervalS]);
+    await this.dataSource.query(
+      `DELETE FROM probe_schedule ps USING camera c WHERE c.id = ps.camera_id AND (c.onvif_url IS NULL OR c.retired_on IS NOT NULL)`,
+    );
+  }
+
+  private toTarget(r: LeasedRow): CheckTarget {
+    let password: string | null = null;
+    if (r.onvif_secret_enc) {
+      try {
+        password = this.secrets.decrypt(r.onvif_secret_enc);
+      } catch {
+        this.logger.warn(`camera ${r.code}: the stored ONVIF password cannot be decrypted with this key; checking without it`);
+      }
+    }
+    return {
+      cameraId: r.camera_id,
+      code: r.code,
+      url: r.onvif_url,
+      user: r.onvif_user,
+      password,
+      ptz: r.ptz,
+      registeredDeg: r.heading_deg,
+      stationCode: r.station_code,
+      communeCode: r.commune_code,
+      communeCode2025: r.commune_code_2025,
+      status: r.status,
+      failures: r.failures,
+      intervalS: r.interval_s,
+    };
+  }
+
+  private track(p: Promise<unknown>): void {
+    const tracked = p
+      .catch((err) => this.logger.error(`check failed to apply: ${err?.message ?? err}`))
+      .finally(() => {
+        this.checks.delete(tracked);
+      });
+    this.checks.add(tracked);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopping) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.ticking = this.tick()
+        .then((started) => {
+          this.lastError = '';
+          // A full batch means more may be due: go again at once.
+          this.schedule(started > 0 && this.runner.freeSlots > 0 ? 0 : this.opts.tickMs);
+        })
+        .catch((err) => {
+          // Logged once per distinct error, so a database outage does not flood the log.
+          if (err?.message !== this.lastError) this.logger.error(`poll loop: ${err?.message ?? err}`);
+          this.lastError = err?.message;
+          this.schedule(this.opts.tickMs * 4);
+        });
+    }, ms);
+  }
+}
