@@ -40,6 +40,8 @@ export interface CamnetEvents {
   'status.changed': StatusChangedEvent;
   'heading.changed': HeadingChangedEvent;
   'alert.action': AlertActionEvent;
+  /** A maintenance window was created; one that starts in the past changes history already rolled up. */
+  'maintenance.created': { scope: string; scopeId: string; startsAt: Date; endsAt: Date };
   /** Emitted by the alerts module after it stored an alert change (for the live stream). */
   'alert.changed': { id: number; kind: string; subject: string; state: 'open' | 'acked' | 'resolved'; at: Date };
 }

@@ -7,6 +7,7 @@
 import { BadRequestException, Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
+import { EventBus } from '../common/event-bus';
 import { CameraStateService } from './camera-state.service';
 
 export interface MaintenanceInput {
@@ -47,6 +48,7 @@ export class MaintenanceService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly state: CameraStateService,
+    private readonly events: EventBus,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -61,6 +63,7 @@ export class MaintenanceService {
       `INSERT INTO maintenance_window (scope, scope_id, starts_at, ends_at, reason) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
       [input.scope, input.scopeId, input.startsAt, input.endsAt, input.reason],
     );
+    this.events.emit('maintenance.created', { scope: input.scope, scopeId: input.scopeId, startsAt: input.startsAt, endsAt: input.endsAt });
     // A window that is already open takes effect now rather than at the next sweep.
     await this.sweep().catch((err) => this.logger.warn(`maintenance sweep failed: ${err.message}`));
     return this.view(row);

@@ -7,6 +7,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Interval, Timeout } from '@nestjs/schedule';
 import { CLOCK, Clock } from '../common/clock';
+import { EventBus } from '../common/event-bus';
 import { addTally, emptyTally, tallyUptime, UptimeMs } from './uptime.calculator';
 import { MaintenanceIndex, RollupRow, ScopedCamera, UptimeRepository } from './uptime.repository';
 
@@ -62,10 +63,22 @@ export class UptimeRollup {
   private readonly logger = new Logger('uptime');
   private running: Promise<string[]> | null = null;
 
+  private readonly unsubscribe: () => void;
+
   constructor(
     private readonly repo: UptimeRepository,
+    events: EventBus,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    // A window reaching into rolled-up days changes their maintenance seconds: roll them again.
+    this.unsubscribe = events.on('maintenance.created', (w) => {
+      this.invalidateFrom(w.startsAt).catch((err) => this.logger.warn(`could not invalidate rollups: ${err.message}`));
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe();
+  }
 
   /** Soon after start, so a replica that was down catches up without waiting an hour. */
   @Timeout(30_000)
