@@ -380,6 +380,8 @@ function stationReason(o: StationObservation): string {
   switch (o.type) {
     case 'will':
       return 'station offline (MQTT Will or status)';
+    case 'silent':
+      return 'station silent: no heartbeat for 90 s';
     case 'online':
       return 'station online (MQTT status)';
     case 'heartbeat':

@@ -7,6 +7,7 @@ import { Module } from '@nestjs/common';
 import { Clock, CLOCK } from '../common/clock';
 import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
 import { CameraStateService } from './camera-state.service';
+import { StationWatch } from './station-watch.service';
 import { MaintenanceService } from './maintenance.service';
 import { MonitoringController } from './monitoring.controller';
 import { MonitoringMetrics } from './monitoring.metrics';
@@ -28,11 +29,12 @@ import { ProbeScheduler, SCHEDULER_OPTIONS } from './probe.scheduler';
     MonitoringMetrics,
     CameraStateService,
     MaintenanceService,
+    StationWatch,
     MonitoringQueryService,
     ProbeRunner,
     ProbeScheduler,
     MqttListener,
   ],
-  exports: [MonitoringQueryService, CameraStateService, MaintenanceService, ProbeScheduler],
+  exports: [MonitoringQueryService, CameraStateService, MaintenanceService, StationWatch, ProbeScheduler],
 })
 export class MonitoringModule {}

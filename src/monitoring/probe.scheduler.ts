@@ -13,6 +13,7 @@ import { SecretBox } from '../common/secret-box';
 import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
 import { CAMNET_RUNTIME, CamnetRuntime } from '../core.module';
 import { CameraStateService } from './camera-state.service';
+import { StationWatch } from './station-watch.service';
 import { MaintenanceService } from './maintenance.service';
 import { CheckOutcome, CheckTarget, ProbeRunner } from './probe.runner';
 
@@ -66,6 +67,7 @@ export class ProbeScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly runner: ProbeRunner,
     private readonly state: CameraStateService,
     private readonly maintenance: MaintenanceService,
+    private readonly stations: StationWatch,
     private readonly secrets: SecretBox,
     @Inject(CAMNET_CONFIG) private readonly config: CamnetConfig,
     @Inject(CAMNET_RUNTIME) private readonly runtime: CamnetRuntime,
@@ -120,6 +122,7 @@ export class ProbeScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     if (nowMs - this.lastSweep >= this.opts.sweepMs) {
       this.lastSweep = nowMs;
       await this.maintenance.sweep();
+      await this.stations.sweep();
     }
     const free = Math.min(this.runner.freeSlots, this.opts.maxBatch);
     if (free <= 0 || this.stopping) return 0;

@@ -45,6 +45,7 @@
  * | state            | observation                          | new state    | alert actions           | cameras            |
  * |------------------|--------------------------------------|--------------|-------------------------|--------------------|
  * | unknown, online  | Will / status {"online":false}       | offline      | open station_down       | station down       |
+ * | online           | silent (no message for 90 s)         | offline      | open station_down       | station down       |
  * | offline          | Will                                 | offline      | none                    | -                  |
  * | unknown          | status online / heartbeat            | online       | none                    | -                  |
  * | offline          | status online / heartbeat            | online       | resolve station_down    | station online     |
@@ -106,6 +107,8 @@ export interface CameraStep {
 
 export type StationObservation =
   | { type: 'will' }
+  /** No heartbeat nor status for STATION_SILENT_AFTER_MS, although no Will came (the broker may have lost it). */
+  | { type: 'silent' }
   | { type: 'online' }
   | { type: 'heartbeat' }
   | { type: 'maintenance_start' }
@@ -229,6 +232,7 @@ export function stepStation(status: Status, o: StationObservation): StationStep 
       };
     }
     case 'will':
+    case 'silent':
       if (status === 'maintenance' || status === 'offline') return none();
       return { next: 'offline', transition: true, alerts: [{ action: 'open', kind: 'station_down' }], cameras: 'station_down' };
     case 'online':

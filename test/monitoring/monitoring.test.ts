@@ -9,6 +9,7 @@ import mqtt from 'mqtt';
 import { Registry } from 'prom-client';
 import request from 'supertest';
 import { METRICS } from '../../src/health/metrics';
+import { StationWatch } from '../../src/monitoring/station-watch.service';
 import type { SeedCamera } from '../../src/seed/seed.types';
 import { Fleet, Instance, openFleet, simFault, startInstance, waitFor } from './monitoring.harness';
 
@@ -161,6 +162,30 @@ describe('a station going down (MQTT Will)', () => {
     expect(up).toBe(true);
     expect(resolved(`station:${willStation}`)).toEqual(['station_down']);
     expect(inst.alerts.slice(before).filter((a) => a.action === 'open')).toHaveLength(1);
+  }, 30_000);
+});
+
+describe('silent stations', () => {
+  it('takes a station that stopped talking without a Will offline, and its next heartbeat brings it back', async () => {
+    const station = fleet.stations[0].code;
+    const before = inst.alerts.length;
+    // As if its last message came 10 minutes ago and the Will never reached the broker.
+    await fleet.db.dataSource.query(
+      `UPDATE station_state SET last_seen_at = now() - interval '10 minutes' WHERE station_id = (SELECT id FROM station WHERE code = $1)`,
+      [station],
+    );
+    const silent = await inst.app.get(StationWatch).sweep();
+    expect(silent).toHaveLength(1);
+    expect(await stationStatus(station)).toBe('offline');
+    const [event] = await fleet.db.dataSource.query(
+      `SELECT reason, source FROM status_event WHERE subject = 'station' AND subject_id = $1 ORDER BY id DESC LIMIT 1`,
+      silent,
+    );
+    expect(event).toEqual({ reason: 'station silent: no heartbeat for 90 s', source: 'system' });
+    expect(inst.alerts.slice(before).filter((a) => a.action === 'open')).toEqual([expect.objectContaining({ kind: 'station_down', subject: `station:${station}` })]);
+    expect(await inst.app.get(StationWatch).sweep()).toEqual([]);
+    const back = await waitFor(async () => (await stationStatus(station)) === 'online', 20_000, 200);
+    expect(back).toBe(true);
   }, 30_000);
 });
 
