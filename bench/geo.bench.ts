@@ -2,44 +2,25 @@
  * `npm run bench:geo`: incident search latency (in-process and over HTTP) and
  * route coverage time over the full Long An inventory (24,609 cameras), on a
  * fresh embedded database in a temporary folder (or on GEO_BENCH_DATABASE_URL,
- * an empty PostgreSQL database). The last line printed is JSON with the figures;
- * the map's payload and settle time come from hooks (registerGeoBenchHook).
+ * an empty PostgreSQL database), the seed's generation time, and a cold load of
+ * the map in Chromium (payload and settle time). The last line printed is JSON.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DynamicModule, INestApplication, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { AuthModule } from '../src/auth/auth.module';
+import { chromium } from 'playwright-core';
 import { AuthContext } from '../src/auth/auth-context';
 import { TokenService } from '../src/auth/token.service';
 import { startCamnet } from '../src/bootstrap';
 import { loadConfig } from '../src/config/config';
-import { CamnetRuntime, CoreModule } from '../src/core.module';
 import { CoverageRepository } from '../src/coverage/coverage.repository';
-import { CoverageModule } from '../src/coverage/coverage.module';
 import { CoverageService } from '../src/coverage/coverage.service';
 import { CoverageState } from '../src/coverage/coverage.state';
 import { destinationPoint } from '../src/geo';
-import { applyHttpDefaults } from '../src/http-defaults';
-import { SearchModule } from '../src/search/search.module';
 import { SearchService } from '../src/search/search.service';
 import { mulberry32 as rng } from '../src/geo/prng';
-
-export interface GeoBenchContext {
-  /** Base URL of the running service, e.g. http://127.0.0.1:41234 */
-  url: string;
-  adminToken: string;
-  cameras: number;
-}
-
-/** Extra figures (the map's payload bytes, Chromium settle time) merged into the JSON line. */
-export type GeoBenchHook = (ctx: GeoBenchContext) => Promise<Record<string, number | string | null>>;
-const hooks: GeoBenchHook[] = [];
-export function registerGeoBenchHook(hook: GeoBenchHook): void {
-  hooks.push(hook);
-}
+import { generateSeedInventory } from '../src/seed/seed.generator';
+import { CHROMIUM, CHROMIUM_ARGS, measureMapLoad } from './map.measure';
 
 const SEARCHES = 400;
 const RADIUS_M = 300;
@@ -56,13 +37,6 @@ function summary(samples: number[]): { p50: number; p95: number; max: number } {
   return { p50: r(percentile(s, 50)), p95: r(percentile(s, 95)), max: r(s[s.length - 1]) };
 }
 
-
-@Module({})
-class GeoBenchModule {
-  static forRoot(runtime: CamnetRuntime): DynamicModule {
-    return { module: GeoBenchModule, imports: [CoreModule.forRoot(runtime), AuthModule, CoverageModule, SearchModule] };
-  }
-}
 
 export async function runGeoBench(): Promise<Record<string, unknown>> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'camnet-geo-bench-'));
@@ -82,23 +56,11 @@ export async function runGeoBench(): Promise<Record<string, unknown>> {
   }
   const t0 = Date.now();
   const instance = await startCamnet(loadConfig(env), { listen: true });
-  let side: INestApplication | null = null;
   try {
     const startS = (Date.now() - t0) / 1000;
-    // Before src/app.module.ts imports the coverage and search modules, serve
-    // them from a side application on the same runtime.
-    let app: INestApplication = instance.app;
-    let url = instance.url.replace('localhost', '127.0.0.1');
-    const { token, record } = await instance.app.get(TokenService).create('geo bench', 'admin');
-    // (NestFactory applications abort the process on a missing provider, so ask over HTTP.)
-    const wired = (await fetch(`${url}/api/search/near?lat=10.5&lon=106.4&radius_m=1`, { headers: { authorization: `Bearer ${token}` } })).status !== 404;
-    if (!wired) {
-      side = await NestFactory.create<NestExpressApplication>(GeoBenchModule.forRoot(instance.runtime), { logger: ['error', 'warn'] });
-      applyHttpDefaults(side as NestExpressApplication);
-      await side.listen(0, '127.0.0.1');
-      url = `http://127.0.0.1:${(side.getHttpServer().address() as { port: number }).port}`;
-      app = side;
-    }
+    const app = instance.app;
+    const url = instance.url.replace('localhost', '127.0.0.1');
+    const { token, record } = await app.get(TokenService).create('geo bench', 'admin');
     const search = app.get(SearchService);
     const coverage = app.get(CoverageService);
     const auth: AuthContext = { tokenId: record.id, name: record.name, role: 'admin' };
@@ -180,15 +142,40 @@ export async function runGeoBench(): Promise<Record<string, unknown>> {
       coverage_routes_p50_ms: warmS.p50,
       coverage_routes_http_p50_ms: httpS.p50,
       coverage_routes_payload_bytes: coveragePayload,
-      map_payload_bytes: null,
-      map_settle_ms: null,
+      seed_generate_ms: seedGenerateMs(),
+      ...(await mapFigures(url, token)),
     };
-    for (const hook of hooks) Object.assign(figures, await hook({ url, adminToken: token, cameras: n }));
     return figures;
   } finally {
-    if (side) await side.close();
     await instance.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Generating the whole inventory, warm (the first run also loads the data files). */
+function seedGenerateMs(): number {
+  generateSeedInventory({ simBaseUrl: 'http://127.0.0.1:8899' });
+  const s = performance.now();
+  generateSeedInventory({ simBaseUrl: 'http://127.0.0.1:8899' });
+  return Math.round(performance.now() - s);
+}
+
+/** The map's first load in Chromium, three times (median), or nulls when Chromium is missing. */
+async function mapFigures(url: string, token: string): Promise<Record<string, number | null>> {
+  if (!fs.existsSync(CHROMIUM)) {
+    console.log(`${CHROMIUM} is missing (apt-get install -y chromium): no map figures`);
+    return { map_payload_bytes: null, map_payload_decoded_bytes: null, map_settle_ms: null };
+  }
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    const loads = [];
+    for (let i = 0; i < 3; i++) loads.push(await measureMapLoad(browser, url, token));
+    loads.sort((a, b) => a.settledMs - b.settledMs);
+    const m = loads[1];
+    console.log(`map cold load (median of 3): ${m.requests} API requests, ${m.transferBytes} bytes over the wire (${m.bodyBytes} decoded), settled in ${m.settledMs} ms`);
+    return { map_payload_bytes: m.transferBytes, map_payload_decoded_bytes: m.bodyBytes, map_settle_ms: m.settledMs };
+  } finally {
+    await browser.close();
   }
 }
 

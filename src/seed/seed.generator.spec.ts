@@ -8,19 +8,13 @@ const BASE = 'http://127.0.0.1:8899';
 
 describe('generateSeedInventory', () => {
   let inv: SeedInventory;
-  let ms: number;
   const data = loadLongAnData();
   const district = new Map(data.communes2019.map((c) => [c.code, c.district_code]));
   const districtGeometry = new Map(data.districts.map((d) => [d.code, d.geometry]));
 
+  // Generation time is measured by the benchmark (npm run bench:geo), not asserted here.
   beforeAll(() => {
-    const t = performance.now();
     inv = generateSeedInventory({ simBaseUrl: BASE });
-    ms = performance.now() - t;
-  });
-
-  it('is fast: the whole inventory in well under 2 s', () => {
-    expect(ms).toBeLessThan(2000);
   });
 
   it('holds every figure of the report exactly', () => {

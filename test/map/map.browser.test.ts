@@ -13,12 +13,9 @@ import { destinationPoint } from '../../src/geo/geo.math';
 import { openTestDatabase, TestDatabase } from '../support/database';
 import { openTestBroker, TestBroker } from '../support/mqtt-broker';
 
-const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM, CHROMIUM_ARGS, measureMapLoad } from '../../bench/map.measure';
+
 const ADMIN_TOKEN = 'test-admin-token-123456';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 
 interface Camera {
   code: string;
@@ -44,8 +41,7 @@ describe('the map in Chromium', () => {
     if (!fs.existsSync(CHROMIUM)) {
       throw new Error(`${CHROMIUM} is missing: install Debian's Chromium with \`apt-get install -y chromium\` to run the map tests`);
     }
-    // On PGlite every pooled connection is a socket of its own: room for the service's pool of 10.
-    db = await openTestDatabase({ migrate: false, poolSize: 12 });
+    db = await openTestDatabase({ migrate: false });
     broker = await openTestBroker();
     const config = loadConfig({
       DATABASE_URL: db.url,
@@ -57,6 +53,8 @@ describe('the map in Chromium', () => {
       CAMNET_MONITORING: 'off',
       CAMNET_LOG_LEVEL: 'warn',
       PORT: '0',
+      // PGlite's socket server serves one session correctly at a time.
+      CAMNET_DB_POOL_SIZE: db.engine === 'pglite' ? '1' : '10',
     });
     camnet = await startCamnet(config);
     // Each launch gets a fresh, throw-away profile: no state leaks between runs.
@@ -133,29 +131,12 @@ describe('the map in Chromium', () => {
     expect(await page.isVisible('#login')).toBe(false);
 
     // A cold browser cache with the token already stored: what a returning user's first load costs.
-    const cold = await browser.newContext({ viewport: { width: 1400, height: 900 }, baseURL: camnet.url });
-    try {
-      await cold.addInitScript((token) => localStorage.setItem('camnet.token', token), ADMIN_TOKEN);
-      const coldPage = await cold.newPage();
-      coldPage.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-      await coldPage.goto('/');
-      await coldPage.waitForFunction(() => document.body.dataset.ready === '1', null, { timeout: 30_000 });
-      const m = await coldPage.evaluate(() => {
-        const api = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.name.includes('/api/'));
-        return {
-          settledMs: (window as any).camnet.settledMs as number,
-          requests: api.length,
-          transferBytes: api.reduce((sum, e) => sum + e.transferSize, 0),
-          bodyBytes: api.reduce((sum, e) => sum + e.decodedBodySize, 0),
-        };
-      });
-      // eslint-disable-next-line no-console
-      console.log(`map cold load: ${m.requests} API requests, ${m.transferBytes} bytes transferred (${m.bodyBytes} decoded), settled ${m.settledMs} ms after navigation`);
-      // 24,609 cameras cannot arrive in less than a megabyte of JSON: a smaller figure means layers went missing.
-      expect(m.transferBytes).toBeGreaterThan(1_000_000);
-    } finally {
-      await cold.close();
-    }
+    const m = await measureMapLoad(browser, camnet.url, ADMIN_TOKEN);
+    problems.push(...m.pageErrors.map((e) => `page error: ${e}`));
+    // eslint-disable-next-line no-console
+    console.log(`map cold load: ${m.requests} API requests, ${m.transferBytes} bytes transferred (${m.bodyBytes} decoded), settled ${m.settledMs} ms after navigation`);
+    // 24,609 cameras cannot arrive in less than a megabyte of JSON: a smaller figure means layers went missing.
+    expect(m.bodyBytes).toBeGreaterThan(1_000_000);
     expect(problems).toEqual([]);
   });
 

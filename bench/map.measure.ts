@@ -1,0 +1,45 @@
+/**
+ * A cold load of the map in Chromium with the token already stored (a returning
+ * user's first visit): API requests, bytes over the wire and decoded, and the time
+ * from navigation to `body[data-ready="1"]`. Shared by the geo benchmark and the
+ * map's browser test.
+ */
+import type { Browser } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export interface MapLoad {
+  settledMs: number;
+  requests: number;
+  transferBytes: number;
+  bodyBytes: number;
+  pageErrors: string[];
+}
+
+export async function measureMapLoad(browser: Browser, baseURL: string, token: string): Promise<MapLoad> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, baseURL });
+  try {
+    await context.addInitScript((t) => localStorage.setItem('camnet.token', t), token);
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.goto('/');
+    await page.waitForFunction(() => document.body.dataset.ready === '1', null, { timeout: 60_000 });
+    const m = await page.evaluate(() => {
+      const api = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.name.includes('/api/'));
+      return {
+        settledMs: (window as unknown as { camnet: { settledMs: number } }).camnet.settledMs,
+        requests: api.length,
+        transferBytes: api.reduce((sum, e) => sum + e.transferSize, 0),
+        bodyBytes: api.reduce((sum, e) => sum + e.decodedBodySize, 0),
+      };
+    });
+    return { ...m, pageErrors };
+  } finally {
+    await context.close();
+  }
+}
