@@ -9,4 +9,6 @@ export class UptimeDaily {
   @Column({ name: 'online_s', type: 'double precision' }) onlineS: number;
   @Column({ name: 'known_s', type: 'double precision' }) knownS: number;
   @Column({ name: 'maintenance_s', type: 'double precision' }) maintenanceS: number;
+  @Column({ name: 'offline_s', type: 'double precision', default: 0 }) offlineS: number;
+  @Column({ name: 'degraded_s', type: 'double precision', default: 0 }) degradedS: number;
 }

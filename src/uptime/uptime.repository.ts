@@ -30,13 +30,17 @@ export interface RollupRow {
   onlineS: number;
   knownS: number;
   maintenanceS: number;
+  offlineS: number;
+  degradedS: number;
 }
 
 /** Sums over rollup rows, in integer milliseconds. */
 export interface RollupSums {
   online: number;
-  known: number;
+  offline: number;
+  degraded: number;
   maintenance: number;
+  known: number;
 }
 
 export type CameraFilter =
@@ -148,39 +152,23 @@ export class UptimeRepository {
     return rows.map((r) => ({ scope: r.scope, scopeId: r.scope_id, from: r.starts_at.getTime(), to: r.ends_at.getTime() }));
   }
 
-  /**
-   * Cameras that may have been degraded in [from, to): a 'degraded' transition in it,
-   * or degraded when it began. Rollup rows do not split offline from degraded, so
-   * these cameras are counted from raw events instead.
-   */
-  async possiblyDegraded(cameraIds: number[], from: Date, to: Date): Promise<Set<number>> {
-    if (cameraIds.length === 0) return new Set();
-    const rows: { id: number }[] = await this.db.query(
-      `SELECT c.id FROM unnest($1::int[]) AS c(id)
-        WHERE EXISTS (SELECT 1 FROM status_event e
-                       WHERE e.subject = 'camera' AND e.subject_id = c.id AND e.at >= $2 AND e.at < $3 AND e.status = 'degraded')
-           OR (SELECT e.status FROM status_event e
-                WHERE e.subject = 'camera' AND e.subject_id = c.id AND e.at < $2
-                ORDER BY e.at DESC, e.id DESC LIMIT 1) = 'degraded'`,
-      [cameraIds, from, to],
-    );
-    return new Set(rows.map((r) => r.id));
-  }
-
   /** Sums of the rollup rows of these cameras for days in [fromDay, toDay), in milliseconds. */
   async rollupSums(cameraIds: number[], fromDay: string, toDay: string): Promise<RollupSums> {
-    if (cameraIds.length === 0) return { online: 0, known: 0, maintenance: 0 };
+    const sums: RollupSums = { online: 0, offline: 0, degraded: 0, maintenance: 0, known: 0 };
+    if (cameraIds.length === 0) return sums;
     // Rounded to whole milliseconds before summing, so the sum is exact (no float drift).
-    const rows: { online: string | null; known: string | null; maintenance: string | null }[] = await this.db.query(
+    const rows: Record<keyof RollupSums, string | null>[] = await this.db.query(
       `SELECT sum(round(online_s * 1000)::bigint) AS online,
-              sum(round(known_s * 1000)::bigint) AS known,
-              sum(round(maintenance_s * 1000)::bigint) AS maintenance
+              sum(round(offline_s * 1000)::bigint) AS offline,
+              sum(round(degraded_s * 1000)::bigint) AS degraded,
+              sum(round(maintenance_s * 1000)::bigint) AS maintenance,
+              sum(round(known_s * 1000)::bigint) AS known
          FROM uptime_daily
         WHERE subject = 'camera' AND subject_id = ANY($1::int[]) AND day >= $2::date AND day < $3::date`,
       [cameraIds, fromDay, toDay],
     );
-    const r = rows[0];
-    return { online: Number(r?.online ?? 0), known: Number(r?.known ?? 0), maintenance: Number(r?.maintenance ?? 0) };
+    for (const k of Object.keys(sums) as (keyof RollupSums)[]) sums[k] = Number(rows[0]?.[k] ?? 0);
+    return sums;
   }
 
   /** Writes rollup rows; a row already there for (subject, day) is replaced (the job may run twice). */
@@ -189,11 +177,20 @@ export class UptimeRepository {
     for (let i = 0; i < rows.length; i += BATCH) {
       const batch = rows.slice(i, i + BATCH);
       await this.db.query(
-        `INSERT INTO uptime_daily (subject, subject_id, day, online_s, known_s, maintenance_s)
-         SELECT 'camera', * FROM unnest($1::int[], $2::date[], $3::float8[], $4::float8[], $5::float8[])
+        `INSERT INTO uptime_daily (subject, subject_id, day, online_s, known_s, maintenance_s, offline_s, degraded_s)
+         SELECT 'camera', * FROM unnest($1::int[], $2::date[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[])
          ON CONFLICT (subject, subject_id, day) DO UPDATE
-           SET online_s = EXCLUDED.online_s, known_s = EXCLUDED.known_s, maintenance_s = EXCLUDED.maintenance_s`,
-        [batch.map((r) => r.subjectId), batch.map((r) => r.day), batch.map((r) => r.onlineS), batch.map((r) => r.knownS), batch.map((r) => r.maintenanceS)],
+           SET online_s = EXCLUDED.online_s, known_s = EXCLUDED.known_s, maintenance_s = EXCLUDED.maintenance_s,
+               offline_s = EXCLUDED.offline_s, degraded_s = EXCLUDED.degraded_s`,
+        [
+          batch.map((r) => r.subjectId),
+          batch.map((r) => r.day),
+          batch.map((r) => r.onlineS),
+          batch.map((r) => r.knownS),
+          batch.map((r) => r.maintenanceS),
+          batch.map((r) => r.offlineS),
+          batch.map((r) => r.degradedS),
+        ],
       );
     }
   }

@@ -1,7 +1,7 @@
 /**
  * Daily uptime rollups: once a UTC day has ended, each camera's seconds online,
- * known and in maintenance for that day go into uptime_daily, so month- and
- * year-long reports read one row per camera-day instead of replaying events.
+ * offline, degraded, in maintenance and known for that day go into uptime_daily, so
+ * month- and year-long reports read one row per camera-day instead of replaying events.
  * A camera with no row for a rolled-up day was unknown the whole day.
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -145,7 +145,17 @@ export class UptimeRollup {
         const transitions = events.get(c.id) ?? [];
         const t = tallyUptime({ transitions, initial: status.get(c.id) ?? 'unknown', maintenance: maintenance.forCamera(c), from, to });
         const known = t.online + t.offline + t.degraded + t.maintenance;
-        if (known > 0) rows.push({ subjectId: c.id, day: dayString(day), onlineS: t.online / 1000, knownS: known / 1000, maintenanceS: t.maintenance / 1000 });
+        if (known > 0) {
+          rows.push({
+            subjectId: c.id,
+            day: dayString(day),
+            onlineS: t.online / 1000,
+            offlineS: t.offline / 1000,
+            degradedS: t.degraded / 1000,
+            maintenanceS: t.maintenance / 1000,
+            knownS: known / 1000,
+          });
+        }
         if (transitions.length > 0) status.set(c.id, transitions[transitions.length - 1].status);
       }
       await this.repo.upsertRollups(rows);

@@ -5,7 +5,7 @@
  */
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { CLOCK, Clock } from '../common/clock';
-import { addTally, emptyTally, toSeconds, UptimeMs } from './uptime.calculator';
+import { addTally, toSeconds, UptimeMs } from './uptime.calculator';
 import { CameraFilter, MaintenanceIndex, ScopedCamera, UptimeRepository } from './uptime.repository';
 import { DAY_MS, dayStart, dayString, parseDay, sumTallies, tallyCameras } from './uptime.rollup';
 
@@ -76,34 +76,26 @@ export class UptimeService {
     const rollEnd = through === null ? rollStart : Math.min(dayStart(to), parseDay(through) + DAY_MS);
     if (rollEnd <= rollStart) return sumTallies((await tallyCameras(this.repo, cameras, maintenance, from, to)).values());
 
-    const ids = cameras.map((c) => c.id);
-    const degraded = await this.repo.possiblyDegraded(ids, new Date(rollStart), new Date(rollEnd));
-    const fromRollups = cameras.filter((c) => !degraded.has(c.id));
     const sums = await this.repo.rollupSums(
-      fromRollups.map((c) => c.id),
+      cameras.map((c) => c.id),
       dayString(rollStart),
       dayString(rollEnd),
     );
-    // Rollups keep online, known and maintenance time; for cameras never degraded in
-    // the range, the rest of the known time is offline and the rest of the day unknown.
-    const total = emptyTally();
-    total.online = sums.online;
-    total.maintenance = sums.maintenance;
-    total.offline = sums.known - sums.maintenance - sums.online;
-    total.unknown = fromRollups.length * (rollEnd - rollStart) - sums.known;
+    // A camera-day with no rollup row was unknown the whole day, so whatever of the
+    // rolled-up range is not known time is unknown.
+    const total: UptimeMs = {
+      online: sums.online,
+      offline: sums.offline,
+      degraded: sums.degraded,
+      maintenance: sums.maintenance,
+      unknown: cameras.length * (rollEnd - rollStart) - sums.known,
+    };
 
-    const [head, middle, tail] = await Promise.all([
+    const [head, tail] = await Promise.all([
       tallyCameras(this.repo, cameras, maintenance, from, rollStart),
-      tallyCameras(
-        this.repo,
-        cameras.filter((c) => degraded.has(c.id)),
-        maintenance,
-        rollStart,
-        rollEnd,
-      ),
       tallyCameras(this.repo, cameras, maintenance, rollEnd, to),
     ]);
-    for (const part of [head, middle, tail]) addTally(total, sumTallies(part.values()));
+    for (const part of [head, tail]) addTally(total, sumTallies(part.values()));
     return total;
   }
 

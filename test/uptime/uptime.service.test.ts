@@ -105,6 +105,15 @@ describe('UptimeService and rollups (database)', () => {
     ]);
     await maintenance('commune', '27800', D0 + DAY + 20 * H, D0 + DAY + 21 * H);
 
+    // DEGRADED (same commune): degraded for two and a half days, whole days among them.
+    await camera('DEGRADED', '27800', null);
+    await events(ids.DEGRADED, [
+      { at: D0 + DAY + 12 * H, status: 'online' },
+      { at: D0 + 2 * DAY + 6 * H, status: 'degraded' },
+      { at: D0 + 4 * DAY + 18 * H, status: 'offline' },
+      { at: D0 + 5 * DAY, status: 'online' },
+    ]);
+
     moduleRef = await Test.createTestingModule({
       imports: [
         CoreModule.forRoot({
@@ -185,11 +194,12 @@ describe('UptimeService and rollups (database)', () => {
     expect(rolled).toEqual(raw);
 
     // And the rollups are really what was read: a changed row changes the report.
-    await db.dataSource.query(`UPDATE uptime_daily SET online_s = online_s + 1 WHERE subject_id = $1 AND day = '2025-03-04'`, [ids.C1]);
+    // A second moved from offline to online, so the row stays consistent (known_s unchanged).
+    await db.dataSource.query(`UPDATE uptime_daily SET online_s = online_s + 1, offline_s = offline_s - 1 WHERE subject_id = $1 AND day = '2025-03-04'`, [ids.C1]);
     const tampered = await uptime.report(queries[0]);
     expect(tampered.online_s).toBe(raw[0].online_s + 1);
     expect(tampered.offline_s).toBe(raw[0].offline_s - 1);
-    await db.dataSource.query(`UPDATE uptime_daily SET online_s = online_s - 1 WHERE subject_id = $1 AND day = '2025-03-04'`, [ids.C1]);
+    await db.dataSource.query(`UPDATE uptime_daily SET online_s = online_s - 1, offline_s = offline_s + 1 WHERE subject_id = $1 AND day = '2025-03-04'`, [ids.C1]);
   });
 
   it('is idempotent, and recomputes the days after an invalidation', async () => {
@@ -214,6 +224,29 @@ describe('UptimeService and rollups (database)', () => {
     expect(after).toEqual(await rawReport(q));
     expect(after.maintenance_s).toBe(report.maintenance_s + 3600);
     expect(after.offline_s).toBe(report.offline_s - 3600);
+  });
+
+  it('answers a camera degraded for days from its rollups, offline and degraded apart', async () => {
+    await rollup.rollUp();
+    const q: UptimeQuery = { scope: 'camera', code: 'DEGRADED', from: new Date(D0 + DAY).toISOString(), to: new Date(D0 + 6 * DAY).toISOString() };
+    const raw = await rawReport(q);
+    // By hand: unknown until day 1 12:00; online to day 2 06:00 but for the commune's
+    // hour of maintenance; degraded to day 4 18:00; offline to day 5; online to day 6.
+    expect(raw).toMatchObject({ online_s: 41 * 3600, maintenance_s: 3600, degraded_s: 60 * 3600, offline_s: 6 * 3600, unknown_s: 12 * 3600 });
+    expect(await uptime.report(q)).toEqual(raw);
+
+    // The degraded seconds come from the rollup row, not from replayed events.
+    const shift = (d: number) =>
+      db.dataSource.query(`UPDATE uptime_daily SET degraded_s = degraded_s + $2, offline_s = offline_s - $2 WHERE subject_id = $1 AND day = '2025-03-04'`, [ids.DEGRADED, d]);
+    await shift(-1);
+    try {
+      const tampered = await uptime.report(q);
+      expect(tampered.degraded_s).toBe(raw.degraded_s - 1);
+      expect(tampered.offline_s).toBe(raw.offline_s + 1);
+      expect(tampered.online_s).toBe(raw.online_s);
+    } finally {
+      await shift(1);
+    }
   });
 
   /** The same report with the rollup watermark removed, so only raw events are read. */
