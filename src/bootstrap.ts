@@ -21,7 +21,7 @@ import { EmbeddedBroker, startEmbeddedBroker } from './mqtt/embedded-broker';
 import { TokenService } from './auth/token.service';
 import { generateSeedInventory } from './seed/seed.generator';
 import { isSeedLoaded, loadSeedInventory } from './seed/seed.loader';
-import { startSimulator } from './simulator/simulator';
+import { startLongAnFleet } from './simulator/simulator';
 import { applyHttpDefaults } from './http-defaults';
 
 export interface CamnetInstance {
@@ -98,14 +98,7 @@ export async function startCamnet(config: CamnetConfig, options: StartOptions = 
 
     let simulatorUrl: string | null = null;
     if (config.simulator) {
-      const inventory = generateSeedInventory({ simBaseUrl });
-      const sim = await startSimulator({
-        cameras: inventory.cameras.filter((c) => c.onvifUrl !== null),
-        stations: inventory.stations,
-        port: config.simPort,
-        mqttUrl,
-        chaos: config.simChaos,
-      });
+      const sim = await startLongAnFleet({ port: config.simPort, mqttUrl, chaos: config.simChaos });
       closers.push(() => sim.stop());
       simulatorUrl = sim.baseUrl;
       logger.log(`simulated fleet on ${sim.baseUrl} (control API at ${sim.baseUrl}/sim/devices)`);

@@ -5,7 +5,17 @@ import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
 import { EventBus } from '../common/event-bus';
 import { flattenValidationErrors } from '../http-defaults';
-import { CameraRow, CameraView, CAMERA_ROW_SQL, toCameraView } from './camera.view';
+import {
+  CameraMapPage,
+  CameraMapRow,
+  CameraRow,
+  CameraView,
+  CAMERA_MAP_COLUMNS,
+  CAMERA_MAP_ROW_SQL,
+  CAMERA_ROW_SQL,
+  toCameraMapRow,
+  toCameraView,
+} from './camera.view';
 import { CameraWriter, RowError } from './camera.writer';
 import { CameraInputDto, CameraQueryDto, UpdateCameraDto } from './inventory.dto';
 import { decodeCursor, Page, pageOf } from './page';
@@ -20,7 +30,8 @@ export class CameraService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async list(q: CameraQueryDto, showOwner: boolean): Promise<Page<CameraView>> {
+  /** view=map answers a CameraMapPage (no owner contacts, whoever asks); any other view a Page of full cameras. */
+  async list(q: CameraQueryDto, showOwner: boolean): Promise<Page<CameraView> | CameraMapPage> {
     const where: string[] = [];
     const params: unknown[] = [];
     const p = (v: unknown) => (params.push(v), `$${params.length}`);
@@ -37,10 +48,13 @@ export class CameraService {
     }
     if (q.cursor) where.push(`c.id > ${p(decodeCursor(q.cursor))}`);
     const limit = q.limit ?? 100;
-    const rows: CameraRow[] = await this.dataSource.query(
-      `SELECT ${CAMERA_ROW_SQL} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY c.id LIMIT ${p(limit + 1)}`,
-      params,
-    );
+    const sql = (select: string) => `SELECT ${select} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY c.id LIMIT ${p(limit + 1)}`;
+    if (q.view === 'map') {
+      const rows: CameraMapRow[] = await this.dataSource.query(sql(CAMERA_MAP_ROW_SQL), params);
+      const page = pageOf(rows, limit, toCameraMapRow);
+      return { columns: CAMERA_MAP_COLUMNS, rows: page.items, next_cursor: page.next_cursor };
+    }
+    const rows: CameraRow[] = await this.dataSource.query(sql(CAMERA_ROW_SQL), params);
     return pageOf(rows, limit, (r) => toCameraView(r, showOwner));
   }
 

@@ -53,3 +53,39 @@ export function toCameraView(row: CameraRow, showOwner: boolean): CameraView {
   }
   return view;
 }
+
+/** `GET /api/cameras?view=`: `full` is every field above; `map` is the compact table the map draws from. */
+export const CAMERA_LIST_VIEWS = ['full', 'map'] as const;
+export type CameraListView = (typeof CAMERA_LIST_VIEWS)[number];
+
+/**
+ * What the map needs to draw and filter a camera, in this column order. Owners'
+ * contacts are never here, whoever asks: the map fetches one camera's details on click.
+ */
+export const CAMERA_MAP_COLUMNS = [
+  'code', 'ownership', 'station_code', 'commune_code', 'lat', 'lon', 'heading_deg', 'fov_deg', 'range_m', 'status',
+] as const;
+export type CameraMapRow = Pick<CameraRow, 'id' | (typeof CAMERA_MAP_COLUMNS)[number]>;
+
+/** The SELECT list that produces CameraMapRow, with the same aliases (c, s, cs) as CAMERA_ROW_SQL so the same filters apply. */
+export const CAMERA_MAP_ROW_SQL = `
+  c.id, c.code, c.ownership, s.code AS station_code, c.commune_code,
+  c.lat, c.lon, c.heading_deg, c.fov_deg, c.range_m, COALESCE(cs.status, 'unknown') AS status
+  FROM camera c
+  LEFT JOIN station s ON s.id = c.station_id
+  LEFT JOIN camera_state cs ON cs.camera_id = c.id`;
+
+/**
+ * A page of the map view as a table: the column names once, then one array per
+ * camera. Objects would repeat every key for each of 24,609 cameras, which is
+ * most of the bytes the browser has to parse.
+ */
+export interface CameraMapPage {
+  columns: readonly string[];
+  rows: unknown[][];
+  next_cursor: string | null;
+}
+
+export function toCameraMapRow(row: CameraMapRow): unknown[] {
+  return CAMERA_MAP_COLUMNS.map((k) => row[k]);
+}

@@ -18,10 +18,12 @@ import {
   Matches,
   Max,
   Min,
+  ValidateBy,
   ValidateIf,
   ValidationArguments,
 } from 'class-validator';
 import { Ownership, OWNERSHIPS } from './camera.entity';
+import { CameraListView, CAMERA_LIST_VIEWS } from './camera.view';
 import { AdminLayout, ADMIN_LAYOUTS } from './admin-unit.entity';
 
 const got = (a: ValidationArguments) => JSON.stringify(a.value);
@@ -205,7 +207,14 @@ export class UpdateStationDto extends PartialType(OmitType(StationInputDto, ['co
 
 const toList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
 
-export class PageQueryDto {
+export class CursorQueryDto {
+  @ApiPropertyOptional({ description: 'next_cursor of the previous page' })
+  @IsOptional()
+  @Matches(/^[0-9]{1,10}$/, { message: 'cursor must be the next_cursor of a previous page' })
+  cursor?: string;
+}
+
+export class PageQueryDto extends CursorQueryDto {
   @ApiPropertyOptional({ default: 100, maximum: 5000 })
   @IsOptional()
   @Type(() => Number)
@@ -213,14 +222,42 @@ export class PageQueryDto {
   @Min(1)
   @Max(5000)
   limit?: number;
-
-  @ApiPropertyOptional({ description: 'next_cursor of the previous page' })
-  @IsOptional()
-  @Matches(/^[0-9]{1,10}$/, { message: 'cursor must be the next_cursor of a previous page' })
-  cursor?: string;
 }
 
-export class CameraQueryDto extends PageQueryDto {
+/** Pages of the full view stay at most 5000 cameras; the map view's rows are small enough to take the province in one. */
+export const CAMERA_PAGE_MAX = 5000;
+export const CAMERA_MAP_PAGE_MAX = 25000;
+
+export class CameraQueryDto extends CursorQueryDto {
+  @ApiPropertyOptional({ default: 100, maximum: CAMERA_MAP_PAGE_MAX, description: `at most ${CAMERA_PAGE_MAX}, or ${CAMERA_MAP_PAGE_MAX} with view=map` })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: (a) => `limit must be a whole number, got ${got(a)}` })
+  @Min(1, { message: (a) => `limit must be at least 1, got ${got(a)}` })
+  @ValidateBy({
+    name: 'cameraPageLimit',
+    validator: {
+      validate: (value, a) => typeof value === 'number' && value <= ((a?.object as CameraQueryDto).view === 'map' ? CAMERA_MAP_PAGE_MAX : CAMERA_PAGE_MAX),
+      defaultMessage: (a) =>
+        (a?.object as CameraQueryDto).view === 'map'
+          ? `limit must be at most ${CAMERA_MAP_PAGE_MAX} with view=map, got ${got(a!)}`
+          : `limit must be at most ${CAMERA_PAGE_MAX} (or ${CAMERA_MAP_PAGE_MAX} with view=map), got ${got(a!)}`,
+    },
+  })
+  limit?: number;
+
+  @ApiPropertyOptional({
+    enum: CAMERA_LIST_VIEWS,
+    default: 'full',
+    description:
+      'full: {items: [camera], next_cursor}. map: {columns, rows, next_cursor}, each row the values of `columns` in order ' +
+      '(code, ownership, station_code, commune_code, lat, lon, heading_deg, fov_deg, range_m, status) — what the map draws and filters by; ' +
+      'never owner contacts. Same filters and cursor pages as full.',
+  })
+  @IsOptional()
+  @IsIn(CAMERA_LIST_VIEWS as unknown as string[], { message: (a) => `view must be one of ${CAMERA_LIST_VIEWS.join(', ')}, got ${got(a)}` })
+  view?: CameraListView;
+
   @ApiPropertyOptional() @IsOptional() @Matches(/^[0-9]{5}$/, { message: 'commune must be a 5-digit commune code' }) commune?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^[0-9]{3}$/, { message: 'district must be a 3-digit district code' }) district?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(CODE, { message: codeMessage }) station?: string;

@@ -3,22 +3,13 @@
  * broker (MQTT_URL, else the embedded broker's port), for a camnet started elsewhere.
  */
 import { loadConfig } from '../config/config';
-import { generateSeedInventory } from '../seed/seed.generator';
-import { startSimulator } from './simulator';
+import { startLongAnFleet } from './simulator';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const mqttUrl = config.mqttUrl ?? `mqtt://127.0.0.1:${config.mqttEmbeddedPort}`;
-  const inventory = generateSeedInventory({ simBaseUrl: `http://127.0.0.1:${config.simPort}` });
   const logger = { log: (m: string) => console.log(m), warn: (m: string) => console.warn(m) };
-  const sim = await startSimulator({
-    cameras: inventory.cameras.filter((c) => c.onvifUrl !== null),
-    stations: inventory.stations,
-    port: config.simPort,
-    mqttUrl,
-    chaos: config.simChaos,
-    logger,
-  });
+  const sim = await startLongAnFleet({ port: config.simPort, mqttUrl, chaos: config.simChaos, logger });
   logger.log(
     `simulated fleet: ${sim.state.devices.size} cameras on ${sim.baseUrl}/onvif/{code}/device_service, ` +
       `${sim.state.stations.size} stations on ${mqttUrl}; control API at ${sim.baseUrl}/sim/devices`,

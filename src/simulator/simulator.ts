@@ -4,6 +4,7 @@
  * `npm run sim` and by embedded mode; the service itself never imports it otherwise.
  */
 import { systemClock, type Clock } from '../common/clock';
+import { generateSeedInventory } from '../seed/seed.generator';
 import type { SeedCamera, SeedStation } from '../seed/seed.types';
 import { OnvifDeviceServer, type SimLogger } from './onvif-device.server';
 import { SimChaos, type SimChaosOptions } from './sim.chaos';
@@ -87,4 +88,14 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       await server.close();
     },
   };
+}
+
+/** The seeded Long An fleet: the station cameras and stations the service seeds, on `port`. */
+export function startLongAnFleet(options: { port: number; mqttUrl: string; chaos: boolean; logger?: SimLogger }): Promise<RunningSimulator> {
+  const inventory = generateSeedInventory({ simBaseUrl: `http://127.0.0.1:${options.port}` });
+  return startSimulator({
+    cameras: inventory.cameras.filter((c) => c.onvifUrl !== null),
+    stations: inventory.stations,
+    ...options,
+  });
 }
