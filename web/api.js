@@ -51,6 +51,32 @@ export async function fetchAll(path, params = {}) {
   }
 }
 
+/**
+ * Every camera the filters select, in the compact map view: the service answers
+ * {columns, rows, next_cursor} and this turns each row back into an object keyed
+ * by column. A server that answers the full view ({items}) works too.
+ */
+export async function fetchMapCameras(params = {}) {
+  const cameras = [];
+  let cursor = '';
+  for (;;) {
+    const q = new URLSearchParams({ view: 'map', limit: '25000', ...params, ...(cursor ? { cursor } : {}) });
+    const page = await api(`/api/cameras?${q}`);
+    if (page.rows) {
+      const cols = page.columns;
+      for (const row of page.rows) {
+        const cam = {};
+        for (let i = 0; i < cols.length; i++) cam[cols[i]] = row[i];
+        cameras.push(cam);
+      }
+    } else {
+      cameras.push(...page.items);
+    }
+    if (!page.next_cursor) return cameras;
+    cursor = page.next_cursor;
+  }
+}
+
 export function query(params) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));

@@ -3,7 +3,7 @@
 // ES modules served as they are.
 
 /* global L */
-import { api, ApiError, clearToken, fetchAll, getToken, setToken, setUnauthorizedHandler } from './api.js';
+import { api, ApiError, clearToken, fetchAll, fetchMapCameras, getToken, setToken, setUnauthorizedHandler } from './api.js';
 import { applyI18n, currentLang, fmt, onLangChange, setLang, t } from './i18n.js';
 import { GAP_COLOR, HAS_STATIONS_FILL, MapLayers, NO_STATIONS_FILL, ROUTE_COLOR, STATUSES, STATUS_COLORS } from './layers.js';
 import { connectLive } from './live.js';
@@ -112,9 +112,8 @@ const settle = (promise) => promise.then((value) => ({ value }), (error) => ({ e
 
 async function load(me, map, layers, summary) {
   const privateAllowed = me.role === 'police' || me.role === 'admin';
-  const privates = privateAllowed
-    ? ['citizen', 'business', 'household'].map((o) => fetchAll('/api/cameras', { limit: 5000, ownership: o }))
-    : [];
+  // The compact map view: only what the map draws and filters by; a click fetches the rest.
+  const privates = privateAllowed ? [fetchMapCameras({ ownership: 'citizen,business,household' })] : [];
   const jobs = {
     summary: api('/api/summary').then((s) => (summary.set(s), s)),
     mapConfig: api('/api/map-config'),
@@ -125,7 +124,7 @@ async function load(me, map, layers, summary) {
     coverage: api('/api/coverage/routes?min_gap_m=500'),
     roadSigns: api('/api/road-signs'),
     stations: fetchAll('/api/stations', { limit: 1000 }),
-    stationCameras: fetchAll('/api/cameras', { limit: 5000, ownership: 'station' }),
+    stationCameras: fetchMapCameras({ ownership: 'station' }),
     privateCameras: Promise.all(privates).then((lists) => lists.flat()),
   };
   const names = Object.keys(jobs);
@@ -263,7 +262,7 @@ async function main() {
 
   const resync = async () => {
     try {
-      const cams = await fetchAll('/api/cameras', { limit: 5000, ownership: 'station' });
+      const cams = await fetchMapCameras({ ownership: 'station' });
       for (const c of cams) if (c.status) layers.setCameraStatus(c.code, c.status);
       summary.set(await api('/api/summary'));
     } catch {

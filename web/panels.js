@@ -156,6 +156,7 @@ export class DetailsPanel {
     this.communeName = communeName;
     this.clock = clock;
     this.entry = null;
+    this.camera = null;
     this.status = null;
     this.statusError = null;
     this.uptime = {};
@@ -165,6 +166,7 @@ export class DetailsPanel {
   async show(entry) {
     const seq = ++this.seq;
     this.entry = entry;
+    this.camera = null;
     this.status = null;
     this.statusError = null;
     this.uptime = {};
@@ -181,13 +183,21 @@ export class DetailsPanel {
         if (seq === this.seq) this.uptime[key] = null;
       }
     });
+    // The map loaded only what it draws: device and owner come with the full camera.
+    const camera = api(`/api/cameras/${code}`)
+      .then((c) => {
+        if (seq === this.seq) this.camera = c;
+      })
+      .catch(() => {
+        // Without it the panel still shows what the map drew; device and owner stay blank.
+      });
     try {
       const status = await api(`/api/cameras/${code}/status`);
       if (seq === this.seq) this.status = status;
     } catch (err) {
       if (seq === this.seq) this.statusError = err;
     }
-    await Promise.all(uptimes);
+    await Promise.all([camera, ...uptimes]);
     if (seq === this.seq) this.render();
   }
 
@@ -204,7 +214,7 @@ export class DetailsPanel {
       this.el.innerHTML = `<p class="muted">${esc(t('details.hint'))}</p>`;
       return;
     }
-    const c = e.cam;
+    const c = this.camera ?? e.cam;
     const s = this.status;
     const row = (key, value) => `<tr><th>${esc(t(key))}</th><td>${value}</td></tr>`;
     const status = s?.status ?? e.status;

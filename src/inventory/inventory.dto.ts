@@ -228,20 +228,21 @@ export class PageQueryDto extends CursorQueryDto {
 export const CAMERA_PAGE_MAX = 5000;
 export const CAMERA_MAP_PAGE_MAX = 25000;
 
+const limitMax = (a: ValidationArguments) => ((a.object as CameraQueryDto).view === 'map' ? CAMERA_MAP_PAGE_MAX : CAMERA_PAGE_MAX);
+
 export class CameraQueryDto extends CursorQueryDto {
-  @ApiPropertyOptional({ default: 100, maximum: CAMERA_MAP_PAGE_MAX, description: `at most ${CAMERA_PAGE_MAX}, or ${CAMERA_MAP_PAGE_MAX} with view=map` })
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: CAMERA_MAP_PAGE_MAX, description: `at most ${CAMERA_PAGE_MAX}, or ${CAMERA_MAP_PAGE_MAX} with view=map` })
   @IsOptional()
   @Type(() => Number)
-  @IsInt({ message: (a) => `limit must be a whole number, got ${got(a)}` })
-  @Min(1, { message: (a) => `limit must be at least 1, got ${got(a)}` })
   @ValidateBy({
     name: 'cameraPageLimit',
     validator: {
-      validate: (value, a) => typeof value === 'number' && value <= ((a?.object as CameraQueryDto).view === 'map' ? CAMERA_MAP_PAGE_MAX : CAMERA_PAGE_MAX),
-      defaultMessage: (a) =>
-        (a?.object as CameraQueryDto).view === 'map'
-          ? `limit must be at most ${CAMERA_MAP_PAGE_MAX} with view=map, got ${got(a!)}`
-          : `limit must be at most ${CAMERA_PAGE_MAX} (or ${CAMERA_MAP_PAGE_MAX} with view=map), got ${got(a!)}`,
+      validate: (value, a) => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= limitMax(a!),
+      defaultMessage: (a) => {
+        const range = `limit must be a whole number from 1 to ${limitMax(a!)}${(a!.object as CameraQueryDto).view === 'map' ? ' with view=map' : ` (or up to ${CAMERA_MAP_PAGE_MAX} with view=map)`}`;
+        // A non-number query value arrives as NaN, which would print as "null".
+        return Number.isNaN(a!.value) ? range : `${range}, got ${got(a!)}`;
+      },
     },
   })
   limit?: number;

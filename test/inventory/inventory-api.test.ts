@@ -88,6 +88,64 @@ describe('inventory API on the seeded Long An inventory', () => {
     expect(bad.body.message).toMatch(/ownership/);
   });
 
+  it('answers view=map as a compact table with the same filters and pages, and no owner contacts even for police', async () => {
+    const columns = ['code', 'ownership', 'station_code', 'commune_code', 'lat', 'lon', 'heading_deg', 'fov_deg', 'range_m', 'status'];
+    type MapPage = { columns: string[]; rows: unknown[][]; next_cursor: string | null };
+    const asObjects = (body: MapPage) => body.rows.map((r) => Object.fromEntries(body.columns.map((c, i) => [c, r[i]])));
+
+    // Pages of 10,000 cover the whole province once each, in three round trips.
+    const seen = new Set<string>();
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res: { body: MapPage; text: string } = await t
+        .as('police')
+        .get(`/api/cameras?view=map&limit=10000${cursor ? `&cursor=${cursor}` : ''}`)
+        .expect(200);
+      pages++;
+      expect(res.body.columns).toEqual(columns);
+      expect(res.body).not.toHaveProperty('items');
+      for (const row of res.body.rows) {
+        expect(row).toHaveLength(columns.length);
+        expect(seen.has(row[0] as string)).toBe(false);
+        seen.add(row[0] as string);
+      }
+      // A boolean, not toMatch: a failure would otherwise print megabytes of rows.
+      expect(/owner_|phone|onvif|vendor|serial/.test(res.text)).toBe(false);
+      cursor = res.body.next_cursor;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen.size).toBe(24609);
+
+    // Police see contacts in the full view, and still not in the map view.
+    const full = await t.as('police').get('/api/cameras?ownership=citizen&limit=50').expect(200);
+    const phone = full.body.items[0].owner_phone as string;
+    expect(phone).toMatch(/^0\d{9}$/);
+    const map = await t.as('police').get('/api/cameras?view=map&ownership=citizen&limit=50').expect(200);
+    expect(map.text.includes(phone)).toBe(false);
+    expect(map.text.includes(full.body.items[0].owner_name)).toBe(false);
+    // Same rows, same values, in the same order as the full view.
+    expect(asObjects(map.body)).toEqual(full.body.items.map((c: Record<string, unknown>) => Object.fromEntries(columns.map((k) => [k, c[k]]))));
+
+    // One page may hold the whole province with view=map; filters apply as in the full view.
+    const all = await t.as('planner').get('/api/cameras?view=map&limit=25000').expect(200);
+    expect(all.body.rows).toHaveLength(24609);
+    expect(all.body.next_cursor).toBeNull();
+    const stations = await t.as('planner').get('/api/cameras?view=map&ownership=station&limit=25000').expect(200);
+    expect(stations.body.rows).toHaveLength(1696);
+    expect(asObjects(stations.body).every((c) => c.ownership === 'station' && typeof c.station_code === 'string' && typeof c.lat === 'number')).toBe(true);
+
+    const badView = await t.as('planner').get('/api/cameras?view=mini').expect(400);
+    expect(badView.body.message).toMatch(/view must be one of full, map, got "mini"/);
+    const tooBigFull = await t.as('planner').get('/api/cameras?limit=25000').expect(400);
+    expect(tooBigFull.body.message).toMatch(/limit must be a whole number from 1 to 5000 \(or up to 25000 with view=map\), got 25000/);
+    const tooBigMap = await t.as('planner').get('/api/cameras?view=map&limit=25001').expect(400);
+    expect(tooBigMap.body.message).toMatch(/limit must be a whole number from 1 to 25000 with view=map, got 25001/);
+    const notNumber = await t.as('planner').get('/api/cameras?view=map&limit=lots').expect(400);
+    expect(notNumber.body.message).toBe('limit: limit must be a whole number from 1 to 25000 with view=map');
+    await t.as('planner').get('/api/cameras?view=full&limit=5000').expect(200);
+  });
+
   it('shows owners only to police and admin, and never a password', async () => {
     const asPlanner = await t.as('planner').get('/api/cameras?ownership=citizen&limit=1').expect(200);
     expect(asPlanner.body.items[0].owner_phone).toBeNull();
