@@ -231,6 +231,7 @@ export function processCpuSeconds(pid: number): number | null {
 export interface BenchDatabase {
   engine: 'postgres' | 'pglite';
   url: string;
+  poolSize: number;
   /** The database's name on PostgreSQL (to find its backends); null for PGlite. */
   name: string | null;
   dataSource: import('typeorm').DataSource;
@@ -240,7 +241,7 @@ export interface BenchDatabase {
 /**
  * A fresh, migrated database for one benchmark run: a new database on the
  * PostgreSQL named by DATABASE_URL (dropped afterwards), else an in-memory PGlite
- * in this process (as embedded mode runs it: same pool size as src/bootstrap.ts).
+ * in this process, each with the pool size the service uses on it (config.dbPoolSize).
  */
 export async function openBenchDatabase(): Promise<BenchDatabase> {
   const { Client } = await import('pg');
@@ -277,12 +278,20 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
     url = embedded.url;
     drop = embedded.close;
   }
-  const dataSource = createDataSource(url, engine === 'postgres' ? 10 : 4);
+  // The pool the service itself uses (config.dbPoolSize): 10 on PostgreSQL, 1 on PGlite.
+  const { loadConfig } = await import('../src/config/config');
+  const poolSize = loadConfig({
+    DATABASE_URL: engine === 'postgres' ? url : undefined,
+    CAMNET_SECRET_KEY: 'ab'.repeat(32),
+    CAMNET_DB_POOL_SIZE: process.env.CAMNET_DB_POOL_SIZE,
+  }).dbPoolSize;
+  const dataSource = createDataSource(url, poolSize);
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   return {
     engine,
     url,
+    poolSize,
     name: dbName,
     dataSource,
     async close() {

@@ -12,13 +12,19 @@
  *     connect, then getSystemDateAndTime, at the same concurrency.
  * The device server (25,000 devices: six vendor reply styles, ~30% PTZ, WS-Security
  * checked on every authenticated request) runs in this process and shares its CPU.
- * Last line: JSON with cameras, polls_per_s, baseline_polls_per_s, cpu_cores, p95_ms…
+ * The poll interval is set to 1 s so that every camera is always due: the poller runs
+ * flat out. Measuring starts once every camera was checked and every PTZ camera had its
+ * first contact (the onvif package, once per camera and recovery), i.e. steady state.
+ * Last line: JSON with cameras, polls_per_s (full path, with the database),
+ * probe_polls_per_s (ONVIF path alone), baseline_polls_per_s, cpu_cores (this process:
+ * poller, device server and PGlite if embedded), postgres_cpu_cores, p95_ms (one check,
+ * lease to result applied), other_cpu_cores_* (other processes: keep near 0)…
  *
  * Environment: BENCH_SECONDS, BENCH_CAMERAS (25000), BENCH_WARMUP_S (longest warm-up,
  * 180), DATABASE_URL, CAMNET_PROBE_CONCURRENCY (256), BENCH_PHASES (e.g. "full,probe,baseline"),
  * BENCH_DEVICE_SERVER=worker (run the device server on a worker thread of this process,
  * so that it no longer shares the poller's event loop; default: the same thread),
- * BENCH_CPU_PROFILE=<folder> (a CPU profile of each measured phase).
+ * BENCH_CPU_PROFILE=<folder> (a CPU profile of each measured phase), CAMNET_DB_POOL_SIZE.
  */
 import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -426,7 +432,7 @@ async function main(): Promise<Record<string, unknown>> {
   const db = await openBenchDatabase();
   const contacts = new Map<string, FirstContactResult>();
   try {
-    progress(`device server on 127.0.0.1:${server.port}; database: ${db.engine === 'postgres' ? 'PostgreSQL (DATABASE_URL), a fresh database' : 'embedded PGlite in this process'}`);
+    progress(`device server on 127.0.0.1:${server.port}; database: ${db.engine === 'postgres' ? 'PostgreSQL (DATABASE_URL), a fresh database' : 'embedded PGlite in this process'}, pool of ${db.poolSize}`);
     const box = new SecretBox(SECRET_KEY);
     await loadSeedInventory(
       db.dataSource,
@@ -471,6 +477,7 @@ async function main(): Promise<Record<string, unknown>> {
       seconds,
       concurrency: config.probeConcurrency,
       database: db.engine,
+      db_pool: db.poolSize,
       polls_per_s: full?.perS ?? null,
       probe_polls_per_s: probe?.perS ?? null,
       baseline_polls_per_s: base?.perS ?? null,
@@ -479,6 +486,10 @@ async function main(): Promise<Record<string, unknown>> {
       cpu_cores: full?.cores ?? null,
       machine_cpu_cores: full?.machineCores ?? null,
       postgres_cpu_cores: full?.pgCores ?? null,
+      // What else ran on the machine meanwhile (other processes): figures are only comparable when this is near 0.
+      other_cpu_cores_full: full && full.machineCores !== null ? round(Math.max(0, full.machineCores - full.cores - (full.pgCores ?? 0)), 2) : null,
+      other_cpu_cores_probe: probe && probe.machineCores !== null ? round(Math.max(0, probe.machineCores - probe.cores), 2) : null,
+      other_cpu_cores_baseline: base && base.machineCores !== null ? round(Math.max(0, base.machineCores - base.cores), 2) : null,
       p95_ms: full?.p95 ?? null,
       p50_ms: full?.p50 ?? null,
       probe_only_p95_ms: full?.probeP95 ?? null,
