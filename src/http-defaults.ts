@@ -62,11 +62,6 @@ export class ErrorFilter implements ExceptionFilter {
       res.status(exception.getStatus()).json(typeof body === 'string' ? { statusCode: exception.getStatus(), message: body } : body);
       return;
     }
-    const parserError = bodyParserError(exception);
-    if (parserError) {
-      res.status(parserError.statusCode).json(parserError);
-      return;
-    }
     this.logger.error((exception as Error)?.stack ?? String(exception));
     res.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ statusCode: 500, message: 'internal error; see the service log' });
   }
@@ -86,7 +81,7 @@ function bodyParserError(err: unknown): { statusCode: number; message: string } 
 }
 
 export function applyHttpDefaults(app: NestExpressApplication): void {
-  // The map loads ~12 MB of JSON; gzip makes it a fraction. The live stream must not be buffered.
+  // The map's first load is megabytes of JSON; gzip makes it a fifth. The live stream must not be buffered.
   app.use(compression({ filter: (req: Request, res: Response) => !String(req.headers.accept).includes('text/event-stream') && compression.filter(req, res) }));
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   // Parser errors happen in Express middleware, before Nest's filters can see them.
