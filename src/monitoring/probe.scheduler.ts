@@ -28,6 +28,12 @@ export interface SchedulerOptions {
   reconcileMs?: number;
   /** Most rows leased in one statement. Default 500. */
   maxBatch?: number;
+  /**
+   * How often probe_schedule and camera_state are vacuumed (and the database analysed
+   * once at start); 0 turns it off. Default 5 min on the embedded database, which has
+   * no autovacuum, and off on PostgreSQL, whose autovacuum does it.
+   */
+  vacuumMs?: number;
 }
 export const SCHEDULER_OPTIONS = Symbol('SCHEDULER_OPTIONS');
 
@@ -55,12 +61,17 @@ export class ProbeScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('scheduler');
   private readonly opts: Required<SchedulerOptions>;
   private timer: NodeJS.Timeout | null = null;
+  /** The loop sleeps because every slot is busy: finishing checks wake it (see track). */
+  private waitingForSlots = false;
   private stopping = false;
   private ticking: Promise<void> | null = null;
   private readonly checks = new Set<Promise<unknown>>();
   private lastSweep = 0;
   private lastReconcile = 0;
+  private lastVacuum: number | null = null;
   private lastError = '';
+  /** Failed applications logged per distinct message, once a minute at most (a failed batch fails hundreds of checks). */
+  private readonly applyErrors = new Map<string, { loggedAt: number; since: number }>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -80,6 +91,7 @@ export class ProbeScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       sweepMs: options?.sweepMs ?? 2000,
       reconcileMs: options?.reconcileMs ?? 60_000,
       maxBatch: options?.maxBatch ?? 500,
+      vacuumMs: options?.vacuumMs ?? (config.databaseUrl === null ? 5 * 60_000 : 0),
     };
   }
 
@@ -118,6 +130,11 @@ export class ProbeScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     if (nowMs - this.lastReconcile >= this.opts.reconcileMs) {
       this.lastReconcile = nowMs;
       await this.reconcile();
+    }
+    if (this.opts.vacuumMs > 0 && (this.lastVacuum === null || nowMs - this.lastVacuum >= this.opts.vacuumMs)) {
+      const first = this.lastVacuum === null;
+      this.lastVacuum = nowMs;
+      await this.vacuum(first);
     }
     if (nowMs - this.lastSweep >= this.opts.sweepMs) {
       this.lastSweep = nowMs;
@@ -186,6 +203,20 @@ export class ProbeScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     );
   }
 
+  /**
+   * Housekeeping for a database without autovacuum (PGlite): every check rewrites a
+   * camera_state and a probe_schedule row, so their dead versions pile up and the lease
+   * query slows down. The first run analyses everything (the seed may just have loaded
+   * the whole inventory, with no statistics yet). Each statement runs on its own:
+   * VACUUM cannot run inside a transaction block.
+   */
+  async vacuum(first: boolean): Promise<void> {
+    const started = performance.now();
+    if (first) await this.dataSource.query(`ANALYZE`);
+    else await this.dataSource.query(`VACUUM (ANALYZE) probe_schedule, camera_state`);
+    this.logger.debug(`${first ? 'ANALYZE' : 'VACUUM (ANALYZE) probe_schedule, camera_state'} took ${Math.round(performance.now() - started)} ms`);
+  }
+
   private toTarget(r: LeasedRow): CheckTarget {
     let password: string | null = null;
     if (r.onvif_secret_enc) {
@@ -214,22 +245,49 @@ export class ProbeScheduler implements OnApplicationBootstrap, OnModuleDestroy {
 
   private track(p: Promise<unknown>): void {
     const tracked = p
-      .catch((err) => this.logger.error(`check failed to apply: ${err?.message ?? err}`))
+      .catch((err) => this.logApplyError(String(err?.message ?? err)))
       .finally(() => {
         this.checks.delete(tracked);
+        // With every slot busy the loop would otherwise sleep a whole tick while slots
+        // free up; refilling a quarter of them (64 at most) at a time keeps lease statements few.
+        if (this.waitingForSlots && this.timer !== null && this.runner.freeSlots >= this.refillAt) {
+          clearTimeout(this.timer);
+          this.timer = null;
+          this.schedule(0);
+        }
       });
     this.checks.add(tracked);
   }
 
-  private schedule(ms: number): void {
+  private logApplyError(message: string): void {
+    const now = this.clock.now().getTime();
+    const e = this.applyErrors.get(message);
+    if (e !== undefined && now - e.loggedAt < 60_000) {
+      e.since++;
+      return;
+    }
+    const more = e !== undefined && e.since > 0 ? ` (and ${e.since} more in the last minute)` : '';
+    this.logger.error(`check failed to apply: ${message}${more}`);
+    if (this.applyErrors.size > 100) this.applyErrors.clear();
+    this.applyErrors.set(message, { loggedAt: now, since: 0 });
+  }
+
+  private get refillAt(): number {
+    return Math.max(1, Math.min(64, Math.floor(this.config.probeConcurrency / 4)));
+  }
+
+  private schedule(ms: number, waitingForSlots = false): void {
     if (this.stopping) return;
+    this.waitingForSlots = waitingForSlots;
     this.timer = setTimeout(() => {
       this.timer = null;
+      this.waitingForSlots = false;
       this.ticking = this.tick()
         .then((started) => {
           this.lastError = '';
           // A full batch means more may be due: go again at once.
-          this.schedule(started > 0 && this.runner.freeSlots > 0 ? 0 : this.opts.tickMs);
+          if (started > 0 && this.runner.freeSlots > 0) this.schedule(0);
+          else this.schedule(this.opts.tickMs, this.runner.freeSlots < this.refillAt);
         })
         .catch((err) => {
           // Logged once per distinct error, so a database outage does not flood the log.

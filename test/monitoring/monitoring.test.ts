@@ -186,6 +186,9 @@ describe('silent stations', () => {
     expect(await inst.app.get(StationWatch).sweep()).toEqual([]);
     const back = await waitFor(async () => (await stationStatus(station)) === 'online', 20_000, 200);
     expect(back).toBe(true);
+    // The tests below read this station's cameras: let them settle (a camera taken down with its
+    // station needs two agreeing checks once it is back, and may not have had them yet).
+    await waitFor(() => allOnline(fleet.cameras.filter((c) => c.stationCode === station).map((c) => c.code)), TWO_INTERVALS_MS);
   }, 30_000);
 });
 
