@@ -8,6 +8,7 @@ import { AuditService } from '../auth/audit.service';
 import { AuthContext, canSeeOwnerContacts } from '../auth/auth-context';
 import { CLOCK, Clock } from '../common/clock';
 import { EventBus } from '../common/event-bus';
+import { csvField } from '../inventory/csv';
 import { PointIndex, seesPoint } from '../geo';
 import { CameraHistoryRepository, SearchCamera } from './camera-history.repository';
 import { NearCameraDto, NearQueryDto, NearResultDto } from './search.dto';
@@ -188,9 +189,11 @@ function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-/** RFC 4180 quoting; a leading =, +, - or @ is neutralised so a spreadsheet never runs it as a formula. */
+/**
+ * The case file is opened in spreadsheets, never re-imported: a leading =, +, - or @
+ * is neutralised so it is never run as a formula. (The inventory export keeps values
+ * as they are, so that it re-imports unchanged.)
+ */
 function csvCell(v: unknown): string {
-  let s = String(v);
-  if (/^[=+\-@]/.test(s) && typeof v === 'string') s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return csvField(typeof v === 'string' && /^[=+\-@]/.test(v) ? `'${v}` : v);
 }
