@@ -18,7 +18,7 @@ import { CamnetRuntime, CoreModule } from '../../src/core.module';
 import { createDataSource } from '../../src/database/data-source';
 import { applyHttpDefaults } from '../../src/http-defaults';
 import { MonitoringModule } from '../../src/monitoring/monitoring.module';
-import { CAMERA_PROBE, CameraProbe } from '../../src/monitoring/probe.runner';
+import { CAMERA_PROBE, CameraProbe, createOnvifCameraProbe } from '../../src/monitoring/probe.runner';
 import { SCHEDULER_OPTIONS, SchedulerOptions } from '../../src/monitoring/probe.scheduler';
 import { generateSeedInventory } from '../../src/seed/seed.generator';
 import { loadSeedInventory } from '../../src/seed/seed.loader';
@@ -160,6 +160,28 @@ export async function startInstance(fleet: Fleet, o: InstanceOptions = {}): Prom
       await app.close();
       if (!shared && dataSource.isInitialized) await dataSource.destroy();
     },
+  };
+}
+
+export interface CheckRecord {
+  owner: string;
+  url: string;
+  /** When the check began and ended (ms since the epoch); ended is null while it runs. */
+  at: number;
+  ended: number | null;
+}
+
+/** The real ONVIF probe, recording who checked which camera and when. */
+export function recordingProbe(owner: string, log: CheckRecord[]): CameraProbe {
+  const real = createOnvifCameraProbe(systemClock, 64);
+  return {
+    check: (t, s) => {
+      const record: CheckRecord = { owner, url: t.url, at: Date.now(), ended: null };
+      log.push(record);
+      return real.check(t, s).finally(() => (record.ended = Date.now()));
+    },
+    firstContact: (t, s) => real.firstContact(t, s),
+    close: () => real.close?.(),
   };
 }
 

@@ -11,14 +11,19 @@ import request from 'supertest';
 import { METRICS } from '../../src/health/metrics';
 import { StationWatch } from '../../src/monitoring/station-watch.service';
 import type { SeedCamera } from '../../src/seed/seed.types';
-import { Fleet, Instance, openFleet, simFault, startInstance, waitFor } from './monitoring.harness';
+import { CheckRecord, Fleet, Instance, openFleet, recordingProbe, simFault, startInstance, waitFor } from './monitoring.harness';
 
 const INTERVAL_MS = 2000;
-/** Two intervals, plus one check's worst duration and scheduling slack. */
-const TWO_INTERVALS_MS = 2 * INTERVAL_MS + 1500;
+/**
+ * How long a wait may take before it counts as a failure. Status changes are asserted
+ * in checks (two agreeing checks, one interval apart), not in wall-clock time: a busy
+ * machine may stretch the seconds but never the count.
+ */
+const SETTLE_MS = 20_000;
 
 let fleet: Fleet;
 let inst: Instance;
+const checks: CheckRecord[] = [];
 let faultCams: SeedCamera[];
 let willStation: string;
 let willCams: SeedCamera[];
@@ -40,14 +45,14 @@ const allOnline = async (codes: string[]) => (await Promise.all(codes.map(status
 
 beforeAll(async () => {
   fleet = await openFleet({ stations: 5 });
-  inst = await startInstance(fleet, { http: true });
+  inst = await startInstance(fleet, { http: true, probe: recordingProbe('camnet', checks) });
   for (const r of await fleet.db.dataSource.query(`SELECT id, code FROM camera`)) ids.set(r.code, r.id);
   const [s1, s2, s3, s4, s5] = fleet.stations.map((s) => s.code);
   faultCams = fleet.cameras.filter((c) => [s1, s2, s3, s4].includes(c.stationCode!));
   willStation = s5;
   willCams = fleet.cameras.filter((c) => c.stationCode === s5);
   // Unknown → online takes two agreeing checks.
-  const ok = await waitFor(() => allOnline(fleet.cameras.map((c) => c.code)), 3 * TWO_INTERVALS_MS);
+  const ok = await waitFor(() => allOnline(fleet.cameras.map((c) => c.code)), SETTLE_MS);
   expect(ok).toBe(true);
 }, 60_000);
 
@@ -83,50 +88,60 @@ describe('camera faults', () => {
 
     const setAt = Date.now();
     await Promise.all([...cases.map((c) => simFault(fleet, 'devices', c.cam.code, c.fault)), simFault(fleet, 'devices', flapCam.code, { kind: 'flap' })]);
-    const reached = await waitFor(async () => {
-      const rows = await Promise.all(cases.map((c) => row(c.cam.code)));
-      return rows.every((r, i) => r.status === cases[i].status && r.reason === cases[i].reason);
-    }, TWO_INTERVALS_MS);
-    const elapsed = Date.now() - setAt;
-    for (const c of cases) {
-      const r = await row(c.cam.code);
-      expect({ code: c.cam.code, fault: c.fault.kind, status: r.status, reason: r.reason }).toEqual({
-        code: c.cam.code,
-        fault: c.fault.kind,
-        status: c.status,
-        reason: c.reason,
-      });
+    // Every check begun from here on meets the fault.
+    const allSetAt = Date.now();
+    try {
+      await waitFor(async () => {
+        const rows = await Promise.all(cases.map((c) => row(c.cam.code)));
+        return rows.every((r, i) => r.status === cases[i].status && r.reason === cases[i].reason);
+      }, SETTLE_MS);
+      for (const c of cases) {
+        const r = await row(c.cam.code);
+        expect({ code: c.cam.code, fault: c.fault.kind, status: r.status, reason: r.reason }).toEqual({
+          code: c.cam.code,
+          fault: c.fault.kind,
+          status: c.status,
+          reason: c.reason,
+        });
+      }
+      // Within two intervals: the status changed at the first or second check begun after the
+      // fault (the first may have begun before it was set), and checks come one interval apart
+      // (scaling.test.ts). The fixed camera's turn arrives over MQTT, not from a check.
+      for (const c of cases.filter((x) => x !== fixedTurn)) {
+        const since = new Date((await row(c.cam.code)).since).getTime();
+        const url = fleet.cameras.find((x) => x.code === c.cam.code)!.onvifUrl;
+        const before = checks.filter((k) => k.url === url && k.at >= allSetAt && k.ended !== null && k.ended <= since).length;
+        expect({ code: c.cam.code, fault: c.fault.kind, checksToChange: before <= 2 }).toEqual({ code: c.cam.code, fault: c.fault.kind, checksToChange: true });
+      }
+      for (const c of cases) {
+        expect(opened(`camera:${c.cam.code}`)).toEqual(c.alert === null ? [] : [c.alert]);
+      }
+
+      // The errors are classified in last_error.
+      expect((await row(cases[1].cam.code)).last_error.kind).toBe('refused');
+      expect((await row(cases[2].cam.code)).last_error.kind).toBe('timeout');
+      expect((await row(cases[3].cam.code)).last_error.kind).toBe('auth');
+      expect((await row(cases[6].cam.code)).last_error.kind).toBe('malformed');
+      expect(Math.abs((await row(cases[5].cam.code)).clock_offset_s - 600)).toBeLessThan(3);
+
+      // The PTZ turn: heading from pan, one orientation event, heading.changed announced.
+      const turned = await row(turnPtz.code);
+      expect(turned.heading_deg).toBeCloseTo((turnPtz.headingDeg + 90) % 360, 1);
+      const orient = await fleet.db.dataSource.query(`SELECT heading_deg, source FROM orientation_event WHERE camera_id = $1`, [ids.get(turnPtz.code)]);
+      expect(orient).toHaveLength(1);
+
+      // A flapping camera never changes status.
+      const flapEvents = await fleet.db.dataSource.query(`SELECT count(*)::int AS n FROM status_event WHERE subject = 'camera' AND subject_id = $1 AND at > $2`, [
+        ids.get(flapCam.code),
+        new Date(setAt),
+      ]);
+      expect(flapEvents[0].n).toBe(0);
+      expect(await statusOf(flapCam.code)).toBe('online');
+    } finally {
+      // Recovery: clear everything, also after a failure above, so that the tests below start clean.
+      await Promise.all([...cases, { cam: flapCam }].map((c) => simFault(fleet, 'devices', c.cam.code, null)));
     }
-    expect(reached).toBe(true);
-    expect(elapsed).toBeLessThanOrEqual(TWO_INTERVALS_MS + 200);
-    for (const c of cases) {
-      expect(opened(`camera:${c.cam.code}`)).toEqual(c.alert === null ? [] : [c.alert]);
-    }
-
-    // The errors are classified in last_error.
-    expect((await row(cases[1].cam.code)).last_error.kind).toBe('refused');
-    expect((await row(cases[2].cam.code)).last_error.kind).toBe('timeout');
-    expect((await row(cases[3].cam.code)).last_error.kind).toBe('auth');
-    expect((await row(cases[6].cam.code)).last_error.kind).toBe('malformed');
-    expect(Math.abs((await row(cases[5].cam.code)).clock_offset_s - 600)).toBeLessThan(3);
-
-    // The PTZ turn: heading from pan, one orientation event, heading.changed announced.
-    const turned = await row(turnPtz.code);
-    expect(turned.heading_deg).toBeCloseTo((turnPtz.headingDeg + 90) % 360, 1);
-    const orient = await fleet.db.dataSource.query(`SELECT heading_deg, source FROM orientation_event WHERE camera_id = $1`, [ids.get(turnPtz.code)]);
-    expect(orient).toHaveLength(1);
-
-    // A flapping camera never changes status.
-    const flapEvents = await fleet.db.dataSource.query(`SELECT count(*)::int AS n FROM status_event WHERE subject = 'camera' AND subject_id = $1 AND at > $2`, [
-      ids.get(flapCam.code),
-      new Date(setAt),
-    ]);
-    expect(flapEvents[0].n).toBe(0);
-    expect(await statusOf(flapCam.code)).toBe('online');
-
-    // Recovery: clear everything; back online within two intervals, alerts resolved.
-    await Promise.all([...cases, { cam: flapCam }].map((c) => simFault(fleet, 'devices', c.cam.code, null)));
-    const back = await waitFor(() => allOnline(cases.map((c) => c.cam.code)), TWO_INTERVALS_MS + 1000);
+    const back = await waitFor(() => allOnline(cases.map((c) => c.cam.code)), SETTLE_MS);
     expect(back).toBe(true);
     for (const c of cases) {
       if (c.alert) expect(resolved(`camera:${c.cam.code}`)).toContain(c.alert);
@@ -137,7 +152,7 @@ describe('camera faults', () => {
       new Date(setAt),
     ]);
     expect(n).toBe(2);
-  }, 60_000);
+  }, 90_000);
 });
 
 describe('a station going down (MQTT Will)', () => {
@@ -158,11 +173,11 @@ describe('a station going down (MQTT Will)', () => {
     expect(changes.map((e) => e.attributedTo)).toEqual(codes.map(() => willStation));
 
     await simFault(fleet, 'stations', willStation, null);
-    const up = await waitFor(async () => (await stationStatus(willStation)) === 'online' && (await allOnline(codes)), TWO_INTERVALS_MS + 3000);
+    const up = await waitFor(async () => (await stationStatus(willStation)) === 'online' && (await allOnline(codes)), SETTLE_MS);
     expect(up).toBe(true);
     expect(resolved(`station:${willStation}`)).toEqual(['station_down']);
     expect(inst.alerts.slice(before).filter((a) => a.action === 'open')).toHaveLength(1);
-  }, 30_000);
+  }, 45_000);
 });
 
 describe('silent stations', () => {
@@ -188,8 +203,8 @@ describe('silent stations', () => {
     expect(back).toBe(true);
     // The tests below read this station's cameras: let them settle (a camera taken down with its
     // station needs two agreeing checks once it is back, and may not have had them yet).
-    await waitFor(() => allOnline(fleet.cameras.filter((c) => c.stationCode === station).map((c) => c.code)), TWO_INTERVALS_MS);
-  }, 30_000);
+    await waitFor(() => allOnline(fleet.cameras.filter((c) => c.stationCode === station).map((c) => c.code)), SETTLE_MS);
+  }, 60_000);
 });
 
 describe('HTTP', () => {
@@ -248,13 +263,13 @@ describe('HTTP', () => {
       reason: 'replacing the lens',
     }).expect(201);
     expect(created.body).toMatchObject({ scope: 'camera', scope_id: cam.code, active: true });
-    expect(await waitFor(async () => (await statusOf(cam.code)) === 'maintenance', 1000)).toBe(true);
+    expect(await waitFor(async () => (await statusOf(cam.code)) === 'maintenance', 5000)).toBe(true);
     const list = await http().get('/api/maintenance-windows?active=true').set('Authorization', `Bearer ${planner}`).expect(200);
     expect(list.body.map((w: { id: number }) => w.id)).toContain(created.body.id);
     // After the window, two agreeing checks bring it back.
-    expect(await waitFor(async () => (await statusOf(cam.code)) === 'online', 3000 + TWO_INTERVALS_MS)).toBe(true);
+    expect(await waitFor(async () => (await statusOf(cam.code)) === 'online', SETTLE_MS)).toBe(true);
     expect(inst.alerts.slice(alertsBefore).filter((a) => a.action === 'open')).toEqual([]);
-  }, 20_000);
+  }, 45_000);
 });
 
 describe('bad MQTT payloads', () => {

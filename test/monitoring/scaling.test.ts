@@ -6,34 +6,13 @@
  * single-replica by design, so this file needs a real PostgreSQL (DATABASE_URL).
  */
 import mqtt from 'mqtt';
-import { systemClock } from '../../src/common/clock';
 import { MonitoringMetrics } from '../../src/monitoring/monitoring.metrics';
-import { CameraProbe, createOnvifCameraProbe } from '../../src/monitoring/probe.runner';
 import { ProbeScheduler } from '../../src/monitoring/probe.scheduler';
 import { testDatabaseEngine } from '../support/database';
-import { Fleet, Instance, openFleet, simFault, startInstance, waitFor } from './monitoring.harness';
+import { CheckRecord, Fleet, Instance, openFleet, recordingProbe, simFault, startInstance, waitFor } from './monitoring.harness';
 
 const INTERVAL_MS = 2000;
 const describePg = testDatabaseEngine() === 'postgres' ? describe : describe.skip;
-
-interface CheckRecord {
-  owner: string;
-  url: string;
-  at: number;
-}
-
-/** The real ONVIF probe, recording who checked what and when. */
-function recordingProbe(owner: string, log: CheckRecord[]): CameraProbe {
-  const real = createOnvifCameraProbe(systemClock, 64);
-  return {
-    check: (t, s) => {
-      log.push({ owner, url: t.url, at: Date.now() });
-      return real.check(t, s);
-    },
-    firstContact: (t, s) => real.firstContact(t, s),
-    close: () => real.close?.(),
-  };
-}
 
 describePg('two instances on one database and broker', () => {
   let fleet: Fleet;
