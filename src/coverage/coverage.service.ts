@@ -8,13 +8,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { CLOCK, Clock } from '../common/clock';
 import { EventBus } from '../common/event-bus';
-import type { Interval, RouteNetwork } from '../geo';
+import { PolygonIndex, type Interval, type RouteNetwork } from '../geo';
 import type { AdminLayout } from '../inventory/admin-unit.entity';
 import { OWNERSHIPS, Ownership } from '../inventory/camera.entity';
 import { CommuneCoverageDto, RouteCoverageDto } from './coverage.dto';
 import { CoverageRepository } from './coverage.repository';
 import { CoverageState, overlapLength, round1, RouteUnion, sum } from './coverage.state';
-import { PolygonLocator } from './polygon.locator';
 
 /** How stale the in-memory inventory and statuses may get before a background re-check. */
 export const COVERAGE_TTL_MS = 15_000;
@@ -163,7 +162,7 @@ export class CoverageService implements OnApplicationBootstrap, OnModuleDestroy 
   private async communeRouteShares(state: CoverageState): Promise<Map<string, Interval[][]>> {
     if (this.communeShares) return this.communeShares;
     const units = await this.repo.communes('2025-07', true);
-    const locator = new PolygonLocator(units.map((u) => ({ key: u.code, geometry: u.boundary })));
+    const locator = new PolygonIndex(units.map((u) => ({ key: u.code, geometry: u.boundary })));
     const out = new Map<string, Interval[][]>();
     state.network.routes.forEach((route, i) => {
       for (const [code, list] of locator.routeShares(route.chainage)) {

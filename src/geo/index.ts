@@ -1,8 +1,8 @@
 /**
  * camnet's pure geometry: distances and bearings, camera fields of view, route
- * chainage, exact route coverage intervals and gaps, a camera point index, and
- * the greedy station planner. Imports nothing from Nest, TypeORM or the rest of
- * the service.
+ * chainage, exact route coverage intervals and gaps, a camera point index, an
+ * administrative polygon index, and the greedy station planner. Imports nothing
+ * from Nest, TypeORM or the rest of the service.
  */
 export {
   EARTH_RADIUS_M,
@@ -30,6 +30,8 @@ export { RouteNetwork } from './route-network';
 export type { NetworkRoute, RouteInput, RouteInterval } from './route-network';
 export { RouteCoverageIndex, coveredIntervals } from './coverage.intervals';
 export type { CameraSelection, CoverageCamera, RouteCoverage } from './coverage.intervals';
+export { PolygonIndex } from './polygon.index';
+export type { AreaGeometry } from './polygon.index';
 export { PointIndex } from './spatial.index';
 export type { IndexedPoint, NearHit } from './spatial.index';
 export { planStations, stationHeadings } from './planning.greedy';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { PolygonIndex } from '../seed/seed.geometry';
+import { PolygonIndex } from '../geo';
 import type { PolygonGeometry } from '../seed/seed.data';
 
 /**

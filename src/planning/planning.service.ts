@@ -7,8 +7,7 @@ import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../common/clock';
 import { CoverageService, DEFAULT_MIN_GAP_M } from '../coverage/coverage.service';
 import { round1 } from '../coverage/coverage.state';
-import { PolygonLocator } from '../coverage/polygon.locator';
-import { haversineM, Interval, planStations } from '../geo';
+import { haversineM, Interval, planStations, PolygonIndex } from '../geo';
 import { ProposalDto, ProposalRequestDto, RankedGapDto, UncoveredCommuneDto } from './planning.dto';
 import { AreaUnitRow, PlanningRepository } from './planning.repository';
 
@@ -17,8 +16,8 @@ export const DEFAULT_PROPOSAL = { camerasPerStation: 2, fovDeg: 90, rangeM: 90, 
 const LOCAL_OFFSET_MS = 7 * 3600_000;
 
 interface Places {
-  districts: PolygonLocator;
-  communes2025: PolygonLocator;
+  districts: PolygonIndex;
+  communes2025: PolygonIndex;
   communes2019: AreaUnitRow[];
   units2025: Map<string, AreaUnitRow>;
 }
@@ -114,7 +113,7 @@ export class PlanningService {
         lat: round7(s.lat),
         lon: round7(s.lon),
         commune_code: commune2019(places, s.lat, s.lon),
-        commune_code_2025: places.communes2025.locate(s.lat, s.lon),
+        commune_code_2025: places.communes2025.find([s.lon, s.lat]),
         route_ref: s.route_ref,
         chainage_m: round1(s.chainage_m),
         cameras: s.cameras.map((c) => ({ heading_deg: round1(c.heading_deg), fov_deg: c.fov_deg, range_m: c.range_m })),
@@ -136,8 +135,8 @@ export class PlanningService {
         this.repo.units('2025-07', 'commune', true),
       ]);
       return {
-        districts: new PolygonLocator(districts.map((d) => ({ key: d.code, geometry: d.boundary }))),
-        communes2025: new PolygonLocator(communes2025.map((c) => ({ key: c.code, geometry: c.boundary }))),
+        districts: new PolygonIndex(districts.map((d) => ({ key: d.code, geometry: d.boundary }))),
+        communes2025: new PolygonIndex(communes2025.map((c) => ({ key: c.code, geometry: c.boundary }))),
         communes2019: communes2019.filter((c) => c.lat !== null && c.lon !== null),
         units2025: new Map(communes2025.map((c) => [c.code, c])),
       };
@@ -153,7 +152,7 @@ export class PlanningService {
  * point within that district wins (the nearest of all when no district holds it).
  */
 function commune2019(places: Places, lat: number, lon: number): string | null {
-  const district = places.districts.locate(lat, lon);
+  const district = places.districts.find([lon, lat]);
   const pool = district ? places.communes2019.filter((c) => c.parentCode === district) : [];
   let best: { code: string; d: number } | null = null;
   for (const c of pool.length ? pool : places.communes2019) {
