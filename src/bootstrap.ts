@@ -21,6 +21,7 @@ import { EmbeddedBroker, startEmbeddedBroker } from './mqtt/embedded-broker';
 import { TokenService } from './auth/token.service';
 import { generateSeedInventory } from './seed/seed.generator';
 import { isSeedLoaded, loadSeedInventory } from './seed/seed.loader';
+import type { SeedInventory } from './seed/seed.types';
 import { startLongAnFleet } from './simulator/simulator';
 import { applyHttpDefaults } from './http-defaults';
 
@@ -84,11 +85,13 @@ export async function startCamnet(config: CamnetConfig, options: StartOptions = 
 
     const clock = options.clock ?? systemClock;
     const simBaseUrl = `http://127.0.0.1:${config.simPort}`;
+    // Generated at most once, for the seed and the simulated fleet alike.
+    let generated: SeedInventory | undefined;
+    const seedInventory = () => (generated ??= generateSeedInventory({ simBaseUrl }));
     const seedWanted = config.seed === 'on' || (config.seed === 'auto' && !(await isSeedLoaded(dataSource)));
     if (seedWanted) {
       const started = Date.now();
-      const inventory = generateSeedInventory({ simBaseUrl });
-      await loadSeedInventory(dataSource, inventory, (plain) => secretBox.encrypt(plain), {
+      await loadSeedInventory(dataSource, seedInventory(), (plain) => secretBox.encrypt(plain), {
         intervalS: config.pollIntervalS,
         now: clock.now(),
         log: (msg) => logger.log(msg),
@@ -98,7 +101,7 @@ export async function startCamnet(config: CamnetConfig, options: StartOptions = 
 
     let simulatorUrl: string | null = null;
     if (config.simulator) {
-      const sim = await startLongAnFleet({ port: config.simPort, mqttUrl, chaos: config.simChaos });
+      const sim = await startLongAnFleet({ port: config.simPort, mqttUrl, chaos: config.simChaos, inventory: seedInventory() });
       closers.push(() => sim.stop());
       simulatorUrl = sim.baseUrl;
       logger.log(`simulated fleet on ${sim.baseUrl} (control API at ${sim.baseUrl}/sim/devices)`);

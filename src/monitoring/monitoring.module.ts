@@ -7,6 +7,7 @@ import { Module } from '@nestjs/common';
 import { Clock, CLOCK } from '../common/clock';
 import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
 import { CameraStateService } from './camera-state.service';
+import { ListeningWindow } from './listening-window';
 import { StationWatch } from './station-watch.service';
 import { MaintenanceService } from './maintenance.service';
 import { MonitoringController } from './monitoring.controller';
@@ -30,6 +31,7 @@ import { ProbeScheduler, SCHEDULER_OPTIONS } from './probe.scheduler';
     CameraStateService,
     MaintenanceService,
     StationWatch,
+    ListeningWindow,
     MonitoringQueryService,
     ProbeRunner,
     ProbeScheduler,

@@ -14,6 +14,7 @@ import { CLOCK, Clock } from '../common/clock';
 import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
 import { CAMNET_RUNTIME, CamnetRuntime } from '../core.module';
 import { CameraStateService } from './camera-state.service';
+import { ListeningWindow } from './listening-window';
 import { MonitoringMetrics, MqttDropReason } from './monitoring.metrics';
 import { HeartbeatMessage, MQTT_TOPIC_PREFIX, parseStationMessage, StationMessage } from './mqtt.payloads';
 import type { Status } from './status';
@@ -55,6 +56,7 @@ export class MqttListener implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly dataSource: DataSource,
     private readonly state: CameraStateService,
     private readonly metrics: MonitoringMetrics,
+    private readonly listening: ListeningWindow,
     @Inject(CAMNET_CONFIG) private readonly config: CamnetConfig,
     @Inject(CAMNET_RUNTIME) private readonly runtime: CamnetRuntime,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -81,11 +83,15 @@ export class MqttListener implements OnApplicationBootstrap, OnModuleDestroy {
     this.client = client;
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
     client.on('error', (err) => this.logger.warn(`broker ${this.runtime.mqttUrl}: ${err.message}`));
+    client.on('close', () => this.listening.lost());
     const subscribed = new Promise<void>((resolve) => {
       client.on('connect', () => {
         client.subscribe(topics, { qos: 1 }, (err) => {
           if (err) this.logger.error(`cannot subscribe to ${topics.join(', ')}: ${err.message}`);
-          else this.logger.log(`subscribed to ${topics.join(', ')} on ${this.runtime.mqttUrl}`);
+          else {
+            this.listening.connected(this.clock.now());
+            this.logger.log(`subscribed to ${topics.join(', ')} on ${this.runtime.mqttUrl}`);
+          }
           resolve();
         });
       });

@@ -5,7 +5,7 @@
  */
 import { systemClock, type Clock } from '../common/clock';
 import { generateSeedInventory } from '../seed/seed.generator';
-import type { SeedCamera, SeedStation } from '../seed/seed.types';
+import type { SeedCamera, SeedInventory, SeedStation } from '../seed/seed.types';
 import { OnvifDeviceServer, type SimLogger } from './onvif-device.server';
 import { SimChaos, type SimChaosOptions } from './sim.chaos';
 import { SimFleetState } from './sim-fault.registry';
@@ -90,12 +90,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   };
 }
 
-/** The seeded Long An fleet: the station cameras and stations the service seeds, on `port`. */
-export function startLongAnFleet(options: { port: number; mqttUrl: string; chaos: boolean; logger?: SimLogger }): Promise<RunningSimulator> {
-  const inventory = generateSeedInventory({ simBaseUrl: `http://127.0.0.1:${options.port}` });
+/**
+ * The seeded Long An fleet: the station cameras and stations the service seeds, on `port`.
+ * `inventory` saves generating the seed again when the caller already has it.
+ */
+export function startLongAnFleet(options: { port: number; mqttUrl: string; chaos: boolean; logger?: SimLogger; inventory?: SeedInventory }): Promise<RunningSimulator> {
+  const { inventory = generateSeedInventory({ simBaseUrl: `http://127.0.0.1:${options.port}` }), ...rest } = options;
   return startSimulator({
     cameras: inventory.cameras.filter((c) => c.onvifUrl !== null),
     stations: inventory.stations,
-    ...options,
+    ...rest,
   });
 }

@@ -9,6 +9,7 @@ import mqtt from 'mqtt';
 import { Registry } from 'prom-client';
 import request from 'supertest';
 import { METRICS } from '../../src/health/metrics';
+import { ListeningWindow } from '../../src/monitoring/listening-window';
 import { StationWatch } from '../../src/monitoring/station-watch.service';
 import type { SeedCamera } from '../../src/seed/seed.types';
 import { CheckRecord, Fleet, Instance, openFleet, recordingProbe, simFault, startInstance, waitFor } from './monitoring.harness';
@@ -181,14 +182,30 @@ describe('a station going down (MQTT Will)', () => {
 });
 
 describe('silent stations', () => {
+  const lastHeardTenMinutesAgo = (station: string) =>
+    fleet.db.dataSource.query(`UPDATE station_state SET last_seen_at = now() - interval '10 minutes' WHERE station_id = (SELECT id FROM station WHERE code = $1)`, [
+      station,
+    ]);
+
+  it('judges no station silent for a time camnet was not listening (a restart, a broker outage)', async () => {
+    const station = fleet.stations[0].code;
+    // As if camnet had been down for ten minutes and just reconnected to the broker.
+    inst.app.get(ListeningWindow).connected(new Date());
+    await lastHeardTenMinutesAgo(station);
+    expect(await inst.app.get(StationWatch).sweep()).toEqual([]);
+    expect(await stationStatus(station)).toBe('online');
+    inst.app.get(ListeningWindow).lost();
+    expect(await inst.app.get(StationWatch).sweep()).toEqual([]);
+    inst.app.get(ListeningWindow).connected(new Date());
+  });
+
   it('takes a station that stopped talking without a Will offline, and its next heartbeat brings it back', async () => {
     const station = fleet.stations[0].code;
     const before = inst.alerts.length;
-    // As if its last message came 10 minutes ago and the Will never reached the broker.
-    await fleet.db.dataSource.query(
-      `UPDATE station_state SET last_seen_at = now() - interval '10 minutes' WHERE station_id = (SELECT id FROM station WHERE code = $1)`,
-      [station],
-    );
+    // As if camnet had listened for ten minutes, and the station's last message came
+    // ten minutes ago while its Will never reached the broker.
+    inst.app.get(ListeningWindow).connected(new Date(Date.now() - 10 * 60_000));
+    await lastHeardTenMinutesAgo(station);
     const silent = await inst.app.get(StationWatch).sweep();
     expect(silent).toHaveLength(1);
     expect(await stationStatus(station)).toBe('offline');
