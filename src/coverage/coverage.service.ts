@@ -52,8 +52,10 @@ export class CoverageService implements OnApplicationBootstrap, OnModuleDestroy 
     await this.refresh();
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     for (const off of this.unsubscribe.splice(0)) off();
+    // A background reload still running would meet a closed database.
+    await this.loading?.catch(() => undefined);
   }
 
   async routes(ownership: Ownership[] | undefined, minGapM = DEFAULT_MIN_GAP_M): Promise<RouteCoverageDto[]> {

@@ -60,8 +60,10 @@ export class SearchService implements OnApplicationBootstrap {
     await this.refresh();
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     this.unsubscribe?.();
+    // A background reload still running would meet a closed database.
+    await this.loading?.catch(() => undefined);
   }
 
   /** Checks the query against the caller and the clock; answers the normalised search. */
