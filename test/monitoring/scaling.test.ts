@@ -65,14 +65,14 @@ describePg('two instances on one database and broker', () => {
     const urls = new Set(leased!.map((r) => r.onvif_url));
     const [{ until }] = await fleet.db.dataSource.query(`SELECT max(lease_until) AS until FROM probe_schedule WHERE lease_owner = $1`, [dead.runtime.instanceId]);
     const untilMs = new Date(until).getTime();
-    expect(untilMs - leasedAt).toBeGreaterThan(2500);
-    await waitFor(async () => [...urls].every((u) => log.some((r) => r.url === u && r.at >= untilMs)), 6000);
+    expect(untilMs - leasedAt).toBeGreaterThan(2000);
+    await waitFor(async () => [...urls].every((u) => log.some((r) => r.url === u && r.at >= untilMs)), 15_000);
     for (const u of urls) {
       const checks = log.filter((r) => r.url === u && r.at >= leasedAt).map((r) => r.at);
       expect(checks.length).toBeGreaterThan(0);
       // Nobody checked it while the lease held; someone did soon after it ran out.
       expect(Math.min(...checks)).toBeGreaterThanOrEqual(untilMs - 20);
-      expect(Math.min(...checks)).toBeLessThan(untilMs + 1500);
+      expect(Math.min(...checks)).toBeLessThan(untilMs + 3000);
     }
   }, 30_000);
 
@@ -92,7 +92,7 @@ describePg('two instances on one database and broker', () => {
       );
     }
     await client.endAsync();
-    expect(await waitFor(async () => (await received(a)) - a0 + (await received(b)) - b0 >= 20, 3000, 50)).toBe(true);
+    expect(await waitFor(async () => (await received(a)) - a0 + (await received(b)) - b0 >= 20, 10_000, 50)).toBe(true);
     await new Promise((r) => setTimeout(r, 300));
     const [da, db] = [(await received(a)) - a0, (await received(b)) - b0];
     expect(da + db).toBe(20);
@@ -102,9 +102,9 @@ describePg('two instances on one database and broker', () => {
     const station = fleet.stations[0].code;
     await simFault(fleet, 'stations', station, { kind: 'down' });
     const opened = () => [...a.alerts, ...b.alerts].filter((e) => e.subject === `station:${station}` && e.action === 'open');
-    expect(await waitFor(async () => opened().length > 0, 5000, 50)).toBe(true);
+    expect(await waitFor(async () => opened().length > 0, 10_000, 50)).toBe(true);
     await new Promise((r) => setTimeout(r, 500));
     expect(opened()).toHaveLength(1);
     await simFault(fleet, 'stations', station, null);
-  }, 20_000);
+  }, 40_000);
 });
