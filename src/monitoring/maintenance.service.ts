@@ -1,14 +1,17 @@
 /**
  * Maintenance windows: created by technicians, they put a camera, a station (with its
  * cameras) or a whole commune in 'maintenance' while they last. A sweep moves subjects
- * into maintenance when a window opens and brings stations back when it closes;
- * cameras leave maintenance through their own checks (two agreeing ones).
+ * into maintenance when a window opens and brings stations back when it closes
+ * (online when heard within STATION_SEEN_WITHIN_MS, else offline — judged only once
+ * camnet has listened that long, as StationWatch does); cameras leave maintenance
+ * through their own checks (two agreeing ones).
  */
 import { BadRequestException, Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
 import { EventBus } from '../common/event-bus';
 import { CameraStateService } from './camera-state.service';
+import { ListeningWindow } from './listening-window';
 
 export interface MaintenanceInput {
   scope: 'camera' | 'station' | 'commune';
@@ -49,6 +52,7 @@ export class MaintenanceService {
     private readonly dataSource: DataSource,
     private readonly state: CameraStateService,
     private readonly events: EventBus,
+    private readonly listening: ListeningWindow,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -126,12 +130,17 @@ export class MaintenanceService {
       );
       for (const s of stations) await this.state.applyStation(s.id, { type: 'maintenance_start' }, 'system');
     }
+    const seenSince = new Date(now.getTime() - STATION_SEEN_WITHIN_MS);
     const ended: { id: number; recent: boolean }[] = await this.dataSource.query(
       `SELECT st.id, COALESCE(ss.last_seen_at >= $2, false) AS recent FROM station st JOIN station_state ss ON ss.station_id = st.id
        WHERE ss.status = 'maintenance' AND NOT ${cover('st', '', 'st.code', 'st.commune_code', 'st.commune_code_2025')}`,
-      [now, new Date(now.getTime() - STATION_SEEN_WITHIN_MS)],
+      [now, seenSince],
     );
-    for (const s of ended) await this.state.applyStation(s.id, { type: 'maintenance_end', recentlySeen: s.recent }, 'system');
+    // A station not heard while camnet was not listening stays in maintenance until it is heard or a whole window passes.
+    const judged = this.listening.coversSince(seenSince);
+    for (const s of ended) {
+      if (s.recent || judged) await this.state.applyStation(s.id, { type: 'maintenance_end', recentlySeen: s.recent }, 'system');
+    }
   }
 
   private async scopeExists(scope: MaintenanceInput['scope'], id: string): Promise<boolean> {

@@ -10,6 +10,7 @@ import { Registry } from 'prom-client';
 import request from 'supertest';
 import { METRICS } from '../../src/health/metrics';
 import { ListeningWindow } from '../../src/monitoring/listening-window';
+import { MaintenanceService } from '../../src/monitoring/maintenance.service';
 import { StationWatch } from '../../src/monitoring/station-watch.service';
 import type { SeedCamera } from '../../src/seed/seed.types';
 import { CheckRecord, Fleet, Instance, openFleet, recordingProbe, simFault, startInstance, waitFor } from './monitoring.harness';
@@ -222,6 +223,25 @@ describe('silent stations', () => {
     // station needs two agreeing checks once it is back, and may not have had them yet).
     await waitFor(() => allOnline(fleet.cameras.filter((c) => c.stationCode === station).map((c) => c.code)), SETTLE_MS);
   }, 60_000);
+
+  it('brings a station out of a closed maintenance window only once it is heard or camnet has listened a whole window', async () => {
+    // A station with no simulated agent, in maintenance, last heard ten minutes ago; no window covers it any more.
+    const code = `ST-MAINT-${process.pid}`;
+    const [{ id }] = await fleet.db.dataSource.query(
+      `INSERT INTO station (code, name, commune_code, lat, lon) SELECT $1, 'maintained', commune_code, lat, lon FROM station LIMIT 1 RETURNING id`,
+      [code],
+    );
+    await fleet.db.dataSource.query(`INSERT INTO station_state (station_id, status, since, last_seen_at) VALUES ($1, 'maintenance', now(), now() - interval '10 minutes')`, [id]);
+    const maintenance = inst.app.get(MaintenanceService);
+    // Just restarted: not heard, but camnet was not listening either.
+    inst.app.get(ListeningWindow).connected(new Date());
+    await maintenance.sweep();
+    expect(await stationStatus(code)).toBe('maintenance');
+    // Listened ten minutes and still nothing: offline.
+    inst.app.get(ListeningWindow).connected(new Date(Date.now() - 10 * 60_000));
+    await maintenance.sweep();
+    expect(await stationStatus(code)).toBe('offline');
+  });
 });
 
 describe('HTTP', () => {
