@@ -5,10 +5,8 @@ import { AlertsModule } from '../../src/alerts/alerts.module';
 import { AlertService } from '../../src/alerts/alert.service';
 import { ManualClock } from '../../src/common/clock';
 import { AlertActionEvent, CamnetEvents, EventBus } from '../../src/common/event-bus';
-import { SecretBox } from '../../src/common/secret-box';
-import { loadConfig } from '../../src/config/config';
-import { CoreModule } from '../../src/core.module';
 import { METRICS } from '../../src/health/metrics';
+import { testCoreModule } from '../support/core';
 import { openTestDatabase, TestDatabase } from '../support/database';
 
 const T0 = Date.parse('2025-06-01T08:00:00Z');
@@ -46,14 +44,7 @@ describe('AlertService (database)', () => {
 
     moduleRef = await Test.createTestingModule({
       imports: [
-        CoreModule.forRoot({
-          config: loadConfig({}),
-          dataSource: db.dataSource,
-          secretBox: new SecretBox('07'.repeat(32)),
-          clock: new ManualClock(T0 + 30 * MIN),
-          mqttUrl: '',
-          instanceId: 't',
-        }),
+        testCoreModule(db.dataSource, new ManualClock(T0 + 30 * MIN)),
         AlertsModule,
       ],
     }).compile();

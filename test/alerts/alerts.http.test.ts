@@ -11,11 +11,9 @@ import { AuthModule } from '../../src/auth/auth.module';
 import { TokenService } from '../../src/auth/token.service';
 import { ManualClock } from '../../src/common/clock';
 import { EventBus } from '../../src/common/event-bus';
-import { SecretBox } from '../../src/common/secret-box';
-import { loadConfig } from '../../src/config/config';
-import { CoreModule } from '../../src/core.module';
 import { applyHttpDefaults } from '../../src/http-defaults';
 import { UptimeModule } from '../../src/uptime/uptime.module';
+import { testCoreModule } from '../support/core';
 import { openTestDatabase, TestDatabase } from '../support/database';
 
 const T0 = Date.parse('2025-06-01T08:00:00Z');
@@ -88,14 +86,7 @@ describe('alerts, events and uptime over HTTP', () => {
     );
     const moduleRef = await Test.createTestingModule({
       imports: [
-        CoreModule.forRoot({
-          config: loadConfig({}),
-          dataSource: db.dataSource,
-          secretBox: new SecretBox('07'.repeat(32)),
-          clock: new ManualClock(T0),
-          mqttUrl: '',
-          instanceId: 't',
-        }),
+        testCoreModule(db.dataSource, new ManualClock(T0)),
         AuthModule,
         AlertsModule,
         UptimeModule,

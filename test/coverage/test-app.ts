@@ -10,10 +10,8 @@ import { AuthModule } from '../../src/auth/auth.module';
 import { Role } from '../../src/auth/api-token.entity';
 import { TokenService } from '../../src/auth/token.service';
 import { ManualClock } from '../../src/common/clock';
-import { generateSecretKey, SecretBox } from '../../src/common/secret-box';
-import { loadConfig } from '../../src/config/config';
-import { CoreModule } from '../../src/core.module';
 import { applyHttpDefaults } from '../../src/http-defaults';
+import { testCoreModule } from '../support/core';
 import { openTestDatabase, TestDatabase } from '../support/database';
 
 export interface TestApp {
@@ -38,15 +36,7 @@ export async function startTestApp(
   try {
     await prepare(db);
     const clock = new ManualClock(now.getTime());
-    const runtime = {
-      config: loadConfig({}),
-      dataSource: db.dataSource,
-      secretBox: new SecretBox(generateSecretKey()),
-      clock,
-      mqttUrl: 'mqtt://127.0.0.1:1',
-      instanceId: 'test',
-    };
-    const moduleRef = await Test.createTestingModule({ imports: [CoreModule.forRoot(runtime), AuthModule, ...modules] }).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [testCoreModule(db.dataSource, clock), AuthModule, ...modules] }).compile();
     const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] });
     applyHttpDefaults(app);
     await app.listen(0, '127.0.0.1');

@@ -83,6 +83,17 @@ describe('the map in Chromium', () => {
     return (await res.json()) as T;
   };
   const waitReady = () => page.waitForFunction(() => document.body.dataset.ready === '1', null, { timeout: 30_000 });
+  /** Centres the map on a place at zoom 18 and clicks it. */
+  const clickMapAt = async (spot: { lat: number; lon: number }) => {
+    const point = await page.evaluate(({ lat, lon }) => {
+      const map = (window as any).camnet.map;
+      map.setView([lat, lon], 18, { animate: false });
+      const p = map.latLngToContainerPoint([lat, lon]);
+      const box = map.getContainer().getBoundingClientRect();
+      return { x: box.left + p.x, y: box.top + p.y };
+    }, spot);
+    await page.mouse.click(point.x, point.y);
+  };
 
   it('signs in and draws the province: boundaries, routes, stations and every camera, with no errors', async () => {
     await page.goto('/');
@@ -167,14 +178,7 @@ describe('the map in Chromium', () => {
     // A place straight ahead of the camera, at 40 % of its range.
     const spot = destinationPoint(cam.lat, cam.lon, cam.heading_deg, cam.range_m * 0.4);
     await page.click('.modes button[data-mode=incident]');
-    const point = await page.evaluate(({ lat, lon }) => {
-      const map = (window as any).camnet.map;
-      map.setView([lat, lon], 18, { animate: false });
-      const p = map.latLngToContainerPoint([lat, lon]);
-      const box = map.getContainer().getBoundingClientRect();
-      return { x: box.left + p.x, y: box.top + p.y };
-    }, spot);
-    await page.mouse.click(point.x, point.y);
+    await clickMapAt(spot);
     await page.waitForSelector('#incident-point:not(:empty)');
     await page.fill('#incident input[name=caseRef]', 'VV-2025-001');
     await page.click('#incident-search');
@@ -207,14 +211,7 @@ describe('the map in Chromium', () => {
   it('shows a camera\'s details when it is clicked', async () => {
     const cam = (await apiGet<{ items: Camera[] }>('/api/cameras?ownership=station&limit=5')).items[4];
     const spot = destinationPoint(cam.lat, cam.lon, cam.heading_deg, cam.range_m * 0.5);
-    const point = await page.evaluate(({ lat, lon }) => {
-      const map = (window as any).camnet.map;
-      map.setView([lat, lon], 18, { animate: false });
-      const p = map.latLngToContainerPoint([lat, lon]);
-      const box = map.getContainer().getBoundingClientRect();
-      return { x: box.left + p.x, y: box.top + p.y };
-    }, spot);
-    await page.mouse.click(point.x, point.y);
+    await clickMapAt(spot);
     await page.waitForSelector(`#details table.details[data-code="${cam.code}"]`, { timeout: 10_000 });
     // Uptime windows are asked for and filled in (a percentage, or a dash while nothing is known).
     await page.waitForFunction(() => !document.querySelector('#d-up-30d')?.textContent?.includes('…'), null, { timeout: 10_000 });

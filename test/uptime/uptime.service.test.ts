@@ -3,13 +3,11 @@ import { BadRequestException, NotFoundException } from '@nestjs/common';
 import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { Test, TestingModule } from '@nestjs/testing';
 import { ManualClock } from '../../src/common/clock';
-import { SecretBox } from '../../src/common/secret-box';
-import { loadConfig } from '../../src/config/config';
-import { CoreModule } from '../../src/core.module';
 import type { Status } from '../../src/monitoring/status';
 import { UptimeModule } from '../../src/uptime/uptime.module';
 import { UptimeRollup } from '../../src/uptime/uptime.rollup';
 import { UptimeQuery, UptimeService } from '../../src/uptime/uptime.service';
+import { testCoreModule } from '../support/core';
 import { openTestDatabase, TestDatabase } from '../support/database';
 
 const DAY = 86_400_000;
@@ -116,14 +114,7 @@ describe('UptimeService and rollups (database)', () => {
 
     moduleRef = await Test.createTestingModule({
       imports: [
-        CoreModule.forRoot({
-          config: loadConfig({}),
-          dataSource: db.dataSource,
-          secretBox: new SecretBox('07'.repeat(32)),
-          clock: new ManualClock(NOW),
-          mqttUrl: '',
-          instanceId: 't',
-        }),
+        testCoreModule(db.dataSource, new ManualClock(NOW)),
         ScheduleModule.forRoot(),
         UptimeModule,
       ],
