@@ -46,7 +46,7 @@ import { CAMERA_PROBE, CameraProbe, CheckTarget, createOnvifCameraProbe, ProbeRu
 import { ProbeScheduler } from '../src/monitoring/probe.scheduler';
 import { loadSeedInventory } from '../src/seed/seed.loader';
 import { SIM_VENDORS, type SeedCamera } from '../src/seed/seed.types';
-import { OnvifDeviceServer, startOnvifDeviceServer } from '../src/simulator/onvif-device.server';
+import { OnvifDeviceServer } from '../src/simulator/onvif-device.server';
 import type { SimDevice } from '../src/simulator/sim.types';
 import { BenchDatabase, cpuProfile, cpuSecondsOf, cpuWindow, envNumber, machineNote, openBenchDatabase, postgresBackends, progress, round, runMain, Samples, sleep } from './bench.support';
 
@@ -83,7 +83,7 @@ interface Devices {
 async function startDevices(cameras: number, devices: SimDevice[]): Promise<Devices> {
   const quiet = { log: () => undefined, warn: () => undefined };
   if (process.env.BENCH_DEVICE_SERVER !== 'worker') {
-    const server: OnvifDeviceServer = await startOnvifDeviceServer({ devices, port: 0, logger: quiet });
+    const server: OnvifDeviceServer = await OnvifDeviceServer.start({ devices, port: 0, logger: quiet });
     return { port: server.port, where: 'in-process, same thread as the poller (shares its CPU)', deviceUrl: (c) => server.deviceUrl(c), close: () => server.close() };
   }
   const worker = new Worker(__filename, { workerData: { role: 'device-server', cameras } });
@@ -104,7 +104,7 @@ async function startDevices(cameras: number, devices: SimDevice[]): Promise<Devi
 
 /** The worker-thread side of BENCH_DEVICE_SERVER=worker. */
 async function deviceServerWorker(cameras: number): Promise<void> {
-  const server = await startOnvifDeviceServer({ devices: syntheticDevices(cameras), port: 0, logger: { log: () => undefined, warn: () => undefined } });
+  const server = await OnvifDeviceServer.start({ devices: syntheticDevices(cameras), port: 0, logger: { log: () => undefined, warn: () => undefined } });
   parentPort!.on('message', async () => {
     await server.close();
     process.exit(0);

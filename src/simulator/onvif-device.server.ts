@@ -74,7 +74,7 @@ export class OnvifDeviceServer {
   private readonly clock: Clock;
   private readonly toleranceMs: number | null;
   private readonly logger: SimLogger | undefined;
-  private stationInfo: ((code: string) => Record<string, unknown>) | undefined;
+  private readonly stationInfo: ((code: string) => Record<string, unknown>) | undefined;
   /** Requests held open by the `timeout` fault, per camera. */
   private readonly held = new Map<string, Set<http.ServerResponse>>();
   private readonly delayed = new Set<NodeJS.Timeout>();
@@ -121,10 +121,6 @@ export class OnvifDeviceServer {
   /** The ONVIF device service URL of a camera, as the inventory stores it. */
   deviceUrl(code: string): string {
     return `${this.baseUrl}/onvif/${code}/device_service`;
-  }
-
-  setStationInfo(fn: (code: string) => Record<string, unknown>): void {
-    this.stationInfo = fn;
   }
 
   async close(): Promise<void> {
@@ -372,11 +368,6 @@ export class OnvifDeviceServer {
     }
     throw notFound();
   }
-}
-
-/** Starts the device server; see OnvifDeviceServerOptions. */
-export function startOnvifDeviceServer(options: OnvifDeviceServerOptions): Promise<OnvifDeviceServer> {
-  return OnvifDeviceServer.start(options);
 }
 
 function sendSoap(res: http.ServerResponse, status: number, body: string): void {

@@ -4,6 +4,7 @@
  * MQTT station agents both read (a fault takes effect on their very next action).
  */
 import { EventEmitter } from 'node:events';
+import { normalizeDeg, signedAngleDiffDeg } from '../geo';
 import type { Clock } from '../common/clock';
 import type { SimDevice, SimStation } from './sim.types';
 
@@ -90,26 +91,16 @@ function numberParam(o: Record<string, unknown>, name: string, min: number, max:
   return v;
 }
 
-/** Degrees in (-180, 180]. */
-export function wrap180(deg: number): number {
-  const d = (((deg % 360) + 540) % 360) - 180;
-  return d === -180 ? 180 : d;
-}
-
-export function wrap360(deg: number): number {
-  return ((deg % 360) + 360) % 360;
-}
-
 /**
  * The fleet's PTZ convention, shared with the monitoring side: generic pan x in
  * [-1, 1] spans ±180° around the registered heading, so pan 0 faces it.
  */
 export function headingForPan(registeredDeg: number, pan: number): number {
-  return wrap360(registeredDeg + pan * 180);
+  return normalizeDeg(registeredDeg + pan * 180);
 }
 
 export function panForHeading(registeredDeg: number, headingDeg: number): number {
-  return wrap180(headingDeg - registeredDeg) / 180;
+  return signedAngleDiffDeg(registeredDeg, headingDeg) / 180;
 }
 
 /** Validates a control-API body into a fault for this device; throws SimRequestError(400). */
@@ -141,7 +132,7 @@ export function parseDeviceFault(input: unknown, device: SimDevice): DeviceFault
         throw bad(`${device.code} is a fixed camera and has no pan; give heading_deg instead`);
       }
       // Without a target, turn the camera well past the 20° tolerance.
-      const headingDeg = pan !== undefined ? headingForPan(device.headingDeg, pan) : wrap360(heading ?? device.headingDeg + 90);
+      const headingDeg = pan !== undefined ? headingForPan(device.headingDeg, pan) : normalizeDeg(heading ?? device.headingDeg + 90);
       return {
         kind: k,
         heading_deg: Math.round(headingDeg * 1000) / 1000,

@@ -34,12 +34,8 @@ export interface SimulatorOptions {
 }
 
 export interface RunningSimulator {
-  port: number;
   baseUrl: string;
   state: SimFleetState;
-  server: OnvifDeviceServer;
-  fleet: StationFleet | null;
-  chaos: SimChaos | null;
   stop(): Promise<void>;
 }
 
@@ -48,40 +44,35 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const devices: SimDevice[] = simDevicesFromSeed(options.cameras);
   const stations: SimStation[] = simStationsFromSeed(options.stations, options.cameras);
   const state = new SimFleetState(devices, stations, clock);
+  const fleet =
+    options.mqttUrl === null
+      ? null
+      : new StationFleet({
+          state,
+          mqttUrl: options.mqttUrl,
+          protocolVersion: options.mqttProtocolVersion,
+          heartbeatIntervalMs: options.heartbeatIntervalMs,
+          connectSpreadMs: options.connectSpreadMs,
+          clock,
+          logger: options.logger,
+        });
   const server = await OnvifDeviceServer.start({
     state,
     port: options.port,
     clock,
     logger: options.logger,
     createdToleranceS: options.createdToleranceS,
+    stationInfo: fleet === null ? undefined : (code) => fleet.info(code),
   });
-  let fleet: StationFleet | null = null;
-  if (options.mqttUrl !== null) {
-    fleet = new StationFleet({
-      state,
-      mqttUrl: options.mqttUrl,
-      protocolVersion: options.mqttProtocolVersion,
-      heartbeatIntervalMs: options.heartbeatIntervalMs,
-      connectSpreadMs: options.connectSpreadMs,
-      clock,
-      logger: options.logger,
-    });
-    const f = fleet;
-    server.setStationInfo((code) => f.info(code));
-    fleet.start();
-  }
+  fleet?.start();
   let chaos: SimChaos | null = null;
   if (options.chaos) {
     chaos = new SimChaos(state, { logger: options.logger, ...(options.chaos === true ? {} : options.chaos) });
     chaos.start();
   }
   return {
-    port: server.port,
     baseUrl: server.baseUrl,
     state,
-    server,
-    fleet,
-    chaos,
     async stop() {
       chaos?.stop();
       await fleet?.stop();

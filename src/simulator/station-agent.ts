@@ -71,10 +71,6 @@ export class StationAgent {
     return this.client?.connected ?? false;
   }
 
-  get isDown(): boolean {
-    return this.down;
-  }
-
   /** Connects (or reconnects after `down` clears). */
   start(): void {
     if (this.stopped || this.client !== null) return;

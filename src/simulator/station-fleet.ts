@@ -67,12 +67,6 @@ export class StationFleet {
     }
   }
 
-  connectedCount(): number {
-    let n = 0;
-    for (const a of this.agents.values()) if (a.connected) n++;
-    return n;
-  }
-
   /** What GET /sim/stations/{code} adds about the agent. */
   info(code: string): Record<string, unknown> {
     const a = this.agents.get(code);
