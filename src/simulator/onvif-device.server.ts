@@ -18,11 +18,10 @@ import {
   deviceView,
   flapIsDown,
   parseDeviceFault,
+  parseKind,
   parseStationFault,
   stationView,
-  type DeviceFaultKind,
   type DeviceState,
-  type StationFaultKind,
 } from './sim-fault.registry';
 import type { SimDevice, SimStation } from './sim.types';
 import { soapOperation } from './soap.scanner';
@@ -319,7 +318,6 @@ export class OnvifDeviceServer {
         return [200, { ...deviceView(s, nowMs), onvif_url: this.deviceUrl(code) }];
       }
       if (method === 'POST') {
-        if (body === undefined) throw new SimRequestError(400, 'the body must be a JSON object such as {"kind":"offline"}');
         const fault = parseDeviceFault(body, s.device);
         this.state.setDeviceFault(code, fault, 'api');
         this.logger?.log(`simulator: ${code} fault ${fault.kind} set`);
@@ -327,10 +325,7 @@ export class OnvifDeviceServer {
       }
       if (method === 'DELETE') {
         const kind = query.get('kind');
-        if (kind !== null && !(DEVICE_FAULT_KINDS as readonly string[]).includes(kind)) {
-          throw new SimRequestError(400, `kind must be one of ${DEVICE_FAULT_KINDS.join(', ')}, got "${kind}"`);
-        }
-        this.state.clearDeviceFaults(code, (kind ?? undefined) as DeviceFaultKind | undefined);
+        this.state.clearDeviceFaults(code, kind === null ? undefined : parseKind(DEVICE_FAULT_KINDS, kind));
         this.logger?.log(`simulator: ${code} faults cleared${kind ? ` (${kind})` : ''}`);
         return [200, deviceView(s, nowMs)];
       }
@@ -349,7 +344,6 @@ export class OnvifDeviceServer {
         return [200, view(code)];
       }
       if (method === 'POST') {
-        if (body === undefined) throw new SimRequestError(400, 'the body must be a JSON object such as {"kind":"down"}');
         const fault = parseStationFault(body);
         this.state.setStationFault(code, fault, 'api');
         this.logger?.log(`simulator: station ${code} fault ${fault.kind} set`);
@@ -357,10 +351,7 @@ export class OnvifDeviceServer {
       }
       if (method === 'DELETE') {
         const kind = query.get('kind');
-        if (kind !== null && !(STATION_FAULT_KINDS as readonly string[]).includes(kind)) {
-          throw new SimRequestError(400, `kind must be one of ${STATION_FAULT_KINDS.join(', ')}, got "${kind}"`);
-        }
-        this.state.clearStationFaults(code, (kind ?? undefined) as StationFaultKind | undefined);
+        this.state.clearStationFaults(code, kind === null ? undefined : parseKind(STATION_FAULT_KINDS, kind));
         this.logger?.log(`simulator: station ${code} faults cleared${kind ? ` (${kind})` : ''}`);
         return [200, view(code)];
       }

@@ -75,11 +75,19 @@ function bad(message: string): SimRequestError {
   return new SimRequestError(400, message);
 }
 
-function asObject(input: unknown): Record<string, unknown> {
+function asObject(input: unknown, exampleKind: string): Record<string, unknown> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw bad('the body must be a JSON object such as {"kind":"offline"}');
+    throw bad(`the body must be a JSON object such as {"kind":"${exampleKind}"}`);
   }
   return input as Record<string, unknown>;
+}
+
+/** `value` as one of `kinds`; throws SimRequestError(400) naming them otherwise. */
+export function parseKind<K extends string>(kinds: readonly K[], value: unknown): K {
+  if (typeof value !== 'string' || !(kinds as readonly string[]).includes(value)) {
+    throw bad(`kind must be one of ${kinds.join(', ')}, got ${JSON.stringify(value ?? null)}`);
+  }
+  return value as K;
 }
 
 function numberParam(o: Record<string, unknown>, name: string, min: number, max: number, integer: boolean): number | undefined {
@@ -105,12 +113,8 @@ export function panForHeading(registeredDeg: number, headingDeg: number): number
 
 /** Validates a control-API body into a fault for this device; throws SimRequestError(400). */
 export function parseDeviceFault(input: unknown, device: SimDevice): DeviceFault {
-  const o = asObject(input);
-  const kind = o.kind;
-  if (typeof kind !== 'string' || !(DEVICE_FAULT_KINDS as readonly string[]).includes(kind)) {
-    throw bad(`kind must be one of ${DEVICE_FAULT_KINDS.join(', ')}, got ${JSON.stringify(kind ?? null)}`);
-  }
-  const k = kind as DeviceFaultKind;
+  const o = asObject(input, 'offline');
+  const k = parseKind(DEVICE_FAULT_KINDS, o.kind);
   const allowed = DEVICE_PARAMS[k];
   for (const key of Object.keys(o)) {
     if (key !== 'kind' && !allowed.includes(key)) {
@@ -145,14 +149,11 @@ export function parseDeviceFault(input: unknown, device: SimDevice): DeviceFault
 }
 
 export function parseStationFault(input: unknown): StationFault {
-  const o = asObject(input);
-  const kind = o.kind;
-  if (typeof kind !== 'string' || !(STATION_FAULT_KINDS as readonly string[]).includes(kind)) {
-    throw bad(`kind must be one of ${STATION_FAULT_KINDS.join(', ')}, got ${JSON.stringify(kind ?? null)}`);
-  }
+  const o = asObject(input, 'down');
+  const kind = parseKind(STATION_FAULT_KINDS, o.kind);
   const extra = Object.keys(o).find((key) => key !== 'kind');
   if (extra !== undefined) throw bad(`${kind} takes no parameters; unknown parameter "${extra}"`);
-  return { kind: kind as StationFaultKind };
+  return { kind };
 }
 
 export interface FleetStateEvents {

@@ -382,7 +382,13 @@ describe('control API', () => {
     const st = await control('POST', '/sim/stations/ST-0001/faults', { kind: 'offline' });
     expect(st.status).toBe(400);
     expect(st.json.error).toMatch(/down, battery/);
-    expect((await control('DELETE', '/sim/devices/ST-0001-C1/faults?kind=melt')).status).toBe(400);
+    const noBody = await control('POST', '/sim/stations/ST-0001/faults');
+    expect(noBody.status).toBe(400);
+    expect(noBody.json.error).toMatch(/JSON object such as \{"kind":"down"\}/);
+    const badKind = await control('DELETE', '/sim/devices/ST-0001-C1/faults?kind=melt');
+    expect(badKind.status).toBe(400);
+    expect(badKind.json.error).toMatch(/kind must be one of offline, .*got "melt"/);
+    expect((await control('DELETE', '/sim/stations/ST-0001/faults?kind=melt')).json.error).toMatch(/kind must be one of down, battery/);
   });
 
   it('caps the body size', async () => {
