@@ -25,6 +25,7 @@ import {
 import { Ownership, OWNERSHIPS } from './camera.entity';
 import { CameraListView, CAMERA_LIST_VIEWS } from './camera.view';
 import { AdminLayout, ADMIN_LAYOUTS } from './admin-unit.entity';
+import { STATUSES } from '../monitoring/status';
 
 const got = (a: ValidationArguments) => JSON.stringify(a.value);
 const CODE = /^[A-Z0-9-]{1,64}$/;
@@ -272,7 +273,7 @@ export class CameraQueryDto extends CursorQueryDto {
   @ApiPropertyOptional({ description: 'comma-separated statuses' })
   @IsOptional()
   @Transform(toList)
-  @IsIn(['online', 'offline', 'degraded', 'maintenance', 'unknown'], { each: true, message: 'status must be among online, offline, degraded, maintenance, unknown' })
+  @IsIn(STATUSES, { each: true, message: `status must be among ${STATUSES.join(', ')}` })
   status?: string[];
 
   @ApiPropertyOptional({ description: 'minLon,minLat,maxLon,maxLat' })

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Meta } from '../database/meta.entity';
+import { STATUSES } from '../monitoring/status';
 import { AdminLayout } from './admin-unit.entity';
 import { OWNERSHIPS } from './camera.entity';
-
-const STATUSES = ['online', 'offline', 'degraded', 'maintenance', 'unknown'];
 
 /** Which parts of the inventory are real and which generated, for anyone reading the figures. */
 const DATA_SOURCE = {

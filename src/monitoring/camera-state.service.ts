@@ -293,8 +293,9 @@ export class CameraStateService implements OnModuleDestroy {
     const changed = await this.tx(async (m) => {
       const row = await this.lockCamera(m, cameraId);
       const step = stepCamera(machineState(row), o);
-      await this.writeMachineState(m, cameraId, step.next, step.transition, this.clock.now());
-      await this.recordCameraStep(m, outbox, row, step, this.clock.now(), source, reason, null);
+      const at = this.clock.now();
+      await this.writeMachineState(m, cameraId, step.next, step.transition, at);
+      await this.recordCameraStep(m, outbox, row, step, at, source, reason, null);
       return step.transition;
     });
     outbox.forEach((f) => f());
@@ -416,12 +417,8 @@ export class CameraStateService implements OnModuleDestroy {
   }
 
   private async lockCamera(m: EntityManager, cameraId: number): Promise<CameraRow> {
-    let [row] = await m.query(`${CAMERA_ROW_SQL} WHERE cs.camera_id = $1 FOR UPDATE OF cs`, [cameraId]);
-    if (!row) {
-      await m.query(`INSERT INTO camera_state (camera_id) SELECT id FROM camera WHERE id = $1 ON CONFLICT DO NOTHING`, [cameraId]);
-      [row] = await m.query(`${CAMERA_ROW_SQL} WHERE cs.camera_id = $1 FOR UPDATE OF cs`, [cameraId]);
-      if (!row) throw new Error(`no camera with id ${cameraId}`);
-    }
+    const row = (await this.lockCameras(m, [cameraId])).get(cameraId);
+    if (!row) throw new Error(`no camera with id ${cameraId}`);
     return row;
   }
 

@@ -6,13 +6,12 @@
  */
 import { Injectable } from '@nestjs/common';
 
+/** A station is "seen recently" when it sent something within this long (heartbeats come every 10–30 s). */
+export const STATION_SEEN_WITHIN_MS = 90_000;
+
 @Injectable()
 export class ListeningWindow {
   private hearingSince: Date | null = null;
-
-  get since(): Date | null {
-    return this.hearingSince;
-  }
 
   connected(at: Date): void {
     this.hearingSince = at;

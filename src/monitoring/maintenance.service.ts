@@ -11,7 +11,7 @@ import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
 import { EventBus } from '../common/event-bus';
 import { CameraStateService } from './camera-state.service';
-import { ListeningWindow } from './listening-window';
+import { ListeningWindow, STATION_SEEN_WITHIN_MS } from './listening-window';
 
 export interface MaintenanceInput {
   scope: 'camera' | 'station' | 'commune';
@@ -38,9 +38,6 @@ export interface MaintenanceSubject {
   communeCode: string | null;
   communeCode2025: string | null;
 }
-
-/** A station is "seen recently" when it sent something within this long (heartbeats come every 10–30 s). */
-export const STATION_SEEN_WITHIN_MS = 90_000;
 
 @Injectable()
 export class MaintenanceService {

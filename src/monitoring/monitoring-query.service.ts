@@ -1,12 +1,11 @@
 /**
- * Read side of monitoring, for the API and for other modules (summary, coverage,
- * search, uptime): current statuses, the status endpoint's shape, and what was in
- * force at a past time, from the transition and orientation histories (bulk queries).
+ * Read side of monitoring for its API: a camera's current status in the status
+ * endpoint's shape, and its status and orientation history over a window.
  */
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
-import { STATUSES, type Status } from './status';
+import type { Status } from './status';
 
 export interface CameraStatusView {
   code: string;
@@ -40,33 +39,8 @@ export class MonitoringQueryService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Cameras per status (retired ones left out). */
-  async statusCounts(): Promise<Record<Status, number>> {
-    const rows: { status: Status; n: number }[] = await this.dataSource.query(
-      `SELECT COALESCE(cs.status, 'unknown') AS status, count(*)::int AS n
-       FROM camera c LEFT JOIN camera_state cs ON cs.camera_id = c.id WHERE c.retired_on IS NULL GROUP BY 1`,
-    );
-    const out = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
-    for (const r of rows) out[r.status] = r.n;
-    return out;
-  }
-
-  async stationStatus(stationId: number): Promise<Status> {
-    const [row] = await this.dataSource.query(`SELECT status FROM station_state WHERE station_id = $1`, [stationId]);
-    return row?.status ?? 'unknown';
-  }
-
-  /** Current status and last known heading (else the registered one) of every camera, by id. */
-  async cameraStatuses(): Promise<Map<number, { status: Status; headingDeg: number }>> {
-    const rows: { id: number; status: Status; heading_deg: number }[] = await this.dataSource.query(
-      `SELECT c.id, COALESCE(cs.status, 'unknown') AS status, COALESCE(cs.heading_deg, c.heading_deg) AS heading_deg
-       FROM camera c LEFT JOIN camera_state cs ON cs.camera_id = c.id`,
-    );
-    return new Map(rows.map((r) => [r.id, { status: r.status, headingDeg: r.heading_deg }]));
-  }
-
   /** The status in force at `at` for each camera: its last transition at or before `at`; unknown if none. */
-  async statusAt(cameraIds: readonly number[], at: Date): Promise<Map<number, Status>> {
+  private async statusAt(cameraIds: readonly number[], at: Date): Promise<Map<number, Status>> {
     const out = new Map<number, Status>(cameraIds.map((id) => [id, 'unknown']));
     if (cameraIds.length === 0) return out;
     const rows: { subject_id: number; status: Status }[] = await this.dataSource.query(
@@ -77,20 +51,6 @@ export class MonitoringQueryService {
     );
     for (const r of rows) out.set(r.subject_id, r.status);
     return out;
-  }
-
-  /** The heading in force at `at` for each camera: from the orientation history, else the registered heading. */
-  async headingAt(cameraIds: readonly number[], at: Date): Promise<Map<number, number>> {
-    if (cameraIds.length === 0) return new Map();
-    const rows: { id: number; heading_deg: number }[] = await this.dataSource.query(
-      `SELECT c.id, COALESCE(o.heading_deg, c.heading_deg) AS heading_deg
-       FROM camera c LEFT JOIN LATERAL (
-         SELECT heading_deg FROM orientation_event oe WHERE oe.camera_id = c.id AND oe.at <= $2 ORDER BY oe.at DESC, oe.id DESC LIMIT 1
-       ) o ON true
-       WHERE c.id = ANY($1::int[])`,
-      [cameraIds, at],
-    );
-    return new Map(rows.map((r) => [r.id, r.heading_deg]));
   }
 
   /** GET /api/cameras/{code}/status. */

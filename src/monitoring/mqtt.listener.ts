@@ -48,7 +48,7 @@ export class MqttListener implements OnApplicationBootstrap, OnModuleDestroy {
   private flushing: Promise<void> = Promise.resolve();
   /** Per-station chains so a Will and the status that follows it apply in order. */
   private readonly chains = new Map<string, Promise<void>>();
-  private readonly drops = new Map<MqttDropReason, { lastLog: number; since: number }>();
+  private readonly drops = new Map<MqttDropReason, { since: number }>();
   private dropLogTimer: NodeJS.Timeout | null = null;
   private stopped = false;
 
@@ -223,7 +223,7 @@ export class MqttListener implements OnApplicationBootstrap, OnModuleDestroy {
     this.metrics.mqttDropped.inc({ reason });
     const d = this.drops.get(reason);
     if (d === undefined) {
-      this.drops.set(reason, { lastLog: this.clock.now().getTime(), since: 0 });
+      this.drops.set(reason, { since: 0 });
       this.logger.warn(`dropped an MQTT message (${reason}): ${detail}; further drops of this kind are summed up once a minute`);
     } else d.since++;
   }

@@ -10,8 +10,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
 import { CameraStateService } from './camera-state.service';
-import { ListeningWindow } from './listening-window';
-import { STATION_SEEN_WITHIN_MS } from './maintenance.service';
+import { ListeningWindow, STATION_SEEN_WITHIN_MS } from './listening-window';
 
 @Injectable()
 export class StationWatch {

@@ -55,6 +55,7 @@
  * | maintenance      | window ends, seen recently           | online       | resolve station_down    | -                  |
  * | maintenance      | window ends, not seen recently       | offline      | open station_down       | station down       |
  */
+import { absAngleDiffDeg } from '../geo/geo.math';
 import type { Status } from './status';
 
 export const CONFIRMATIONS = 2;
@@ -124,8 +125,7 @@ export interface StationStep {
 
 /** Smallest angle between two headings, in [0, 180]. */
 export function headingDelta(a: number, b: number): number {
-  const d = Math.abs((((a - b) % 360) + 360) % 360);
-  return d > 180 ? 360 - d : d;
+  return absAngleDiffDeg(a, b);
 }
 
 /** Whether a camera is turned away from its registered heading beyond the tolerance. */

@@ -4,7 +4,7 @@
  * MQTT station agents both read (a fault takes effect on their very next action).
  */
 import { EventEmitter } from 'node:events';
-import { normalizeDeg, signedAngleDiffDeg } from '../geo';
+import { normalizeDeg, signedAngleDiffDeg } from '../geo/geo.math';
 import type { Clock } from '../common/clock';
 import type { SimDevice, SimStation } from './sim.types';
 

@@ -3,6 +3,7 @@
  * no database writes, no timers (the runner's AbortSignal is the deadline), and it never
  * throws: every failure becomes part of the ProbeResult.
  */
+import { normalizeDeg } from '../../geo/geo.math';
 import { OnvifClient } from './onvif.client';
 import { OnvifError, type ProbeResult, type ProbeTarget } from './onvif.types';
 
@@ -12,8 +13,7 @@ import { OnvifError, type ProbeResult, type ProbeTarget } from './onvif.types';
  */
 export function panToHeading(registeredHeadingDeg: number, pan: number | null): number | null {
   if (pan === null || !Number.isFinite(pan) || !Number.isFinite(registeredHeadingDeg)) return null;
-  const h = (registeredHeadingDeg + pan * 180) % 360;
-  return h < 0 ? h + 360 : h;
+  return normalizeDeg(registeredHeadingDeg + pan * 180);
 }
 
 /** The device answered something, even if it was a refusal or garbage. */

@@ -2,16 +2,6 @@
 
 export type OnvifErrorKind = 'timeout' | 'refused' | 'http_status' | 'soap_fault' | 'auth' | 'malformed' | 'too_large';
 
-export const ONVIF_ERROR_KINDS: readonly OnvifErrorKind[] = [
-  'timeout',
-  'refused',
-  'http_status',
-  'soap_fault',
-  'auth',
-  'malformed',
-  'too_large',
-];
-
 /** A device as the inventory knows it. */
 export interface OnvifTarget {
   /** device_service URL from the inventory (camera.onvif_url). */

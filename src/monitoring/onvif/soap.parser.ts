@@ -9,6 +9,7 @@
  * `env:`, `s:`, `ns0:`, none), and some even use prefixes they never declare.
  * Values are kept as strings; no numeric coercion ("2.4" stays "2.4").
  */
+import type { DeviceInfo } from './onvif.types';
 
 /** One element. Text and attributes are decoded lazily, on access. */
 export class XmlElement {
@@ -84,16 +85,6 @@ export class XmlElement {
       if (!el) return undefined;
     }
     return el;
-  }
-
-  /** First descendant (depth-first, excluding self) with this local name. */
-  find(localName: string): XmlElement | undefined {
-    for (const c of this.children) {
-      if (c.name === localName) return c;
-      const d = c.find(localName);
-      if (d) return d;
-    }
-    return undefined;
   }
 }
 
@@ -398,16 +389,8 @@ export function readSystemDateAndTime(payload: XmlElement): SystemDateAndTime | 
   };
 }
 
-export interface DeviceInformation {
-  manufacturer: string | null;
-  model: string | null;
-  firmware: string | null;
-  serial: string | null;
-  hardwareId: string | null;
-}
-
 /** The five fields, as strings (serial "0123" and firmware "2.4" stay as sent); null when absent. */
-export function readDeviceInformation(payload: XmlElement): DeviceInformation | null {
+export function readDeviceInformation(payload: XmlElement): DeviceInfo | null {
   if (payload.name !== 'GetDeviceInformationResponse') return null;
   const s = (n: string): string | null => {
     const el = payload.child(n);
@@ -545,10 +528,4 @@ export function readProfiles(payload: XmlElement): MediaProfile[] | null {
     out.push({ token, name: p.child('Name')?.value() ?? null, ptzConfigToken: ptz ? (ptz.attr('token') ?? '') : null });
   }
   return out;
-}
-
-/** GetStreamUri / GetSnapshotUri: the (entity-decoded) URI. */
-export function readMediaUri(payload: XmlElement): string | null {
-  if (payload.name !== 'GetStreamUriResponse' && payload.name !== 'GetSnapshotUriResponse') return null;
-  return payload.path('MediaUri', 'Uri')?.value() ?? null;
 }
