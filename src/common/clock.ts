@@ -18,3 +18,11 @@ export class ManualClock implements Clock {
     this.t += ms;
   }
 }
+
+/**
+ * The calendar day (YYYY-MM-DD) in Long An at `at`. Registration and retirement
+ * dates are days in the province's time: Asia/Ho_Chi_Minh, UTC+7, no daylight saving.
+ */
+export function localDay(at: Date): string {
+  return new Date(at.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+}

@@ -6,7 +6,7 @@
  * which also picks up status changes seen by other replicas).
  */
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { CLOCK, Clock } from '../common/clock';
+import { CLOCK, Clock, localDay } from '../common/clock';
 import { EventBus } from '../common/event-bus';
 import { PolygonIndex, type Interval, type RouteNetwork } from '../geo';
 import type { AdminLayout } from '../inventory/admin-unit.entity';
@@ -18,7 +18,6 @@ import { CoverageState, overlapLength, round1, RouteUnion, sum } from './coverag
 /** How stale the in-memory inventory and statuses may get before a background re-check. */
 export const COVERAGE_TTL_MS = 15_000;
 export const DEFAULT_MIN_GAP_M = 500;
-const LOCAL_OFFSET_MS = 7 * 3600_000;
 
 @Injectable()
 export class CoverageService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -181,8 +180,4 @@ export class CoverageService implements OnApplicationBootstrap, OnModuleDestroy 
 function ownershipSet(list: Ownership[] | undefined): ReadonlySet<Ownership> | null {
   if (!list || list.length === 0 || OWNERSHIPS.every((o) => list.includes(o))) return null;
   return new Set(list);
-}
-
-function localDay(at: Date): string {
-  return new Date(at.getTime() + LOCAL_OFFSET_MS).toISOString().slice(0, 10);
 }

@@ -2,7 +2,7 @@ import { BadRequestException, Inject, Injectable, NotFoundException } from '@nes
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { CLOCK, Clock } from '../common/clock';
+import { CLOCK, Clock, localDay } from '../common/clock';
 import { EventBus } from '../common/event-bus';
 import { flattenValidationErrors } from '../http-defaults';
 import {
@@ -87,7 +87,7 @@ export class CameraService {
 
   /** Retiring keeps the camera and its history; it leaves coverage and monitoring. */
   async retire(code: string, showOwner: boolean): Promise<CameraView> {
-    const today = this.clock.now().toISOString().slice(0, 10);
+    const today = localDay(this.clock.now());
     const result = await this.dataSource.query(`UPDATE camera SET retired_on = COALESCE(retired_on, $2) WHERE code = $1 RETURNING id`, [code, today]);
     if (result[0].length === 0) throw new NotFoundException(`no camera with code ${code}`);
     this.changed();

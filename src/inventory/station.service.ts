@@ -1,6 +1,6 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { CLOCK, Clock } from '../common/clock';
+import { CLOCK, Clock, localDay } from '../common/clock';
 import { EventBus } from '../common/event-bus';
 import { CommuneLocator } from './commune-locator';
 import { StationInputDto, StationQueryDto, UpdateStationDto } from './inventory.dto';
@@ -99,7 +99,7 @@ export class StationService {
 
   /** A retired station keeps its history; its cameras are retired with it. */
   async retire(code: string): Promise<StationView> {
-    const today = this.clock.now().toISOString().slice(0, 10);
+    const today = localDay(this.clock.now());
     await this.dataSource.transaction(async (m) => {
       const [rows] = await m.query(`UPDATE station SET retired_on = COALESCE(retired_on, $2) WHERE code = $1 RETURNING id`, [code, today]);
       if (rows.length === 0) throw new NotFoundException(`no station with code ${code}`);

@@ -4,7 +4,7 @@
  * planner of src/geo over the installed coverage).
  */
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
-import { CLOCK, Clock } from '../common/clock';
+import { CLOCK, Clock, localDay } from '../common/clock';
 import { CoverageService, DEFAULT_MIN_GAP_M } from '../coverage/coverage.service';
 import { round1 } from '../coverage/coverage.state';
 import { haversineM, Interval, planStations, PolygonIndex } from '../geo';
@@ -13,7 +13,6 @@ import { AreaUnitRow, PlanningRepository } from './planning.repository';
 
 /** What a proposed camera is unless the request says otherwise: a typical fixed station camera. */
 export const DEFAULT_PROPOSAL = { camerasPerStation: 2, fovDeg: 90, rangeM: 90, siteSpacingM: 100 };
-const LOCAL_OFFSET_MS = 7 * 3600_000;
 
 interface Places {
   districts: PolygonIndex;
@@ -164,10 +163,6 @@ function commune2019(places: Places, lat: number, lon: number): string | null {
 
 function numberOrNull(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
-
-function localDay(at: Date): string {
-  return new Date(at.getTime() + LOCAL_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;

@@ -6,7 +6,7 @@
 import { BadRequestException, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AuditService } from '../auth/audit.service';
 import { AuthContext, canSeeOwnerContacts } from '../auth/auth-context';
-import { CLOCK, Clock } from '../common/clock';
+import { CLOCK, Clock, localDay } from '../common/clock';
 import { EventBus } from '../common/event-bus';
 import { csvField } from '../inventory/csv';
 import { PointIndex, seesPoint } from '../geo';
@@ -17,11 +17,6 @@ import { NearCameraDto, NearQueryDto, NearResultDto } from './search.dto';
 const FUTURE_SLACK_MS = 60_000;
 /** How often the in-memory index checks the camera table for changes (in the background). */
 export const SEARCH_INDEX_TTL_MS = 10_000;
-/**
- * Registration and retirement dates are calendar days in the province's time
- * (Asia/Ho_Chi_Minh, UTC+7, no daylight saving).
- */
-const LOCAL_OFFSET_MS = 7 * 3600_000;
 
 interface Snapshot {
   cameras: Map<number, SearchCamera>;
@@ -181,10 +176,6 @@ export class SearchService implements OnApplicationBootstrap {
     })();
     return this.loading;
   }
-}
-
-function localDay(at: Date): string {
-  return new Date(at.getTime() + LOCAL_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 function round2(x: number): number {
