@@ -8,12 +8,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { CLOCK, Clock, localDay } from '../common/clock';
 import { EventBus } from '../common/event-bus';
-import { PolygonIndex, type Interval, type RouteNetwork } from '../geo';
+import { coveredLength, PolygonIndex, type Interval, type RouteNetwork } from '../geo';
 import type { AdminLayout } from '../inventory/admin-unit.entity';
 import { OWNERSHIPS, Ownership } from '../inventory/camera.entity';
 import { CommuneCoverageDto, RouteCoverageDto } from './coverage.dto';
 import { CoverageRepository } from './coverage.repository';
-import { CoverageState, overlapLength, round1, RouteUnion, sum } from './coverage.state';
+import { CoverageState, overlapLength, round1, RouteUnion } from './coverage.state';
 
 /** How stale the in-memory inventory and statuses may get before a background re-check. */
 export const COVERAGE_TTL_MS = 15_000;
@@ -104,7 +104,7 @@ export class CoverageService implements OnApplicationBootstrap, OnModuleDestroy 
         cameras: { ...byOwner, total: byOwner.station + byOwner.citizen + byOwner.business + byOwner.household },
         stations: stations.get(u.code) ?? 0,
         online: c?.online ?? 0,
-        route_m: shares ? round1(inside ? inside.reduce((s, list) => s + sum(list), 0) : 0) : null,
+        route_m: shares ? round1(inside ? inside.reduce((s, list) => s + coveredLength(list), 0) : 0) : null,
         installed_covered_m: shares ? round1(inside ? inside.reduce((s, list, i) => s + overlapLength(list, unions[i].installed), 0) : 0) : null,
         effective_covered_m: shares ? round1(inside ? inside.reduce((s, list, i) => s + overlapLength(list, unions[i].effective), 0) : 0) : null,
       };

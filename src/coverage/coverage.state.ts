@@ -5,7 +5,7 @@
  * status change is a set update; a heading change recomputes one camera; a
  * request is a re-merge of cached intervals.
  */
-import { gaps, Interval, mergeIntervals, RouteCoverageIndex, RouteNetwork } from '../geo';
+import { coveredLength, gaps, Interval, mergeIntervals, RouteCoverageIndex, RouteNetwork } from '../geo';
 import type { Ownership } from '../inventory/camera.entity';
 import type { Status } from '../monitoring/status';
 import type { CoverageCameraRow, CoverageRouteRow } from './coverage.repository';
@@ -110,8 +110,8 @@ export class CoverageState {
   routeCoverage(ownerships: ReadonlySet<Ownership> | null, minGapM: number): RouteCoverageDto[] {
     return this.union(ownerships).map((u, i) => {
       const chainage = this.network.routes[i].chainage;
-      const inst = sum(u.installed);
-      const eff = sum(u.effective);
+      const inst = coveredLength(u.installed);
+      const eff = coveredLength(u.effective);
       const routeGaps: GapDto[] = gaps(u.length_m, u.installed, minGapM).map((g) => ({
         from_m: round1(g.from_m),
         to_m: round1(g.to_m),
@@ -142,12 +142,6 @@ export class CoverageState {
 
 function sameGeometry(a: CoverageCameraRow, b: CoverageCameraRow): boolean {
   return a.lat === b.lat && a.lon === b.lon && a.headingDeg === b.headingDeg && a.fovDeg === b.fovDeg && a.rangeM === b.rangeM;
-}
-
-export function sum(intervals: readonly (readonly [number, number])[]): number {
-  let s = 0;
-  for (const [a, b] of intervals) s += b - a;
-  return s;
 }
 
 /** Length of the overlap of two merged, sorted interval lists. */

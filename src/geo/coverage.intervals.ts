@@ -7,7 +7,7 @@
  */
 import { FieldOfView } from './field-of-view';
 import { LonLat } from './geo.math';
-import { Interval, mergeIntervals } from './interval.math';
+import { coveredLength, Interval, mergeIntervals } from './interval.math';
 import { RouteChainage } from './route-chainage';
 import { RouteInput, RouteInterval, RouteNetwork } from './route-network';
 
@@ -100,8 +100,7 @@ export class RouteCoverageIndex<Id extends string | number = number> {
     }
     return this.network.routes.map((r, routeIndex) => {
       const intervals = mergeIntervals(perRoute[routeIndex]);
-      let covered = 0;
-      for (const [from, to] of intervals) covered += to - from;
+      const covered = coveredLength(intervals);
       const length = r.chainage.length;
       return {
         routeIndex,

@@ -8,7 +8,7 @@
  * a max-heap picks exactly what the plain greedy would, recomputing few gains.
  */
 import { initialBearingDeg, normalizeDeg } from './geo.math';
-import { addInterval, Interval, mergeIntervals, uncoveredLengthWithin } from './interval.math';
+import { addInterval, coveredLength, Interval, mergeIntervals, uncoveredLengthWithin } from './interval.math';
 import { RouteInput, RouteInterval, RouteNetwork } from './route-network';
 
 export interface PlanningInput {
@@ -157,7 +157,7 @@ export function planStations(input: PlanningInput): PlanningResult {
     [];
 
   const covered: Interval[][] = routes.map((r) => mergeIntervals(existingFor(r.ref)));
-  const coveredBefore = covered.map(lengthOf);
+  const coveredBefore = covered.map((list) => coveredLength(list));
 
   const siteRoutes = input.siteRoutes ? new Set(input.siteRoutes) : null;
   const sites: Site[] = [];
@@ -221,7 +221,7 @@ export function planStations(input: PlanningInput): PlanningResult {
     });
   }
 
-  const coveredAfter = covered.map(lengthOf);
+  const coveredAfter = covered.map((list) => coveredLength(list));
   const totalLength = network.totalLength;
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   const pct = (m: number, len: number) => (len > 0 ? (m / len) * 100 : 0);
@@ -242,12 +242,6 @@ export function planStations(input: PlanningInput): PlanningResult {
       pct_after: pct(coveredAfter[i], r.chainage.length),
     })),
   };
-}
-
-function lengthOf(intervals: readonly Interval[]): number {
-  let s = 0;
-  for (const [a, b] of intervals) s += b - a;
-  return s;
 }
 
 /** Per-route merge of a station's camera shares (its cameras overlap at the pole). */

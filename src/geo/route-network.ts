@@ -83,10 +83,6 @@ export class RouteNetwork {
     return this.routes.reduce((sum, r) => sum + r.chainage.length, 0);
   }
 
-  routeIndexOf(ref: string): number {
-    return this.routes.findIndex((r) => r.ref === ref);
-  }
-
   /** Global ids of the segments that may come within `radiusM` of (lat, lon). */
   segmentsNear(lat: number, lon: number, radiusM: number): number[] {
     const m = radiusM + QUERY_SLACK_M;
