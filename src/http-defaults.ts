@@ -34,20 +34,22 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
+/** A 400 naming each bad field, in the shape every validation error of the API has. */
+export function badRequest(errors: readonly FieldError[], message = errors.map((f) => `${f.field}: ${f.reason}`).join('; ')): BadRequestException {
+  return new BadRequestException({ statusCode: 400, error: 'Bad Request', message, errors });
+}
+
+/** A 400 for one bad field. */
+export function badField(field: string, reason: string): BadRequestException {
+  return badRequest([{ field, reason }]);
+}
+
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors) => {
-      const fields = flattenValidationErrors(errors);
-      return new BadRequestException({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: fields.map((f) => `${f.field}: ${f.reason}`).join('; '),
-        errors: fields,
-      });
-    },
+    exceptionFactory: (errors) => badRequest(flattenValidationErrors(errors)),
   });
 }
 

@@ -7,6 +7,8 @@ import { toCsv } from './csv';
 
 /** Export columns: the import's fields (without the password) and the read-only ones; re-importable as is. */
 export const EXPORT_FIELDS = [...CAMERA_FIELDS.filter((f) => f !== 'onvif_password'), ...EXPORT_ONLY_FIELDS.filter((f) => f !== 'retired_on')];
+/** A GeoJSON feature's properties: the position is its geometry. */
+const PROPERTY_FIELDS = EXPORT_FIELDS.filter((f) => f !== 'lat' && f !== 'lon');
 
 /** Every camera in service, as CSV or GeoJSON; never a secret, owners' contacts only when allowed. */
 @Injectable()
@@ -23,7 +25,7 @@ export class CameraExportService {
       features: (await this.views(showOwner)).map((v) => ({
         type: 'Feature',
         geometry: { type: 'Point', coordinates: [v.lon, v.lat] },
-        properties: Object.fromEntries(EXPORT_FIELDS.filter((f) => f !== 'lat' && f !== 'lon').map((f) => [f, v[f as keyof typeof v] ?? null])),
+        properties: Object.fromEntries(PROPERTY_FIELDS.map((f) => [f, v[f as keyof typeof v] ?? null])),
       })),
     };
   }

@@ -2,6 +2,7 @@ import { BadRequestException, Inject, Injectable, Logger } from '@nestjs/common'
 import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
 import { EventBus } from '../common/event-bus';
+import { badRequest } from '../http-defaults';
 import { CameraWriter, RowError } from './camera.writer';
 import { ImportFileError, parseCameraImport } from './camera-import.parser';
 
@@ -37,7 +38,7 @@ export class CameraImportService {
     try {
       parsed = parseCameraImport(file, filename);
     } catch (err) {
-      if (err instanceof ImportFileError) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: err.message, errors: [] });
+      if (err instanceof ImportFileError) throw badRequest([], err.message);
       throw err;
     }
     if (parsed.rows.length === 0) throw rowErrors([], 'the file holds no rows');
@@ -67,10 +68,5 @@ export class CameraImportService {
 
 function rowErrors(errors: RowError[], message?: string): BadRequestException {
   const rows = new Set(errors.map((e) => e.row)).size;
-  return new BadRequestException({
-    statusCode: 400,
-    error: 'Bad Request',
-    message: message ?? `${rows} row${rows > 1 ? 's have' : ' has'} errors; nothing was imported`,
-    errors,
-  });
+  return badRequest(errors, message ?? `${rows} row${rows > 1 ? 's have' : ' has'} errors; nothing was imported`);
 }

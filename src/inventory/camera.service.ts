@@ -4,7 +4,7 @@ import { validateSync } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { CLOCK, Clock, localDay } from '../common/clock';
 import { EventBus } from '../common/event-bus';
-import { flattenValidationErrors } from '../http-defaults';
+import { badRequest, flattenValidationErrors, type FieldError } from '../http-defaults';
 import {
   CameraMapPage,
   CameraMapRow,
@@ -16,8 +16,8 @@ import {
   toCameraMapRow,
   toCameraView,
 } from './camera.view';
-import { CameraWriter, RowError } from './camera.writer';
-import { CameraInputDto, CameraQueryDto, UpdateCameraDto } from './inventory.dto';
+import { CameraWriter } from './camera.writer';
+import { CAMERA_FIELDS, CameraInputDto, CameraQueryDto, UpdateCameraDto } from './inventory.dto';
 import { decodeCursor, Page, pageOf } from './page';
 
 /** Cameras: listing with filters and cursor pages, and the create / update / retire rules. */
@@ -77,7 +77,7 @@ export class CameraService {
       // The merged camera must satisfy every rule a new one does (ownership ⇔ station, ranges).
       const merged = plainToInstance(CameraInputDto, { ...inputOf(current), ...patch, code });
       const invalid = flattenValidationErrors(validateSync(merged, { whitelist: true }));
-      throwIfErrors(invalid.map((e) => ({ ...e, row: 1 })));
+      throwIfErrors(invalid);
       throwIfErrors(await this.writer.check(m, [merged], 'update'));
       await this.writer.write(m, [merged]);
     });
@@ -105,18 +105,13 @@ export class CameraService {
   }
 }
 
+/** The stored camera as input fields; nulls mean "not set" for optional fields. */
 function inputOf(row: CameraRow): Partial<CameraInputDto> {
-  const { id: _i, has_onvif_password: _h, firmware: _f, serial: _s, retired_on: _r, status: _st, commune_code_2025: _c, ...input } = row;
-  // Nulls mean "not set" for optional fields.
-  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null)) as Partial<CameraInputDto>;
+  const stored = row as unknown as Record<string, unknown>;
+  return Object.fromEntries(CAMERA_FIELDS.filter((f) => stored[f] !== undefined && stored[f] !== null).map((f) => [f, stored[f]])) as Partial<CameraInputDto>;
 }
 
-export function throwIfErrors(errors: RowError[]): void {
-  if (errors.length === 0) return;
-  throw new BadRequestException({
-    statusCode: 400,
-    error: 'Bad Request',
-    message: errors.map((e) => `${e.field}: ${e.reason}`).join('; '),
-    errors: errors.map(({ field, reason }) => ({ field, reason })),
-  });
+/** One camera's errors, without the batch's row numbers. */
+function throwIfErrors(errors: FieldError[]): void {
+  if (errors.length > 0) throw badRequest(errors.map(({ field, reason }) => ({ field, reason })));
 }

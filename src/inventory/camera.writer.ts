@@ -23,6 +23,10 @@ const COLUMNS = [
   'ptz', 'onvif_url', 'onvif_user', 'onvif_secret_enc', 'vendor', 'model', 'owner_name', 'owner_phone', 'registered_on',
 ] as const;
 const BATCH = 500; // 19 columns × 500 rows stays far below PostgreSQL's 65,535 parameters
+/** An upsert overwrites every column but keeps a stored password when the row brings none. */
+const UPSERT_SET = COLUMNS.filter((c) => c !== 'code')
+  .map((c) => (c === 'onvif_secret_enc' ? `${c} = COALESCE(EXCLUDED.${c}, camera.${c})` : `${c} = EXCLUDED.${c}`))
+  .join(', ');
 
 @Injectable()
 export class CameraWriter {
@@ -90,13 +94,10 @@ export class CameraWriter {
         ];
         tuples.push(`(${values.map((v) => (params.push(v), `$${params.length}`)).join(', ')})`);
       }
-      const updates = COLUMNS.filter((c) => c !== 'code')
-        .map((c) => (c === 'onvif_secret_enc' ? `${c} = COALESCE(EXCLUDED.${c}, camera.${c})` : `${c} = EXCLUDED.${c}`))
-        .join(', ');
       // xmax = 0 only for rows this statement inserted: it tells created from updated.
       const result: { inserted: boolean }[] = await manager.query(
         `INSERT INTO camera (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}
-         ON CONFLICT (code) DO UPDATE SET ${updates}
+         ON CONFLICT (code) DO UPDATE SET ${UPSERT_SET}
          RETURNING (xmax = 0) AS inserted`,
         params,
       );

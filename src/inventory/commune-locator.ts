@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { PolygonIndex } from '../geo';
-import type { PolygonGeometry } from '../seed/seed.data';
+import { PolygonIndex, type PolygonGeometry } from '../geo';
 
 /**
  * Finds the July-2025 commune of a point from the 2025 boundaries stored in
@@ -26,7 +25,12 @@ export class CommuneLocator {
   }
 
   private load(manager: EntityManager = this.dataSource.manager) {
-    this.loaded ??= (async () => {
+    this.loaded ??= this.read(manager);
+    return this.loaded;
+  }
+
+  private async read(manager: EntityManager) {
+    try {
       const rows: { code: string; layout: string; boundary: PolygonGeometry | null }[] = await manager.query(
         `SELECT code, layout, CASE WHEN layout = '2025-07' THEN boundary END AS boundary FROM admin_unit WHERE level = 'commune'`,
       );
@@ -37,9 +41,10 @@ export class CommuneLocator {
         index: polygons.length ? new PolygonIndex(polygons) : null,
         communes2019: new Set(rows.filter((r) => r.layout === '2019').map((r) => r.code)),
       };
-    })();
-    // A failed load (database down) must not stick.
-    this.loaded.catch(() => (this.loaded = null));
-    return this.loaded;
+    } catch (err) {
+      // A failed load (database down) must not stick.
+      this.loaded = null;
+      throw err;
+    }
   }
 }

@@ -16,6 +16,5 @@ import { SummaryService } from './summary.service';
 @Module({
   controllers: [CameraController, StationController, GeoDataController, ImportExportController],
   providers: [CameraService, CameraWriter, CommuneLocator, StationService, GeoDataService, SummaryService, CameraImportService, CameraExportService],
-  exports: [CameraService, StationService, CommuneLocator],
 })
 export class InventoryModule {}

@@ -1,7 +1,8 @@
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { CLOCK, Clock, localDay } from '../common/clock';
 import { EventBus } from '../common/event-bus';
+import { badField } from '../http-defaults';
 import { CommuneLocator } from './commune-locator';
 import { StationInputDto, StationQueryDto, UpdateStationDto } from './inventory.dto';
 import { decodeCursor, Page, pageOf } from './page';
@@ -65,7 +66,7 @@ export class StationService {
   async create(dto: StationInputDto): Promise<StationView> {
     await this.dataSource.transaction(async (m) => {
       const taken = await m.query(`SELECT 1 FROM station WHERE code = $1`, [dto.code]);
-      if (taken.length) throw fieldError('code', `a station with code ${dto.code} already exists`);
+      if (taken.length) throw badField('code', `a station with code ${dto.code} already exists`);
       await this.checkReferences(m, dto);
       await m.query(
         `INSERT INTO station (code, name, commune_code, commune_code_2025, lat, lon, route_ref, installed_on, funding_vnd, funding_source, uplink, notes)
@@ -114,9 +115,9 @@ export class StationService {
   }
 
   private async checkReferences(m: EntityManager, s: { commune_code: string; route_ref?: string | null }): Promise<void> {
-    if (!(await this.communes.communeExists(s.commune_code, m))) throw fieldError('commune_code', `unknown commune code ${s.commune_code} (2019 layout)`);
+    if (!(await this.communes.communeExists(s.commune_code, m))) throw badField('commune_code', `unknown commune code ${s.commune_code} (2019 layout)`);
     if (s.route_ref && (await m.query(`SELECT 1 FROM route WHERE ref = $1`, [s.route_ref])).length === 0) {
-      throw fieldError('route_ref', `unknown route ${s.route_ref}`);
+      throw badField('route_ref', `unknown route ${s.route_ref}`);
     }
   }
 }
@@ -124,8 +125,4 @@ export class StationService {
 function viewOf(r: StationView & { id: number }): StationView {
   const { id: _id, ...view } = r;
   return view;
-}
-
-export function fieldError(field: string, reason: string): BadRequestException {
-  return new BadRequestException({ statusCode: 400, error: 'Bad Request', message: `${field}: ${reason}`, errors: [{ field, reason }] });
 }

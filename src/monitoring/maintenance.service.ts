@@ -6,10 +6,11 @@
  * camnet has listened that long, as StationWatch does); cameras leave maintenance
  * through their own checks (two agreeing ones).
  */
-import { BadRequestException, Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
 import { EventBus } from '../common/event-bus';
+import { badField } from '../http-defaults';
 import { CameraStateService } from './camera-state.service';
 import { ListeningWindow, STATION_SEEN_WITHIN_MS } from './listening-window';
 
@@ -163,8 +164,4 @@ export class MaintenanceService {
       active: starts.getTime() <= now && now < ends.getTime(),
     };
   }
-}
-
-function badField(field: string, reason: string): BadRequestException {
-  return new BadRequestException({ statusCode: 400, error: 'Bad Request', message: `${field}: ${reason}`, errors: [{ field, reason }] });
 }

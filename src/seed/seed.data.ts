@@ -7,13 +7,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { LonLat, PolygonGeometry } from '../geo';
 
-export type LonLat = [number, number];
-
-export interface PolygonGeometry {
-  type: 'Polygon';
-  coordinates: LonLat[][];
-}
+export type { LonLat, PolygonGeometry };
 
 export interface RawCommune2019 {
   code: string;

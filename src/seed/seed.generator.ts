@@ -11,8 +11,8 @@
  */
 import { centroid } from '@turf/turf';
 import { loadLongAnData, type LonLat, type RawCommune2019 } from './seed.data';
-import { PolygonIndex } from '../geo';
-import { lineLengthM, normalizeDeg, offset as offsetExact, sampleLine } from './seed.geometry';
+import { normalizeDeg, PolygonIndex } from '../geo';
+import { lineLengthM, offset as offsetExact, sampleLine } from './seed.geometry';
 import { businessName, personName, phoneNumber, PRIVATE_MODELS, VENDOR_MODELS, VENDOR_WEIGHTS } from './seed.names';
 import { apportion, SeedRandom } from './seed.random';
 import {

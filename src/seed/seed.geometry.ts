@@ -4,12 +4,7 @@
  * shared PolygonIndex of src/geo.
  */
 import { bearing, destination, distance, length, lineString } from '@turf/turf';
-import type { LonLat } from './seed.data';
-
-export function normalizeDeg(d: number): number {
-  const r = d % 360;
-  return r < 0 ? r + 360 : r;
-}
+import { normalizeDeg, type LonLat } from '../geo/geo.math';
 
 /** The point `distanceM` metres from p towards `bearingDeg` (great circle). */
 export function offset(p: LonLat, distanceM: number, bearingDeg: number): LonLat {

@@ -49,9 +49,8 @@ export async function loadSeedInventory(
   dataSource: DataSource,
   inv: SeedInventory,
   encrypt: (plain: string) => string,
-  optionsOrLog: SeedLoadOptions | ((msg: string) => void) = {},
+  options: SeedLoadOptions = {},
 ): Promise<SeedLoadResult> {
-  const options: SeedLoadOptions = typeof optionsOrLog === 'function' ? { log: optionsOrLog } : optionsOrLog;
   const log = options.log ?? (() => undefined);
   const started = performance.now();
   const now = options.now ?? new Date();
