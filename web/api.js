@@ -38,14 +38,17 @@ export async function api(path, { method = 'GET', body, token = getToken() } = {
   return res.status === 204 ? null : res.json();
 }
 
-/** Every page of a cursor-paginated list ({items, next_cursor}). */
-export async function fetchAll(path, params = {}) {
+/**
+ * Every page of a cursor-paginated list; `itemsOf` takes a page's items
+ * (default: the {items, next_cursor} shape).
+ */
+export async function fetchAll(path, params = {}, itemsOf = (page) => page.items) {
   const items = [];
   let cursor = '';
   for (;;) {
     const q = new URLSearchParams({ ...params, ...(cursor ? { cursor } : {}) });
     const page = await api(`${path}?${q}`);
-    items.push(...page.items);
+    items.push(...itemsOf(page));
     if (!page.next_cursor) return items;
     cursor = page.next_cursor;
   }
@@ -53,28 +56,16 @@ export async function fetchAll(path, params = {}) {
 
 /**
  * Every camera the filters select, in the compact map view: the service answers
- * {columns, rows, next_cursor} and this turns each row back into an object keyed
- * by column. A server that answers the full view ({items}) works too.
+ * {columns, rows, next_cursor} and each row becomes an object keyed by column.
  */
-export async function fetchMapCameras(params = {}) {
-  const cameras = [];
-  let cursor = '';
-  for (;;) {
-    const q = new URLSearchParams({ view: 'map', limit: '25000', ...params, ...(cursor ? { cursor } : {}) });
-    const page = await api(`/api/cameras?${q}`);
-    if (page.rows) {
-      const cols = page.columns;
-      for (const row of page.rows) {
-        const cam = {};
-        for (let i = 0; i < cols.length; i++) cam[cols[i]] = row[i];
-        cameras.push(cam);
-      }
-    } else {
-      cameras.push(...page.items);
-    }
-    if (!page.next_cursor) return cameras;
-    cursor = page.next_cursor;
-  }
+export function fetchMapCameras(params = {}) {
+  return fetchAll('/api/cameras', { view: 'map', limit: '25000', ...params }, (page) =>
+    page.rows.map((row) => {
+      const cam = {};
+      for (let i = 0; i < page.columns.length; i++) cam[page.columns[i]] = row[i];
+      return cam;
+    }),
+  );
 }
 
 export function query(params) {

@@ -12,18 +12,14 @@ import { DetailsPanel, esc, FilterPanel, IncidentPanel, PlannerPanel, SummaryPan
 const clock = () => Date.now();
 const $ = (sel) => document.querySelector(sel);
 
-let resolveReady;
-const ready = new Promise((resolve) => (resolveReady = resolve));
+/** What the browser test and the map benchmark read. */
 const hook = {
-  ready,
   map: null,
   layers: null,
   settledMs: null,
   loadErrors: [],
-  timings: {},
   cameraLayerStatus: (code) => hook.layers?.cameraLayerStatus(code) ?? null,
   counts: () => hook.layers?.stats() ?? null,
-  setLang,
 };
 window.camnet = hook;
 
@@ -106,8 +102,6 @@ function legendControl(map) {
 
 // ---- loading ---------------------------------------------------------------
 
-/** Phase times (ms after navigation) for the benchmark: fetched, drawn, settled. */
-const mark = (name) => (hook.timings[name] = Math.round(performance.now()));
 const settle = (promise) => promise.then((value) => ({ value }), (error) => ({ error }));
 
 async function load(me, map, layers, summary) {
@@ -129,7 +123,6 @@ async function load(me, map, layers, summary) {
   };
   const names = Object.keys(jobs);
   const results = Object.fromEntries((await Promise.all(Object.values(jobs).map(settle))).map((r, i) => [names[i], r]));
-  mark('fetched');
   const val = (name, fallback = []) => results[name].value ?? fallback;
   // The map still draws what it could get: a role that may not see one layer sees the rest.
   hook.loadErrors = names.filter((n) => results[n].error && n !== 'mapConfig').map((n) => ({ layer: n, status: results[n].error.status ?? null, message: results[n].error.message }));
@@ -142,14 +135,11 @@ async function load(me, map, layers, summary) {
   layers.drawRoutes(val('routes'), results.coverage.value ?? null);
   layers.drawRoadSigns(val('roadSigns'));
   layers.drawStations(val('stations'));
-  mark('drawn-static');
   layers.drawCameras([...val('stationCameras'), ...val('privateCameras')]);
-  mark('drawn-cameras');
   // Frame the province before the layers join the map, so the canvas projects 24,609 shapes once, not twice.
   const bounds = layers.groups.districts.getLayers().length ? L.featureGroup(layers.groups.districts.getLayers()).getBounds() : null;
   if (bounds?.isValid()) map.fitBounds(bounds, { padding: [10, 10], animate: false });
   layers.addToMap({ communes2025: false, proposals: true });
-  mark('added');
 
   return {
     privateAllowed,
@@ -190,7 +180,6 @@ async function main() {
   summary.render();
 
   const me = await signIn();
-  mark('signed-in');
   const showUser = () => ($('#user').textContent = t('header.user', { name: me.name, role: t(`role.${me.role}`) }));
   showUser();
 
@@ -264,6 +253,7 @@ async function main() {
     try {
       const cams = await fetchMapCameras({ ownership: 'station' });
       for (const c of cams) if (c.status) layers.setCameraStatus(c.code, c.status);
+      filters.setShown(layers.shownCount);
       summary.set(await api('/api/summary'));
     } catch {
       // the next reconnect tries again
@@ -281,6 +271,7 @@ async function main() {
         return;
       }
       const previous = layers.setCameraStatus(ev.code, ev.status);
+      filters.setShown(layers.shownCount);
       const from = previous ?? ev.previous;
       if (from !== ev.status) summary.move(from, ev.status);
       details.statusChanged(ev.code, ev.status, ev.at);
@@ -291,9 +282,8 @@ async function main() {
 
   // Settled once the canvas has painted the first full load.
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-  hook.settledMs = mark('settled');
+  hook.settledMs = Math.round(performance.now());
   document.body.dataset.ready = '1';
-  resolveReady(hook.counts());
 }
 
 main().catch((err) => {
@@ -301,5 +291,4 @@ main().catch((err) => {
   notice.hidden = false;
   notice.textContent = t('error.generic', { message: err.message });
   document.body.dataset.ready = 'error';
-  resolveReady(null);
 });

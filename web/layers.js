@@ -26,7 +26,7 @@ export const WEDGE_MIN_ZOOM = 14;
 /** Below it they are dots pushed this many pixels out along their heading, so a station's cameras fan out. */
 const PETAL_OFFSET_PX = 7;
 
-const colorOf = (status) => STATUS_COLORS[status] ?? STATUS_COLORS.unknown;
+export const colorOf = (status) => STATUS_COLORS[status] ?? STATUS_COLORS.unknown;
 
 export class MapLayers {
   constructor(map) {
@@ -53,6 +53,7 @@ export class MapLayers {
     this.stations = new Map();
     this.communeDistrict = new Map();
     this.predicate = () => true;
+    this.shownCount = 0;
     this.onCameraClick = () => {};
     this.onStationClick = () => {};
     this.counts = { districts: 0, communes2025: 0, communes2019: 0, routes: 0, gaps: 0, roadSigns: 0 };
@@ -271,7 +272,7 @@ export class MapLayers {
     }
   }
 
-  /** Shows the cameras the predicate accepts; returns how many are shown. */
+  /** Shows the cameras the predicate accepts; returns how many are shown (also kept in shownCount). */
   applyFilter(predicate) {
     this.predicate = predicate;
     let shown = 0;
@@ -289,7 +290,23 @@ export class MapLayers {
     this.groups.privateCameras.clearLayers();
     for (const d of privates) this.groups.privateCameras.addLayer(d);
     this.placeStationCameras();
+    this.shownCount = shown;
     return shown;
+  }
+
+  /** Shows or hides one camera, as applyFilter would, without touching the others. */
+  showCamera(entry, shown) {
+    entry.shown = shown;
+    this.shownCount += shown ? 1 : -1;
+    const station = entry.cam.ownership === 'station';
+    const group = station ? this.cameraDots : this.groups.privateCameras;
+    if (shown) group.addLayer(entry.dot);
+    else group.removeLayer(entry.dot);
+    if (station && this.wedgesMode) {
+      if (shown) this.cameraWedges.addLayer(this.wedgeOf(entry));
+      else if (entry.wedge) this.cameraWedges.removeLayer(entry.wedge);
+    }
+    if (station && shown) this.raiseStations();
   }
 
   setCameraStatus(code, status) {
@@ -302,7 +319,7 @@ export class MapLayers {
     entry.wedge?.setStyle({ color, fillColor: color });
     // A status filter may now hide or show this camera.
     const shown = this.predicate(entry);
-    if (shown !== entry.shown) this.applyFilter(this.predicate);
+    if (shown !== entry.shown) this.showCamera(entry, shown);
     return previous;
   }
 
@@ -343,12 +360,16 @@ export class MapLayers {
         }),
       );
     }
-    g.addLayer(L.circleMarker([lat, lon], { renderer: this.renderer, radius: 6, color: '#000', weight: 2, fillColor: '#ff1744', fillOpacity: 1, interactive: false }));
+    g.addLayer(this.incidentMarker(lat, lon));
   }
 
   showIncidentPoint(lat, lon) {
     this.groups.incident.clearLayers();
-    this.groups.incident.addLayer(L.circleMarker([lat, lon], { renderer: this.renderer, radius: 6, color: '#000', weight: 2, fillColor: '#ff1744', fillOpacity: 1, interactive: false }));
+    this.groups.incident.addLayer(this.incidentMarker(lat, lon));
+  }
+
+  incidentMarker(lat, lon) {
+    return L.circleMarker([lat, lon], { renderer: this.renderer, radius: 6, color: '#000', weight: 2, fillColor: '#ff1744', fillOpacity: 1, interactive: false });
   }
 
   showProposals(proposal, describe) {
@@ -378,4 +399,4 @@ export class MapLayers {
   }
 }
 
-export { STATUS_COLORS as statusColors, HAS_STATIONS_FILL, NO_STATIONS_FILL, ROUTE_COLOR, GAP_COLOR };
+export { HAS_STATIONS_FILL, NO_STATIONS_FILL, ROUTE_COLOR, GAP_COLOR };

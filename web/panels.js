@@ -3,12 +3,11 @@
 
 import { api, query } from './api.js';
 import { fmt, fmtTime, t } from './i18n.js';
-import { OWNERSHIPS, STATUSES, STATUS_COLORS } from './layers.js';
+import { colorOf, OWNERSHIPS, STATUSES, STATUS_COLORS } from './layers.js';
 
 export const esc = (s) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
-const $ = (sel) => document.querySelector(sel);
 const errorText = (err) => (err?.status === 403 ? t('error.forbidden') : t('error.generic', { message: err?.message ?? err }));
 
 // ---- summary ---------------------------------------------------------------
@@ -226,7 +225,7 @@ export class DetailsPanel {
         ${row('details.ownership', esc(t(`ownership.${c.ownership}`)))}
         ${c.station_code ? row('details.station', esc(c.station_code)) : ''}
         ${row('details.commune', esc(this.communeName(c.commune_code) ?? c.commune_code))}
-        ${row('details.status', `<span class="chip" style="background:${STATUS_COLORS[status] ?? STATUS_COLORS.unknown}"></span><span id="d-status">${esc(t(`status.${status}`))}</span>`)}
+        ${row('details.status', `<span class="chip" style="background:${colorOf(status)}"></span><span id="d-status">${esc(t(`status.${status}`))}</span>`)}
         ${row('details.since', esc(fmtTime(s?.since)))}
         ${row('details.lastCheck', esc(fmtTime(s?.last_check_at)))}
         ${row('details.lastOk', esc(fmtTime(s?.last_ok_at)))}
@@ -325,7 +324,7 @@ export class IncidentPanel {
             (c) => `<tr data-code="${esc(c.code)}" data-sees="${c.sees_point ? 1 : 0}" class="${c.sees_point ? 'sees' : ''}">
               <td>${esc(c.code)}<br><small>${esc(t(`ownership.${c.ownership}`))}</small></td><td>${fmt(c.distance_m, 0)} m</td>
               <td>${esc(c.sees_point ? t('incident.yes') : t('incident.no'))}</td>
-              <td><span class="chip" style="background:${STATUS_COLORS[c.status_at] ?? STATUS_COLORS.unknown}"></span>${esc(t(`status.${c.status_at ?? 'unknown'}`))}</td>
+              <td><span class="chip" style="background:${colorOf(c.status_at)}"></span>${esc(t(`status.${c.status_at ?? 'unknown'}`))}</td>
               <td>${c.owner ? `${esc(c.owner.name)}<br>${esc(c.owner.phone)}` : ''}</td></tr>`,
           )
           .join('')}</tbody></table>`

@@ -197,6 +197,18 @@ describe('the map in Chromium', () => {
     await page.uncheck('#filters input[name=f-status][value=unknown]');
     expect(await shown()).toBe(1);
     expect(await page.textContent('#f-shown')).toContain('1');
+    // A live status change shows or hides a camera under the filter, and the count follows.
+    const other = (await apiGet<{ items: Camera[] }>('/api/cameras?ownership=station&limit=3')).items[2];
+    const [{ id }] = await db.dataSource.query(`SELECT id FROM camera WHERE code = $1`, [other.code]);
+    const announce = (status: string, previous: string) =>
+      camnet.app.get(EventBus).emit('status.changed', { subject: 'camera', id, code: other.code, status: status as 'online', previous: previous as 'unknown', at: new Date(), reason: 'test' });
+    announce('online', 'unknown');
+    await page.waitForFunction(() => (window as any).camnet.counts().shownCameras === 2, null, { timeout: 10_000 });
+    expect(await page.evaluate((code) => (window as any).camnet.cameraLayerStatus(code).shown, other.code)).toBe(true);
+    expect(await page.textContent('#f-shown')).toContain('2');
+    announce('unknown', 'online');
+    await page.waitForFunction(() => (window as any).camnet.counts().shownCameras === 1, null, { timeout: 10_000 });
+    expect(await page.textContent('#f-shown')).toContain('1');
     await page.check('#filters input[name=f-status][value=unknown]');
     expect(await shown()).toBe(24609);
     const districts = await apiGet<{ code: string }[]>('/api/admin-units?layout=2019&level=district');
