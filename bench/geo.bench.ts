@@ -20,25 +20,21 @@ import { destinationPoint } from '../src/geo';
 import { SearchService } from '../src/search/search.service';
 import { mulberry32 as rng } from '../src/geo/prng';
 import { generateSeedInventory } from '../src/seed/seed.generator';
+import { percentile, round, runMain } from './bench.support';
 import { CHROMIUM, CHROMIUM_ARGS, measureMapLoad } from './map.measure';
 
 const SEARCHES = 400;
 const RADIUS_M = 300;
 const COVERAGE_RUNS = 20;
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
+/** p50, p95 and max (ms, two decimals), by the same nearest-rank percentile as the other benchmarks. */
 function summary(samples: number[]): { p50: number; p95: number; max: number } {
   const s = [...samples].sort((a, b) => a - b);
-  const r = (x: number) => Math.round(x * 100) / 100;
-  return { p50: r(percentile(s, 50)), p95: r(percentile(s, 95)), max: r(s[s.length - 1]) };
+  return { p50: round(percentile(s, 50), 2), p95: round(percentile(s, 95), 2), max: round(s[s.length - 1], 2) };
 }
 
 
-export async function runGeoBench(): Promise<Record<string, unknown>> {
+async function runGeoBench(): Promise<Record<string, unknown>> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'camnet-geo-bench-'));
   const env: Record<string, string | undefined> = {
     PORT: '0',
@@ -179,14 +175,4 @@ async function mapFigures(url: string, token: string): Promise<Record<string, nu
   }
 }
 
-if (require.main === module) {
-  runGeoBench()
-    .then((figures) => {
-      console.log(JSON.stringify(figures));
-      process.exit(0);
-    })
-    .catch((err) => {
-      console.error(err);
-      process.exit(1);
-    });
-}
+if (require.main === module) runMain(runGeoBench);
