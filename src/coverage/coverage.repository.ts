@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { LonLat } from '../geo';
-import type { AdminLayout } from '../inventory/admin-unit.entity';
+import { communeColumn, type AdminLayout } from '../inventory/admin-unit.entity';
 import type { Ownership } from '../inventory/camera.entity';
 import type { Status } from '../monitoring/status';
 
@@ -123,7 +123,7 @@ export class CoverageRepository {
 
   /** Stations in service on `day` per commune code of the layout. */
   async stationCounts(layout: AdminLayout, day: string): Promise<Map<string, number>> {
-    const column = layout === '2019' ? 'commune_code' : 'commune_code_2025';
+    const column = communeColumn(layout);
     const rows: { code: string | null; n: string }[] = await this.dataSource.query(
       `SELECT ${column} AS code, count(*) AS n FROM station WHERE retired_on IS NULL OR retired_on > $1::date GROUP BY ${column}`,
       [day],

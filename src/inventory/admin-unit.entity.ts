@@ -4,6 +4,11 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 export type AdminLayout = '2019' | '2025-07';
 export const ADMIN_LAYOUTS: AdminLayout[] = ['2019', '2025-07'];
 
+/** The station and camera column that holds their commune in `layout`. */
+export function communeColumn(layout: AdminLayout): 'commune_code' | 'commune_code_2025' {
+  return layout === '2019' ? 'commune_code' : 'commune_code_2025';
+}
+
 /**
  * A province, district or commune in one layout. Codes are reused across layouts
  * (27694 is "Phường 1" in 2019 and "Phường Long An" in 2025), so the key is

@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AdminLayout } from './admin-unit.entity';
+import { AdminLayout, communeColumn } from './admin-unit.entity';
 import { AdminUnitQueryDto } from './inventory.dto';
 
 /** Administrative units (both layouts), routes and road signs: read-only reference data. */
@@ -14,7 +14,7 @@ export class GeoDataService {
    */
   adminUnits(q: AdminUnitQueryDto) {
     const layout = q.layout ?? '2019';
-    const stationColumn = layout === '2019' ? 'commune_code' : 'commune_code_2025';
+    const stationColumn = communeColumn(layout);
     const where = ['u.layout = $1'];
     const params: unknown[] = [layout];
     if (q.level) where.push(`u.level = $${params.push(q.level)}`);
@@ -28,7 +28,7 @@ export class GeoDataService {
   }
 
   async commune(code: string, layout: AdminLayout = '2019') {
-    const stationColumn = layout === '2019' ? 'commune_code' : 'commune_code_2025';
+    const stationColumn = communeColumn(layout);
     const rows = await this.dataSource.query(
       `SELECT u.code, u.name, u.level, u.kind, u.parent_code, u.lat, u.lon, u.boundary, u.properties,
          (SELECT count(*)::int FROM station s WHERE s.${stationColumn} = u.code AND s.retired_on IS NULL) AS stations,

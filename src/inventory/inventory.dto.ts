@@ -293,23 +293,18 @@ export class StationQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @Matches(/^[0-9]{3}$/, { message: 'district must be a 3-digit district code' }) district?: string;
 }
 
-export class AdminUnitQueryDto {
+export class LayoutQueryDto {
   @ApiPropertyOptional({ enum: ADMIN_LAYOUTS, default: '2019' })
   @IsOptional()
   @IsIn(ADMIN_LAYOUTS as unknown as string[], { message: `layout must be one of ${ADMIN_LAYOUTS.join(', ')}` })
   layout?: AdminLayout;
+}
 
+export class AdminUnitQueryDto extends LayoutQueryDto {
   @ApiPropertyOptional({ enum: ['province', 'district', 'commune'] })
   @IsOptional()
   @IsIn(['province', 'district', 'commune'])
   level?: 'province' | 'district' | 'commune';
 
   @ApiPropertyOptional() @IsOptional() @Matches(/^[0-9]{2,5}$/) parent?: string;
-}
-
-export class LayoutQueryDto {
-  @ApiPropertyOptional({ enum: ADMIN_LAYOUTS, default: '2019' })
-  @IsOptional()
-  @IsIn(ADMIN_LAYOUTS as unknown as string[], { message: `layout must be one of ${ADMIN_LAYOUTS.join(', ')}` })
-  layout?: AdminLayout;
 }

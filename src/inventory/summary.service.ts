@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Meta } from '../database/meta.entity';
 import { STATUSES } from '../monitoring/status';
-import { AdminLayout } from './admin-unit.entity';
+import { AdminLayout, communeColumn } from './admin-unit.entity';
 import { OWNERSHIPS } from './camera.entity';
 
 /** Which parts of the inventory are real and which generated, for anyone reading the figures. */
@@ -19,7 +19,7 @@ export class SummaryService {
   constructor(private readonly dataSource: DataSource) {}
 
   async summary(layout: AdminLayout = '2019') {
-    const column = layout === '2019' ? 'commune_code' : 'commune_code_2025';
+    const column = communeColumn(layout);
     const [[counts], ownership, status, byCommune, seed] = await Promise.all([
       this.dataSource.query(
         `SELECT
