@@ -198,6 +198,14 @@ const listeners = [];
 let lang = STRINGS[localStorage.getItem(LANG_KEY)] ? localStorage.getItem(LANG_KEY) : 'vi';
 let numberFormat = null;
 
+/**
+ * Adds a feature's own strings, so each panel keeps its words in its own file:
+ * `addStrings({ vi: { 'console.title': 'Sự cố' }, en: { 'console.title': 'Incidents' } })`.
+ */
+export function addStrings(dict) {
+  for (const [code, entries] of Object.entries(dict)) Object.assign((STRINGS[code] ??= {}), entries);
+}
+
 export function currentLang() {
   return lang;
 }
