@@ -67,7 +67,7 @@ async function runGeoBench(): Promise<Record<string, unknown>> {
     const queries = Array.from({ length: SEARCHES }, () => {
       const c = points[Math.floor(random() * points.length)];
       const p = destinationPoint(Number(c.lat), Number(c.lon), random() * 360, random() * 200);
-      return { lat: Math.round(p.lat * 1e6) / 1e6, lon: Math.round(p.lon * 1e6) / 1e6, radius_m: RADIUS_M };
+      return { lat: Math.round(p.lat * 1e6) / 1e6, lon: Math.round(p.lon * 1e6) / 1e6, radius_m: RADIUS_M, case_ref: 'BENCH' };
     });
 
     // Warm-up: index built, JIT warm, pool connections open.
@@ -83,7 +83,7 @@ async function runGeoBench(): Promise<Record<string, unknown>> {
 
     const http: number[] = [];
     for (const q of queries) {
-      const qs = new URLSearchParams({ lat: String(q.lat), lon: String(q.lon), radius_m: String(q.radius_m) });
+      const qs = new URLSearchParams({ lat: String(q.lat), lon: String(q.lon), radius_m: String(q.radius_m), case_ref: 'BENCH' });
       const s = performance.now();
       const res = await fetch(`${url}/api/search/near?${qs}`, { headers: { authorization: `Bearer ${token}` } });
       await res.arrayBuffer();

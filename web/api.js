@@ -39,6 +39,30 @@ export async function api(path, { method = 'GET', body, token = getToken() } = {
 }
 
 /**
+ * Fetches a file from the API with the same credentials as api() and hands it to
+ * the browser as a download (the case file's CSV, exports).
+ */
+export async function download(path, filename, { token = getToken() } = {}) {
+  const headers = token ? { Authorization: `Bearer ${token}` } : {};
+  const res = await fetch(path, { headers });
+  if (!res.ok) {
+    let message = res.statusText;
+    try {
+      message = (await res.json()).message ?? message;
+    } catch {
+      // not JSON: keep the status text
+    }
+    throw new ApiError(res.status, message);
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = Object.assign(document.createElement('a'), { href: url, download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
  * Every page of a cursor-paginated list; `itemsOf` takes a page's items
  * (default: the {items, next_cursor} shape).
  */

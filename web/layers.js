@@ -353,10 +353,7 @@ export class MapLayers {
         L.polygon(sector(c.lat, c.lon, c.heading_at ?? entry?.cam.heading_deg ?? 0, fov, range), {
           renderer: this.renderer,
           interactive: false,
-          color: c.sees_point ? '#ff1744' : '#607d8b',
-          weight: c.sees_point ? 2.5 : 1,
-          fillColor: c.sees_point ? '#ffea00' : '#b0bec5',
-          fillOpacity: c.sees_point ? 0.45 : 0.15,
+          ...incidentStyle(c),
         }),
       );
     }
@@ -400,3 +397,15 @@ export class MapLayers {
 }
 
 export { HAS_STATIONS_FILL, NO_STATIONS_FILL, ROUTE_COLOR, GAP_COLOR };
+
+/**
+ * An incident result's wedge: yellow with a red edge when it likely recorded the
+ * place, dashed orange when it saw the place but whether it recorded is unknown,
+ * dashed dark red when it saw the place but was not recording, grey otherwise.
+ */
+export function incidentStyle(c) {
+  if (!c.sees_point) return { color: '#607d8b', weight: 1, fillColor: '#b0bec5', fillOpacity: 0.15 };
+  if (c.recorded === true) return { color: '#ff1744', weight: 2.5, fillColor: '#ffea00', fillOpacity: 0.45 };
+  if (c.recorded === null) return { color: '#ef6c00', weight: 2, dashArray: '5 4', fillColor: '#ffcc80', fillOpacity: 0.35 };
+  return { color: '#7f0000', weight: 2, dashArray: '2 4', fillColor: '#9e9e9e', fillOpacity: 0.3 };
+}

@@ -1,8 +1,8 @@
 // The side panels: province summary, filters, camera details, incident search and
 // the planner. Each renders from data it is given and re-renders on a language switch.
 
-import { api, query } from './api.js';
-import { fmt, fmtTime, t } from './i18n.js';
+import { api, download, query } from './api.js';
+import { addStrings, fmt, fmtTime, t } from './i18n.js';
 import { colorOf, OWNERSHIPS, STATUSES, STATUS_COLORS } from './layers.js';
 
 export const esc = (s) =>
@@ -274,6 +274,11 @@ export class IncidentPanel {
     this.form = { at: f.at.value, radius: Number(f.radius.value) || 300, caseRef: f.caseRef.value.trim() };
   }
 
+  /** The search's parameters as the API takes them; `at` is sent as typed: Long An time, which the API assumes without an offset. */
+  params() {
+    return { lat: this.point.lat.toFixed(6), lon: this.point.lon.toFixed(6), radius_m: this.form.radius, at: this.form.at || undefined, case_ref: this.form.caseRef };
+  }
+
   async search() {
     this.readForm();
     if (!this.point) {
@@ -281,12 +286,9 @@ export class IncidentPanel {
       this.render();
       return;
     }
-    const at = this.form.at ? new Date(this.form.at).toISOString() : new Date(this.clock()).toISOString();
     this.el.dataset.searching = '1';
     try {
-      this.result = await api(
-        `/api/search/near?${query({ lat: this.point.lat.toFixed(6), lon: this.point.lon.toFixed(6), radius_m: this.form.radius, at, case_ref: this.form.caseRef })}`,
-      );
+      this.result = await api(`/api/search/near?${query(this.params())}`);
       this.error = null;
       this.layers.showIncident(this.result);
     } catch (err) {
@@ -297,41 +299,75 @@ export class IncidentPanel {
     this.render();
   }
 
+  async downloadCsv() {
+    if (!this.point || !this.result) return;
+    try {
+      await download(`/api/search/near.csv?${query(this.params())}`, `camnet-${this.form.caseRef.replace(/[^\w.-]+/g, '_') || 'search'}.csv`);
+    } catch (err) {
+      this.error = errorText(err);
+      this.render();
+    }
+  }
+
   render() {
     const r = this.result;
-    const localNow = () => {
-      const d = new Date(this.clock());
-      return new Date(d.getTime() - d.getTimezoneOffset() * 60e3).toISOString().slice(0, 16);
-    };
+    // The form speaks Long An time (UTC+7) whatever the browser's own zone is.
+    const longAnNow = () => new Date(this.clock() + 7 * 3_600_000).toISOString().slice(0, 16);
     const f = this.form;
-    const seeing = r ? r.cameras.filter((c) => c.sees_point).length : 0;
+    const recordedText = (c) => t(c.recorded === true ? 'incident.recorded.yes' : c.recorded === false ? 'incident.recorded.no' : 'incident.recorded.unknown');
     this.el.innerHTML = `
       <p class="muted">${esc(t('incident.hint'))}</p>
       <p id="incident-point">${this.point ? esc(t('incident.point', { lat: this.point.lat.toFixed(5), lon: this.point.lon.toFixed(5) })) : esc(t('incident.noPoint'))}</p>
       <form>
-        <label>${esc(t('incident.at'))} <input type="datetime-local" name="at" value="${esc(f.at || localNow())}"></label>
-        <label>${esc(t('incident.radius'))} <input type="number" name="radius" min="10" max="5000" step="10" value="${esc(f.radius)}"></label>
-        <label>${esc(t('incident.caseRef'))} <input type="text" name="caseRef" value="${esc(f.caseRef)}"></label>
+        <label>${esc(t('incident.atLocal'))} <input type="datetime-local" name="at" value="${esc(f.at || longAnNow())}"></label>
+        <label>${esc(t('incident.radius'))} <input type="number" name="radius" min="1" max="2000" step="1" value="${esc(f.radius)}"></label>
+        <label>${esc(t('incident.caseRef'))} <input type="text" name="caseRef" required maxlength="100" value="${esc(f.caseRef)}"></label>
         <button type="submit" id="incident-search">${esc(t('incident.search'))}</button>
       </form>
       ${this.error ? `<p class="error">${esc(this.error)}</p>` : ''}
       ${
         r
-          ? `<p id="incident-summary">${esc(t('incident.results', { n: fmt(r.cameras.length), seeing: fmt(seeing) }))}</p>
-        <table class="results" id="incident-results"><thead><tr><th>${esc(t('incident.col.code'))}</th><th>${esc(t('incident.col.distance'))}</th><th>${esc(t('incident.col.sees'))}</th><th>${esc(t('incident.col.status'))}</th><th>${esc(t('incident.col.owner'))}</th></tr></thead><tbody>
+          ? `<p id="incident-summary">${esc(t('incident.resultsRecorded', { n: fmt(r.counts.cameras), seeing: fmt(r.counts.sees_point), recorded: fmt(r.counts.recorded), notRecorded: fmt(r.counts.not_recorded), unknown: fmt(r.counts.unknown), at: r.at_local.slice(0, 16).replace('T', ' ') }))}</p>
+        <button type="button" id="incident-csv">${esc(t('incident.csv'))}</button>
+        <table class="results" id="incident-results"><thead><tr><th>${esc(t('incident.col.code'))}</th><th>${esc(t('incident.col.distance'))}</th><th>${esc(t('incident.col.sees'))}</th><th>${esc(t('incident.col.recorded'))}</th><th>${esc(t('incident.col.status'))}</th><th>${esc(t('incident.col.owner'))}</th></tr></thead><tbody>
         ${r.cameras
           .map(
-            (c) => `<tr data-code="${esc(c.code)}" data-sees="${c.sees_point ? 1 : 0}" class="${c.sees_point ? 'sees' : ''}">
+            (c) => `<tr data-code="${esc(c.code)}" data-sees="${c.sees_point ? 1 : 0}" data-recorded="${c.recorded === null ? 'unknown' : c.recorded}" class="${c.sees_point ? 'sees' : ''}">
               <td>${esc(c.code)}<br><small>${esc(t(`ownership.${c.ownership}`))}</small></td><td>${fmt(c.distance_m, 0)} m</td>
               <td>${esc(c.sees_point ? t('incident.yes') : t('incident.no'))}</td>
+              <td>${esc(recordedText(c))}</td>
               <td><span class="chip" style="background:${colorOf(c.status_at)}"></span>${esc(t(`status.${c.status_at ?? 'unknown'}`))}</td>
               <td>${c.owner ? `${esc(c.owner.name)}<br>${esc(c.owner.phone)}` : ''}</td></tr>`,
           )
           .join('')}</tbody></table>`
           : ''
       }`;
+    this.el.querySelector('#incident-csv')?.addEventListener('click', () => void this.downloadCsv());
   }
 }
+
+addStrings({
+  vi: {
+    'incident.atLocal': 'Thời điểm (giờ Long An)',
+    'incident.resultsRecorded':
+      'Lúc {at}: {n} camera trong bán kính, {seeing} camera nhìn thấy điểm này — {recorded} có thể đã ghi hình, {notRecorded} không ghi hình, {unknown} chưa rõ',
+    'incident.col.recorded': 'Ghi hình',
+    'incident.recorded.yes': 'Có thể đã ghi hình',
+    'incident.recorded.no': 'Không ghi hình',
+    'incident.recorded.unknown': 'Chưa rõ',
+    'incident.csv': 'Tải CSV cho hồ sơ',
+  },
+  en: {
+    'incident.atLocal': 'Time (Long An time)',
+    'incident.resultsRecorded':
+      'At {at}: {n} cameras in the radius, {seeing} could see the place — {recorded} likely recorded, {notRecorded} not recording, {unknown} unknown',
+    'incident.col.recorded': 'Recorded',
+    'incident.recorded.yes': 'Likely recorded',
+    'incident.recorded.no': 'Not recording',
+    'incident.recorded.unknown': 'Unknown',
+    'incident.csv': 'Download CSV for the case file',
+  },
+});
 
 /* global L */
 // ---- planner ---------------------------------------------------------------

@@ -20,6 +20,17 @@ export interface SearchCamera {
   retiredOn: string | null;
 }
 
+/** A camera's status in force at a time, with the reason its transition gave. */
+export interface StatusAt {
+  status: Status;
+  reason: string | null;
+}
+
+export interface HistoryAt {
+  status: Map<number, StatusAt>;
+  heading: Map<number, number>;
+}
+
 /**
  * The search's reads: the camera inventory (once, then on change) and the
  * status and heading in force at a time for a set of cameras, each one query
@@ -51,6 +62,14 @@ export class CameraHistoryRepository {
     }));
   }
 
+  /** The province's outline (2019 layout) as the inventory holds it; null when no inventory is loaded. */
+  async provinceBoundary(): Promise<unknown | null> {
+    const [row] = await this.dataSource.query(
+      `SELECT boundary FROM admin_unit WHERE layout = '2019' AND level = 'province' AND boundary IS NOT NULL LIMIT 1`,
+    );
+    return row?.boundary ?? null;
+  }
+
   /**
    * A cheap summary of the camera table that changes whenever a camera is added,
    * removed, moved, turned, re-owned or retired: the in-memory index reloads
@@ -74,15 +93,15 @@ export class CameraHistoryRepository {
    * and (camera_id, at) indexes per camera stays an index lookup however long the
    * history grows, and costs one round trip.
    */
-  async historyAt(cameraIds: number[], at: Date): Promise<{ status: Map<number, Status>; heading: Map<number, number> }> {
-    const status = new Map<number, Status>();
+  async historyAt(cameraIds: number[], at: Date): Promise<HistoryAt> {
+    const status = new Map<number, StatusAt>();
     const heading = new Map<number, number>();
     if (cameraIds.length === 0) return { status, heading };
-    const rows: { id: number; status: Status | null; heading_deg: number | null }[] = await this.dataSource.query(
-      `SELECT ids.id, e.status, o.heading_deg
+    const rows: { id: number; status: Status | null; reason: string | null; heading_deg: number | null }[] = await this.dataSource.query(
+      `SELECT ids.id, e.status, e.reason, o.heading_deg
          FROM unnest($1::int[]) AS ids(id)
          LEFT JOIN LATERAL (
-           SELECT status FROM status_event
+           SELECT status, reason FROM status_event
             WHERE subject = 'camera' AND subject_id = ids.id AND at <= $2
             ORDER BY at DESC, id DESC LIMIT 1) e ON true
          LEFT JOIN LATERAL (
@@ -92,7 +111,7 @@ export class CameraHistoryRepository {
       [cameraIds, at],
     );
     for (const r of rows) {
-      if (r.status !== null) status.set(Number(r.id), r.status);
+      if (r.status !== null) status.set(Number(r.id), { status: r.status, reason: r.reason ?? null });
       if (r.heading_deg !== null) heading.set(Number(r.id), Number(r.heading_deg));
     }
     return { status, heading };

@@ -37,13 +37,17 @@ export class NearQueryDto {
   @Max(MAX_SEARCH_RADIUS_M, { message: between(1, MAX_SEARCH_RADIUS_M, ' m') })
   radius_m: number;
 
-  @ApiPropertyOptional({ example: '2025-03-01T21:30:00+07:00', description: 'time of the incident (ISO 8601); default now' })
+  @ApiPropertyOptional({
+    example: '2025-03-01T21:30',
+    description:
+      'time of the incident (ISO 8601); default now. Without an offset it is Long An local time (UTC+7, Asia/Ho_Chi_Minh): 2025-03-01T21:30 is 21:30 in Long An, the same as 2025-03-01T21:30:00+07:00 or 2025-03-01T14:30:00Z.',
+  })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: (a) => `at must be an ISO 8601 date-time such as 2025-03-01T21:30:00+07:00, got ${got(a)}` })
   at?: string;
 
-  @ApiPropertyOptional({ example: 'VV-2025-0142', description: 'case reference; required for police' })
-  @IsOptional()
+  @ApiProperty({ example: 'VV-2025-0142', description: 'case reference, required for every search (it is audited with the search)' })
+  @IsOptional() // its absence is answered by the service, which audits the refused search
   @IsString()
   @Length(1, 100, { message: (a) => `case_ref must be 1 to 100 characters, got ${got(a)}` })
   case_ref?: string;
@@ -60,7 +64,14 @@ export class NearCameraDto {
   @ApiProperty() lat: number;
   @ApiProperty() lon: number;
   @ApiProperty({ description: 'great-circle distance from the point, metres' }) distance_m: number;
-  @ApiProperty({ description: 'whether the point lay in the field of view with heading_at' }) sees_point: boolean;
+  @ApiProperty({ description: 'geometry only: whether the point lay in range and in the field of view with heading_at' }) sees_point: boolean;
+  @ApiProperty({
+    nullable: true,
+    type: Boolean,
+    description:
+      'likely recorded: true when the camera saw the point and was working at `at` (online, or degraded only for clock drift or a turn that still covers the point); false when it did not see the point or was offline or had a picture fault; null when unknown (never monitored, no history then, in maintenance, or degraded for another reason)',
+  })
+  recorded: boolean | null;
   @ApiProperty({ enum: STATUSES, description: 'status in force at `at` (last transition at or before it)' }) status_at: Status;
   @ApiProperty({ description: 'heading in force at `at` (orientation history, else the registered heading)' }) heading_at: number;
   @ApiProperty({ description: 'field of view, degrees' }) fov_deg: number;
@@ -74,9 +85,21 @@ export class NearPointDto {
   @ApiProperty() lon: number;
 }
 
+export class NearCountsDto {
+  @ApiProperty() cameras: number;
+  @ApiProperty({ description: 'cameras whose field of view held the point' }) sees_point: number;
+  @ApiProperty({ description: 'recorded = true' }) recorded: number;
+  @ApiProperty({ description: 'saw the point but recorded = false (offline or a picture fault)' }) not_recorded: number;
+  @ApiProperty({ description: 'recorded = null' }) unknown: number;
+}
+
 export class NearResultDto {
   @ApiProperty({ description: 'the time searched, ISO 8601 (UTC)' }) at: string;
+  @ApiProperty({ description: 'the time searched, Long An local time with its offset (+07:00)' }) at_local: string;
   @ApiProperty({ type: NearPointDto }) point: NearPointDto;
   @ApiProperty() radius_m: number;
-  @ApiProperty({ type: [NearCameraDto], description: 'nearest first' }) cameras: NearCameraDto[];
+  @ApiProperty() case_ref: string;
+  @ApiProperty({ type: NearCountsDto }) counts: NearCountsDto;
+  @ApiProperty({ type: [NearCameraDto], description: 'likely recorded first, then unknown, then not recording; nearest first within each' })
+  cameras: NearCameraDto[];
 }

@@ -6,11 +6,13 @@
 import { BadRequestException, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AuditService } from '../auth/audit.service';
 import { AuthContext, canSeeOwnerContacts } from '../auth/auth-context';
-import { CLOCK, Clock, localDay } from '../common/clock';
+import { pointToPolygonDistance } from '@turf/turf';
+import { CLOCK, Clock, localDay, localIsoString, parseLocalDateTime } from '../common/clock';
 import { EventBus } from '../common/event-bus';
 import { csvField } from '../inventory/csv';
-import { PointIndex, seesPoint } from '../geo';
+import { PointIndex, PolygonIndex, seesPoint } from '../geo';
 import { CameraHistoryRepository, SearchCamera } from './camera-history.repository';
+import { recordedAt, recordedRank } from './recording';
 import { NearCameraDto, NearQueryDto, NearResultDto } from './search.dto';
 
 /** How far in the future `at` may lie: clocks of the caller and the server disagree a little. */
@@ -23,6 +25,8 @@ interface Snapshot {
   index: PointIndex<number>;
   fingerprint: string;
   checkedAt: number;
+  /** The province outline (GeoJSON Polygon/MultiPolygon), or null when no inventory holds one. */
+  province: { outline: Parameters<typeof pointToPolygonDistance>[1]; index: PolygonIndex } | null;
 }
 
 export interface NearSearch {
@@ -61,25 +65,38 @@ export class SearchService implements OnApplicationBootstrap {
     await this.loading?.catch(() => undefined);
   }
 
-  /** Checks the query against the caller and the clock; answers the normalised search. */
-  parse(q: NearQueryDto, auth: AuthContext | undefined): NearSearch {
+  /**
+   * Checks the query against the caller and the clock; answers the normalised
+   * search. A refusal of a search that names no case is itself audited.
+   */
+  async parse(q: NearQueryDto, auth: AuthContext | undefined, action: string): Promise<NearSearch> {
     const now = this.clock.now();
-    const at = q.at === undefined ? now : new Date(q.at);
-    if (Number.isNaN(at.getTime())) throw new BadRequestException(`at is not a valid date-time: "${q.at}"`);
+    const at = q.at === undefined ? now : parseLocalDateTime(q.at);
+    if (at === null) {
+      throw searchError(`at is not a valid date-time: "${q.at}"`, 'invalid_date_time', { field: 'at', value: q.at });
+    }
     if (at.getTime() > now.getTime() + FUTURE_SLACK_MS) {
-      throw new BadRequestException(`at must not lie in the future (got ${at.toISOString()}, now is ${now.toISOString()})`);
+      throw searchError(`at must not lie in the future (got ${localIsoString(at)}, now is ${localIsoString(now)})`, 'time_in_future', {
+        field: 'at',
+        value: localIsoString(at),
+        now: localIsoString(now),
+      });
     }
     const caseRef = q.case_ref?.trim() || null;
-    if (auth?.role === 'police' && !caseRef) {
-      throw new BadRequestException('case_ref is required for a police search: give the case reference (e.g. case_ref=VV-2025-0142)');
+    if (!caseRef) {
+      await this.audit.record(auth, `${action}.refused`, null, { lat: q.lat, lon: q.lon, radius_m: q.radius_m, at: at.toISOString(), reason: 'case_ref missing' });
+      throw searchError('case_ref is required for an incident search: give the case reference (e.g. case_ref=VV-2025-0142)', 'case_ref_required', {
+        field: 'case_ref',
+      });
     }
     return { lat: q.lat, lon: q.lon, radiusM: q.radius_m, at, caseRef };
   }
 
   /** The search as DESIGN.md shapes it, audited as `action` (search.near, or search.near.export for the CSV). */
   async near(q: NearQueryDto, auth: AuthContext | undefined, action = 'search.near'): Promise<NearResultDto> {
-    const s = this.parse(q, auth);
+    const s = await this.parse(q, auth, action);
     const snap = await this.current();
+    this.refuseOutsideProvince(snap, s);
     const day = localDay(s.at);
     const hits = snap.index.near(s.lat, s.lon, s.radiusM).filter((h) => {
       const c = snap.cameras.get(h.id)!;
@@ -92,20 +109,32 @@ export class SearchService implements OnApplicationBootstrap {
     const cameras: NearCameraDto[] = hits.map((h) => {
       const c = snap.cameras.get(h.id)!;
       const heading = headings.get(c.id) ?? c.headingDeg;
+      const then = statuses.get(c.id);
+      const sees = seesPoint({ lat: c.lat, lon: c.lon, headingDeg: heading, fovDeg: c.fovDeg, rangeM: c.rangeM }, point);
       return {
         code: c.code,
         ownership: c.ownership,
         lat: c.lat,
         lon: c.lon,
         distance_m: round2(h.distance_m),
-        sees_point: seesPoint({ lat: c.lat, lon: c.lon, headingDeg: heading, fovDeg: c.fovDeg, rangeM: c.rangeM }, point),
-        status_at: statuses.get(c.id) ?? 'unknown',
+        sees_point: sees,
+        recorded: recordedAt(sees, then?.status ?? 'unknown', then?.reason ?? null),
+        status_at: then?.status ?? 'unknown',
         heading_at: heading,
         fov_deg: c.fovDeg,
         range_m: c.rangeM,
         owner: showOwner && c.ownership !== 'station' ? { name: c.ownerName, phone: c.ownerPhone } : null,
       };
     });
+    // Nearest first within each answer; the index already gave them nearest first and the sort is stable.
+    cameras.sort((a, b) => recordedRank(a.recorded) - recordedRank(b.recorded));
+    const counts = {
+      cameras: cameras.length,
+      sees_point: cameras.filter((c) => c.sees_point).length,
+      recorded: cameras.filter((c) => c.recorded === true).length,
+      not_recorded: cameras.filter((c) => c.recorded === false && c.sees_point).length,
+      unknown: cameras.filter((c) => c.recorded === null).length,
+    };
     await this.audit.record(auth, action, null, {
       lat: s.lat,
       lon: s.lon,
@@ -113,24 +142,64 @@ export class SearchService implements OnApplicationBootstrap {
       at: s.at.toISOString(),
       case_ref: s.caseRef,
       results: cameras.length,
+      recorded: counts.recorded,
     });
-    return { at: s.at.toISOString(), point, radius_m: s.radiusM, cameras };
+    return { at: s.at.toISOString(), at_local: localIsoString(s.at), point, radius_m: s.radiusM, case_ref: s.caseRef!, counts, cameras };
   }
 
-  /** The same search as a CSV file for the case record (audited as search.near.export). */
+  /**
+   * The same search as a CSV file for the case record (audited as
+   * search.near.export): UTF-8 with a byte-order mark so Excel reads Vietnamese,
+   * the case's particulars as ordinary two-cell rows, a blank row, then the table.
+   */
   async nearCsv(q: NearQueryDto, auth: AuthContext | undefined): Promise<string> {
     const result = await this.near(q, auth, 'search.near.export');
-    const header = ['code', 'ownership', 'lat', 'lon', 'distance_m', 'sees_point', 'status_at', 'heading_at', 'fov_deg', 'range_m', 'owner_name', 'owner_phone'];
-    const lines = [
-      `# camnet incident search at ${result.at}; point ${result.point.lat},${result.point.lon}; radius ${result.radius_m} m${q.case_ref ? `; case ${q.case_ref}` : ''}`,
-      header.join(','),
-      ...result.cameras.map((c) =>
-        [c.code, c.ownership, c.lat, c.lon, c.distance_m, c.sees_point, c.status_at, c.heading_at, c.fov_deg, c.range_m, c.owner?.name ?? '', c.owner?.phone ?? '']
-          .map(csvCell)
-          .join(','),
-      ),
+    const particulars: [string, unknown][] = [
+      ['camnet incident search', ''],
+      ['case_ref', result.case_ref],
+      ['at (Long An time UTC+7)', result.at_local],
+      ['at (UTC)', result.at],
+      ['lat', result.point.lat],
+      ['lon', result.point.lon],
+      ['radius_m', result.radius_m],
+      ['searched by', auth ? `${auth.name} (${auth.role})` : ''],
+      ['cameras / likely recorded / not recording / unknown', `${result.counts.cameras} / ${result.counts.recorded} / ${result.counts.not_recorded} / ${result.counts.unknown}`],
     ];
-    return lines.join('\r\n') + '\r\n';
+    const header = ['code', 'ownership', 'lat', 'lon', 'distance_m', 'sees_point', 'recorded', 'status_at', 'heading_at', 'fov_deg', 'range_m', 'owner_name', 'owner_phone'];
+    const rows = result.cameras.map((c) => [
+      c.code,
+      c.ownership,
+      c.lat,
+      c.lon,
+      c.distance_m,
+      c.sees_point,
+      c.recorded ?? 'unknown',
+      c.status_at,
+      c.heading_at,
+      c.fov_deg,
+      c.range_m,
+      c.owner?.name ?? '',
+      c.owner?.phone ?? '',
+    ]);
+    const lines = [...particulars, [], header, ...rows].map((row) => row.map(csvCell).join(','));
+    return '\uFEFF' + lines.join('\r\n') + '\r\n';
+  }
+
+  /**
+   * A search whose whole circle lies outside the province can find nothing camnet
+   * holds: say so rather than answer an empty list. A point just across the border
+   * is still searched when the circle reaches into the province.
+   */
+  private refuseOutsideProvince(snap: Snapshot, s: NearSearch): void {
+    if (!snap.province || snap.province.index.find([s.lon, s.lat]) !== null) return;
+    const distanceM = pointToPolygonDistance([s.lon, s.lat], snap.province.outline, { units: 'meters' });
+    if (distanceM > s.radiusM) {
+      throw searchError(
+        `the point ${s.lat}, ${s.lon} lies outside Long An province (${Math.round(distanceM)} m from its border, more than the ${s.radiusM} m radius): camnet holds no cameras there`,
+        'point_outside_province',
+        { lat: s.lat, lon: s.lon, distance_m: Math.round(distanceM), radius_m: s.radiusM },
+      );
+    }
   }
 
   /** Reloads the cameras now if the table changed (or was never loaded). */
@@ -157,16 +226,19 @@ export class SearchService implements OnApplicationBootstrap {
       try {
         const fingerprint = await this.repo.fingerprint();
         const checkedAt = this.clock.now().getTime();
-        if (previous && previous.fingerprint === fingerprint) {
+        if (previous && previous.fingerprint === fingerprint && previous.province !== null) {
           previous.checkedAt = checkedAt;
           return previous;
         }
         const list = await this.repo.loadCameras();
+        const outline = (await this.repo.provinceBoundary()) as NonNullable<Snapshot['province']>['outline'] | null;
+        const province = outline ? { outline, index: new PolygonIndex([{ key: 'province', geometry: outline }]) } : null;
         const snap: Snapshot = {
           cameras: new Map(list.map((c) => [c.id, c])),
           index: new PointIndex(list.map((c) => ({ id: c.id, lat: c.lat, lon: c.lon }))),
           fingerprint,
           checkedAt,
+          province,
         };
         this.snapshot = snap;
         return snap;
@@ -178,15 +250,20 @@ export class SearchService implements OnApplicationBootstrap {
   }
 }
 
+/** A 400 with a stable code and its parameters, so the map can say it in the reader's language. */
+function searchError(message: string, code: string, params: Record<string, unknown>): BadRequestException {
+  return new BadRequestException({ statusCode: 400, error: 'Bad Request', message, code, params });
+}
+
 function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
 /**
- * The case file is opened in spreadsheets, never re-imported: a leading =, +, - or @
+ * The case file is opened in spreadsheets, never re-imported: a leading =, +, -, @, tab or CR
  * is neutralised so it is never run as a formula. (The inventory export keeps values
  * as they are, so that it re-imports unchanged.)
  */
 function csvCell(v: unknown): string {
-  return csvField(typeof v === 'string' && /^[=+\-@]/.test(v) ? `'${v}` : v);
+  return csvField(typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
 }

@@ -187,6 +187,16 @@ describe('the map in Chromium', () => {
     expect(await row.getAttribute('data-sees')).toBe('1');
     const seeing = await page.locator('#incident-results tr[data-sees="1"]').count();
     expect(seeing).toBeGreaterThanOrEqual(1);
+    // Monitoring is off in this test: no history, so whether it recorded is unknown, and said so.
+    expect(await row.getAttribute('data-recorded')).toBe('unknown');
+    expect(await page.textContent('#incident-summary')).toMatch(/chưa rõ/);
+    // The case file as CSV, from the panel.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#incident-csv')]);
+    expect(download.suggestedFilename()).toBe('camnet-VV-2025-001.csv');
+    const csv = fs.readFileSync((await download.path())!, 'utf8');
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    expect(csv).toContain('case_ref,VV-2025-001\r\n');
+    expect(csv).toContain(`${cam.code},station,`);
     expect(problems).toEqual([]);
   });
 

@@ -71,7 +71,7 @@ describe('planning over the Long An seed', () => {
     const [station] = await t.db.dataSource.query(`SELECT lat, lon FROM station ORDER BY id LIMIT 1`);
     const near = await request(t.url)
       .get('/api/search/near')
-      .query({ lat: station.lat, lon: station.lon, radius_m: 50 })
+      .query({ lat: station.lat, lon: station.lon, radius_m: 50, case_ref: 'VV-SEED' })
       .set('Authorization', await auth('admin'));
     expect(near.status).toBe(200);
     expect(near.body.cameras.filter((c: { ownership: string }) => c.ownership === 'station').length).toBeGreaterThanOrEqual(2);
@@ -87,7 +87,7 @@ describe('planning over the Long An seed', () => {
       expect.arrayContaining(['code', 'cameras', 'stations', 'online', 'route_m', 'installed_covered_m', 'effective_covered_m']),
     );
     expect(Object.keys((schemas.NearCameraDto as { properties: object }).properties)).toEqual(
-      expect.arrayContaining(['code', 'distance_m', 'sees_point', 'status_at', 'heading_at', 'owner']),
+      expect.arrayContaining(['code', 'distance_m', 'sees_point', 'recorded', 'status_at', 'heading_at', 'owner']),
     );
     expect(Object.keys((schemas.ProposalDto as { properties: object }).properties)).toEqual(
       expect.arrayContaining(['stations', 'total_cost_vnd', 'coverage_before_pct', 'coverage_after_pct']),

@@ -46,7 +46,10 @@ describe('GET /api/search/near', () => {
   });
   afterAll(() => t?.close());
 
-  const get = async (role: 'police' | 'admin' | 'technician' | 'planner', query: Record<string, string | number>, path = 'near') =>
+  type Role = 'police' | 'admin' | 'technician' | 'planner';
+  /** A search as the role makes it, naming a case unless the query says otherwise. */
+  const get = async (role: Role, query: Record<string, string | number>, path = 'near') => getRaw(role, { case_ref: 'VV-TEST', ...query }, path);
+  const getRaw = async (role: Role, query: Record<string, string | number>, path = 'near') =>
     request(t.url).get(`/api/search/${path}`).query(query).set('Authorization', `Bearer ${await t.token(role)}`);
 
   it('lists the cameras in the radius nearest first, with sees_point, status_at and heading_at at the time', async () => {
@@ -57,11 +60,45 @@ describe('GET /api/search/near', () => {
     expect(res.body.radius_m).toBe(300);
     const cams = res.body.cameras;
     expect(cams.map((c: { code: string }) => c.code)).toEqual(['ST-A', 'ST-B', 'CZ-C']);
-    expect(cams[0]).toMatchObject({ code: 'ST-A', ownership: 'station', sees_point: true, status_at: 'online', heading_at: 0, owner: null });
+    expect(cams[0]).toMatchObject({ code: 'ST-A', ownership: 'station', sees_point: true, recorded: true, status_at: 'online', heading_at: 0, owner: null });
     expect(cams[0].distance_m).toBeCloseTo(50, 0);
     // Turned towards P at 10:00: seen at 10:30 through the orientation history.
-    expect(cams[1]).toMatchObject({ code: 'ST-B', sees_point: true, status_at: 'degraded', heading_at: 270 });
-    expect(cams[2]).toMatchObject({ code: 'CZ-C', sees_point: false, status_at: 'unknown', heading_at: 180, owner: { name: 'Nguyễn Văn A', phone: '0909123456' } });
+    // Degraded with no recorded reason: whether it recorded is unknown.
+    expect(cams[1]).toMatchObject({ code: 'ST-B', sees_point: true, recorded: null, status_at: 'degraded', heading_at: 270 });
+    expect(cams[2]).toMatchObject({
+      code: 'CZ-C',
+      sees_point: false,
+      recorded: false,
+      status_at: 'unknown',
+      heading_at: 180,
+      owner: { name: 'Nguyễn Văn A', phone: '0909123456' },
+    });
+    expect(res.body.counts).toEqual({ cameras: 3, sees_point: 2, recorded: 1, not_recorded: 0, unknown: 1 });
+    expect(res.body.at_local).toBe('2025-03-01T17:30:00+07:00');
+    expect(res.body.case_ref).toBe('VV-TEST');
+  });
+
+  it('says an offline camera that saw the point did not record it, and lists it after those that did', async () => {
+    // ST-A went offline at 11:00; ST-B is still degraded with no known reason.
+    const res = await get('admin', { lat: P.lat, lon: P.lon, radius_m: 300, at: '2025-03-01T11:30:00Z' });
+    expect(res.body.cameras.map((c: { code: string; sees_point: boolean; recorded: boolean | null }) => [c.code, c.sees_point, c.recorded])).toEqual([
+      ['ST-B', true, null],
+      ['ST-A', true, false],
+      ['CZ-C', false, false],
+    ]);
+    expect(res.body.counts).toMatchObject({ sees_point: 2, recorded: 0, not_recorded: 1, unknown: 1 });
+  });
+
+  it('reads a time without an offset as Long An time (UTC+7)', async () => {
+    const local = await get('admin', { lat: P.lat, lon: P.lon, radius_m: 300, at: '2025-03-01T17:30' });
+    expect(local.status).toBe(200);
+    expect(local.body.at).toBe('2025-03-01T10:30:00.000Z');
+    // 18:30 local is 11:30Z, earlier than the server's 12:00Z: not "in the future".
+    const evening = await get('admin', { lat: P.lat, lon: P.lon, radius_m: 300, at: '2025-03-01T18:30' });
+    expect(evening.body.cameras.find((c: { code: string }) => c.code === 'ST-A')).toMatchObject({ status_at: 'offline', recorded: false });
+    const future = await get('admin', { lat: P.lat, lon: P.lon, radius_m: 300, at: '2025-03-01T19:30' });
+    expect(future.status).toBe(400);
+    expect(future.body).toMatchObject({ code: 'time_in_future', params: { field: 'at', value: '2025-03-01T19:30:00+07:00' } });
   });
 
   it('answers from the history in force at an earlier time', async () => {
@@ -71,7 +108,7 @@ describe('GET /api/search/near', () => {
     expect(byCode['ST-A'].status_at).toBe('unknown');
     expect(byCode['ST-B']).toMatchObject({ status_at: 'unknown', heading_at: 90, sees_point: false });
     const later = await get('admin', { lat: P.lat, lon: P.lon, radius_m: 300, at: '2025-03-01T11:00:00Z' });
-    expect(later.body.cameras[0]).toMatchObject({ code: 'ST-A', status_at: 'offline' });
+    expect(later.body.cameras.find((c: { code: string }) => c.code === 'ST-A')).toMatchObject({ status_at: 'offline', recorded: false });
   });
 
   it('counts registration days in local time (UTC+7)', async () => {
@@ -86,10 +123,24 @@ describe('GET /api/search/near', () => {
     }
   });
 
-  it('refuses a police search without case_ref, and shows police the owners with one', async () => {
-    const refused = await get('police', { lat: P.lat, lon: P.lon, radius_m: 300 });
-    expect(refused.status).toBe(400);
-    expect(refused.body.message).toMatch(/case_ref is required/);
+  it('refuses a search without case_ref for every role, audited as refused, and shows police the owners with one', async () => {
+    await t.db.dataSource.query(`DELETE FROM audit_log`);
+    for (const role of ['police', 'admin'] as const) {
+      for (const caseRef of [undefined, '   ']) {
+        const refused = await getRaw(role, { lat: P.lat, lon: P.lon, radius_m: 300, ...(caseRef === undefined ? {} : { case_ref: caseRef }) });
+        expect(refused.status).toBe(400);
+        expect(refused.body).toMatchObject({ code: 'case_ref_required', params: { field: 'case_ref' } });
+        expect(refused.body.message).toMatch(/case_ref is required/);
+      }
+    }
+    const refusals = await t.db.dataSource.query(`SELECT role, action, params FROM audit_log ORDER BY id`);
+    expect(refusals.map((r: { role: string; action: string }) => [r.role, r.action])).toEqual([
+      ['police', 'search.near.refused'],
+      ['police', 'search.near.refused'],
+      ['admin', 'search.near.refused'],
+      ['admin', 'search.near.refused'],
+    ]);
+    expect(refusals[0].params).toMatchObject({ lat: P.lat, lon: P.lon, radius_m: 300, reason: 'case_ref missing' });
     const ok = await get('police', { lat: P.lat, lon: P.lon, radius_m: 300, case_ref: 'VV-2025-0142' });
     expect(ok.status).toBe(200);
     expect(ok.body.cameras.find((c: { code: string }) => c.code === 'CZ-C').owner).toEqual({ name: 'Nguyễn Văn A', phone: '0909123456' });
@@ -122,18 +173,18 @@ describe('GET /api/search/near', () => {
   it('writes every search to the audit log with its parameters, once, for every role', async () => {
     await t.db.dataSource.query(`DELETE FROM audit_log`);
     await get('police', { lat: P.lat, lon: P.lon, radius_m: 250, at: '2025-03-01T10:30:00Z', case_ref: 'VV-7' });
-    await get('admin', { lat: P.lat, lon: P.lon, radius_m: 120 });
+    await get('admin', { lat: P.lat, lon: P.lon, radius_m: 120, case_ref: 'VV-9' });
     const rows = await t.db.dataSource.query(`SELECT role, action, params FROM audit_log ORDER BY id`);
     expect(rows).toEqual([
       {
         role: 'police',
         action: 'search.near',
-        params: { lat: P.lat, lon: P.lon, radius_m: 250, at: '2025-03-01T10:30:00.000Z', case_ref: 'VV-7', results: 3 },
+        params: { lat: P.lat, lon: P.lon, radius_m: 250, at: '2025-03-01T10:30:00.000Z', case_ref: 'VV-7', results: 3, recorded: 1 },
       },
       {
         role: 'admin',
         action: 'search.near',
-        params: { lat: P.lat, lon: P.lon, radius_m: 120, at: '2025-03-01T12:00:00.000Z', case_ref: null, results: 2 },
+        params: { lat: P.lat, lon: P.lon, radius_m: 120, at: '2025-03-01T12:00:00.000Z', case_ref: 'VV-9', results: 2, recorded: 0 },
       },
     ]);
   });
@@ -144,14 +195,53 @@ describe('GET /api/search/near', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.headers['content-disposition']).toMatch(/attachment/);
-    const lines = res.text.trim().split('\r\n');
-    expect(lines[0]).toMatch(/^# camnet incident search at 2025-03-01T10:30:00.000Z.*case VV-8/);
-    expect(lines[1]).toBe('code,ownership,lat,lon,distance_m,sees_point,status_at,heading_at,fov_deg,range_m,owner_name,owner_phone');
-    expect(lines.slice(2).map((l) => l.split(',')[0])).toEqual(['ST-A', 'ST-B', 'CZ-C']);
-    expect(lines[4]).toMatch(/,false,unknown,180,90,150,Nguyễn Văn A,0909123456$/);
+    // UTF-8 with a byte-order mark, so Excel shows Vietnamese names as they are.
+    expect(res.text.charCodeAt(0)).toBe(0xfeff);
+    const lines = res.text.slice(1).split('\r\n');
+    // The case's particulars as ordinary two-cell rows, a blank row, then the table.
+    expect(lines.slice(0, 4)).toEqual(['camnet incident search,', 'case_ref,VV-8', 'at (Long An time UTC+7),2025-03-01T17:30:00+07:00', 'at (UTC),2025-03-01T10:30:00.000Z']);
+    expect(lines).toEqual(expect.arrayContaining([`lat,${P.lat}`, `lon,${P.lon}`, 'radius_m,300', 'searched by,test police (police)']));
+    expect(lines).toContain('cameras / likely recorded / not recording / unknown,3 / 1 / 0 / 1');
+    const blank = lines.indexOf('');
+    expect(lines[blank + 1]).toBe('code,ownership,lat,lon,distance_m,sees_point,recorded,status_at,heading_at,fov_deg,range_m,owner_name,owner_phone');
+    const table = lines.slice(blank + 2, -1);
+    expect(table.map((l) => l.split(',')[0])).toEqual(['ST-A', 'ST-B', 'CZ-C']);
+    expect(table[1]).toMatch(/,true,unknown,degraded,270,/);
+    expect(table[2]).toMatch(/,false,false,unknown,180,90,150,Nguyễn Văn A,0909123456$/);
     const rows = await t.db.dataSource.query(`SELECT action, params FROM audit_log`);
     expect(rows).toEqual([{ action: 'search.near.export', params: expect.objectContaining({ case_ref: 'VV-8', results: 3 }) }]);
-    expect((await get('police', { lat: P.lat, lon: P.lon, radius_m: 300 }, 'near.csv')).status).toBe(400);
+    expect((await getRaw('police', { lat: P.lat, lon: P.lon, radius_m: 300 }, 'near.csv')).status).toBe(400);
+  });
+
+  it('writes a case reference with a newline or a formula inside its own quoted cell', async () => {
+    const res = await get('police', { lat: P.lat, lon: P.lon, radius_m: 300, case_ref: '=HYPERLINK("x")\nVV-1' }, 'near.csv');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain(`case_ref,"'=HYPERLINK(""x"")\nVV-1"\r\n`);
+  });
+
+  it('answers 400 for a point whose search circle lies outside the province', async () => {
+    // A square province about 11 km across around P.
+    const square = [[[P.lon - 0.05, P.lat - 0.05], [P.lon + 0.05, P.lat - 0.05], [P.lon + 0.05, P.lat + 0.05], [P.lon - 0.05, P.lat + 0.05], [P.lon - 0.05, P.lat - 0.05]]];
+    await t.db.dataSource.query(
+      `INSERT INTO admin_unit (layout, code, name, level, boundary) VALUES ('2019', '80', 'Tỉnh Long An', 'province', $1)`,
+      [JSON.stringify({ type: 'Polygon', coordinates: square })],
+    );
+    try {
+      await t.app.get(SearchService).refresh();
+      const far = await get('admin', { lat: P.lat, lon: P.lon + 0.2, radius_m: 300 });
+      expect(far.status).toBe(400);
+      expect(far.body.code).toBe('point_outside_province');
+      expect(far.body.message).toMatch(/outside Long An province/);
+      expect(far.body.params.distance_m).toBeGreaterThan(16000);
+      // Just across the border, with a circle reaching back in: searched.
+      const nearBorder = destinationPoint(P.lat, P.lon + 0.05, 90, 100);
+      expect((await get('admin', { ...nearBorder, radius_m: 300 })).status).toBe(200);
+      expect((await get('admin', { ...nearBorder, radius_m: 50 })).status).toBe(400);
+      expect((await get('admin', { lat: P.lat, lon: P.lon, radius_m: 300 })).status).toBe(200);
+    } finally {
+      await t.db.dataSource.query(`DELETE FROM admin_unit WHERE level = 'province'`);
+      await t.app.get(SearchService).refresh();
+    }
   });
 
   it('sees cameras added after start once the index is refreshed', async () => {

@@ -1,0 +1,62 @@
+/**
+ * Whether a camera likely recorded an incident's place at its time: pure, from
+ * what the history says of the camera then. The geometry (`sees_point`, with the
+ * heading in force at the time) is decided elsewhere; this adds whether the
+ * camera was working:
+ *
+ * | sees the point | status at the time                                  | recorded |
+ * |----------------|-----------------------------------------------------|----------|
+ * | no             | any                                                 | false    |
+ * | yes            | online                                              | true     |
+ * | yes            | degraded, only for issues that leave video intact   | true     |
+ * |                | (clock_drift; turned — the heading in force already |          |
+ * |                | says whether it still covers the point)             |          |
+ * | yes            | degraded for a picture fault (view_dark, blocked,   | false    |
+ * |                | blurred, frozen: no useful picture)                 |          |
+ * | yes            | degraded for anything else (auth_failed, bad_reply, | null     |
+ * |                | view_moved: the camera answered, its video unknown) |          |
+ * | yes            | offline                                             | false    |
+ * | yes            | maintenance, or unknown (never monitored, no        | null     |
+ * |                | history at that time)                               |          |
+ */
+import type { Status } from '../monitoring/status';
+
+export type Recorded = boolean | null;
+
+/** Degraded causes that leave the recording intact. */
+const KEEPS_VIDEO: ReadonlySet<string> = new Set(['clock_drift', 'turned']);
+/** Degraded causes that mean no useful picture was recorded. */
+const STOPS_VIDEO: ReadonlySet<string> = new Set(['view_dark', 'view_blocked', 'view_blurred', 'view_frozen']);
+
+/**
+ * The causes of a status event's reason: the machine writes a degraded camera's
+ * reason as its sorted cause list, then optionally ": <error kind>: <message>"
+ * ("turned", "auth_failed,clock_drift: auth: 401 …").
+ */
+export function reasonCauses(reason: string | null): string[] {
+  if (!reason) return [];
+  const head = reason.split(':', 1)[0].trim();
+  return head ? head.split(',').map((c) => c.trim()).filter(Boolean) : [];
+}
+
+export function recordedAt(seesPoint: boolean, status: Status, reason: string | null): Recorded {
+  if (!seesPoint) return false;
+  switch (status) {
+    case 'online':
+      return true;
+    case 'offline':
+      return false;
+    case 'degraded': {
+      const causes = reasonCauses(reason);
+      if (causes.some((c) => STOPS_VIDEO.has(c))) return false;
+      return causes.length > 0 && causes.every((c) => KEEPS_VIDEO.has(c)) ? true : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** Search order: likely recorded first, then unknown, then not recording; nearest first within each. */
+export function recordedRank(r: Recorded): number {
+  return r === true ? 0 : r === null ? 1 : 2;
+}
