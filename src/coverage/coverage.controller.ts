@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator';
-import { CommuneCoverageDto, CommuneCoverageQueryDto, RouteCoverageDto, RouteCoverageQueryDto } from './coverage.dto';
+import { CommuneCoverageDto, CommuneCoverageQueryDto, NetworkCoverageDto, OwnershipFilterDto, RouteCoverageDto, RouteCoverageQueryDto } from './coverage.dto';
 import { CoverageService } from './coverage.service';
 
 @ApiTags('coverage')
@@ -12,10 +12,18 @@ export class CoverageController {
 
   @Get('routes')
   @Roles('admin', 'planner', 'technician', 'police')
-  @ApiOperation({ summary: 'Per main route: length, covered length installed and effective, gaps with chainage and geometry' })
+  @ApiOperation({ summary: 'Per main route: length, covered length installed, by monitored cameras online and by registered private cameras, gaps with chainage and geometry' })
   @ApiOkResponse({ type: [RouteCoverageDto] })
   routes(@Query() q: RouteCoverageQueryDto): Promise<RouteCoverageDto[]> {
     return this.coverage.routes(q.ownership, q.min_gap_m);
+  }
+
+  @Get('network')
+  @Roles('admin', 'planner', 'technician', 'police')
+  @ApiOperation({ summary: 'The main-route network as one: length and covered metres with each shared stretch (QL62 / QL N2) once' })
+  @ApiOkResponse({ type: NetworkCoverageDto })
+  network(@Query() q: OwnershipFilterDto): Promise<NetworkCoverageDto> {
+    return this.coverage.networkTotals(q.ownership);
   }
 
   @Get('communes')

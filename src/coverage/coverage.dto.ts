@@ -61,7 +61,13 @@ export class RouteCoverageDto {
   @ApiProperty() name: string;
   @ApiProperty() length_m: number;
   @ApiProperty({ type: CoveredDto, description: 'every camera not retired, with its registered heading' }) installed: CoveredDto;
-  @ApiProperty({ type: CoveredDto, description: 'cameras online or degraded now, with their last known heading' }) effective: CoveredDto;
+  @ApiProperty({ type: CoveredDto, description: 'monitored cameras online (or degraded) now, with their last known heading' }) online_monitored: CoveredDto;
+  @ApiProperty({ type: CoveredDto, deprecated: true, description: 'the old name of online_monitored, kept for one release' }) effective: CoveredDto;
+  @ApiProperty({
+    type: CoveredDto,
+    description: "registered private cameras (citizen, business, household) with their registered heading: camnet does not monitor them, so this is their installed share",
+  })
+  private_registered: CoveredDto;
   @ApiProperty({ type: [GapDto], description: 'uncovered stretches (installed) at least min_gap_m long, in chainage order' }) gaps: GapDto[];
 }
 
@@ -88,5 +94,23 @@ export class CommuneCoverageDto {
   })
   route_m: number | null;
   @ApiProperty({ nullable: true, type: Number, description: 'of route_m, metres covered (installed)' }) installed_covered_m: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'of route_m, metres covered (effective)' }) effective_covered_m: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'of route_m, metres covered by monitored cameras online now' }) online_monitored_covered_m: number | null;
+  @ApiProperty({ nullable: true, type: Number, deprecated: true, description: 'the old name of online_monitored_covered_m, kept for one release' })
+  effective_covered_m: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'of route_m, metres covered by registered private cameras' }) private_registered_covered_m: number | null;
+}
+
+export class SharedStretchDto {
+  @ApiProperty({ example: 'QL N2' }) route_ref: string;
+  @ApiProperty({ description: 'chainage on route_ref, metres' }) from_m: number;
+  @ApiProperty() to_m: number;
+  @ApiProperty({ example: 'QL62', description: 'the earlier route whose chainage holds the stretch in network totals' }) shared_with_ref: string;
+}
+
+export class NetworkCoverageDto {
+  @ApiProperty({ description: 'length of the main-route network, metres, a stretch shared by two routes (QL62 and QL N2) once' }) length_m: number;
+  @ApiProperty({ type: CoveredDto, description: 'every camera in service, registered heading' }) installed: CoveredDto;
+  @ApiProperty({ type: CoveredDto, description: 'monitored cameras online (or degraded) now' }) online_monitored: CoveredDto;
+  @ApiProperty({ type: CoveredDto, description: 'registered private cameras, registered heading' }) private_registered: CoveredDto;
+  @ApiProperty({ type: () => [SharedStretchDto], description: 'stretches found shared by two routes, each counted once in the totals' }) shared_stretches: SharedStretchDto[];
 }

@@ -8,12 +8,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { CLOCK, Clock, localDay } from '../common/clock';
 import { EventBus } from '../common/event-bus';
-import { coveredLength, PolygonIndex, type Interval, type RouteNetwork } from '../geo';
+import { coveredLength, PolygonIndex, type Interval, type RoadNetwork, type RouteNetwork } from '../geo';
 import type { AdminLayout } from '../inventory/admin-unit.entity';
 import { OWNERSHIPS, Ownership } from '../inventory/camera.entity';
-import { CommuneCoverageDto, RouteCoverageDto } from './coverage.dto';
+import { CommuneCoverageDto, NetworkCoverageDto, RouteCoverageDto } from './coverage.dto';
 import { CoverageRepository } from './coverage.repository';
-import { CoverageState, overlapLength, round1, RouteUnion } from './coverage.state';
+import { CoverageState, overlapLength, pct, round1, RouteUnion } from './coverage.state';
 
 /** How stale the in-memory inventory and statuses may get before a background re-check. */
 export const COVERAGE_TTL_MS = 15_000;
@@ -71,6 +71,31 @@ export class CoverageService implements OnApplicationBootstrap, OnModuleDestroy 
     return (await this.current()).network;
   }
 
+  /** The routes as one road network (shared stretches once), for planning. */
+  async road(): Promise<RoadNetwork> {
+    return (await this.current()).road;
+  }
+
+  /** Totals over the one road network: each stretch two routes share counted once. */
+  async networkTotals(ownership?: Ownership[]): Promise<NetworkCoverageDto> {
+    const state = await this.current();
+    const t = state.networkCoverage(ownershipSet(ownership));
+    const routes = state.network.routes;
+    const covered = (m: number) => ({ covered_m: round1(m), pct: pct(m, t.length_m) });
+    return {
+      length_m: round1(t.length_m),
+      installed: covered(t.installed_m),
+      online_monitored: covered(t.online_monitored_m),
+      private_registered: covered(t.private_registered_m),
+      shared_stretches: state.road.shared.map((s) => ({
+        route_ref: routes[s.routeIndex].ref,
+        from_m: round1(s.fromM),
+        to_m: round1(s.toM),
+        shared_with_ref: routes[s.canonRoute].ref,
+      })),
+    };
+  }
+
   async communes(layout: AdminLayout = '2019', ownership?: Ownership[]): Promise<CommuneCoverageDto[]> {
     const state = await this.current();
     const owned = ownershipSet(ownership);
@@ -106,7 +131,8 @@ export class CoverageService implements OnApplicationBootstrap, OnModuleDestroy 
         online: c?.online ?? 0,
         route_m: shares ? round1(inside ? inside.reduce((s, list) => s + coveredLength(list), 0) : 0) : null,
         installed_covered_m: shares ? round1(inside ? inside.reduce((s, list, i) => s + overlapLength(list, unions[i].installed), 0) : 0) : null,
-        effective_covered_m: shares ? round1(inside ? inside.reduce((s, list, i) => s + overlapLength(list, unions[i].effective), 0) : 0) : null,
+        ...onlineFields(shares ? round1(inside ? inside.reduce((s, list, i) => s + overlapLength(list, unions[i].effective), 0) : 0) : null),
+        private_registered_covered_m: shares ? round1(inside ? inside.reduce((s, list, i) => s + overlapLength(list, unions[i].private), 0) : 0) : null,
       };
     });
   }
@@ -175,6 +201,11 @@ export class CoverageService implements OnApplicationBootstrap, OnModuleDestroy 
     this.communeShares = out;
     return out;
   }
+}
+
+/** The online figure under its name and, for one release, under its old one ("effective"). */
+function onlineFields(m: number | null): { online_monitored_covered_m: number | null; effective_covered_m: number | null } {
+  return { online_monitored_covered_m: m, effective_covered_m: m };
 }
 
 function ownershipSet(list: Ownership[] | undefined): ReadonlySet<Ownership> | null {

@@ -3,29 +3,47 @@
  * (installed: registered heading), a second share only for cameras whose last
  * known heading differs (turned), and the current status of each camera. A
  * status change is a set update; a heading change recomputes one camera; a
- * request is a re-merge of cached intervals.
+ * request is a re-merge of cached intervals, reconciled on the one road network
+ * (a stretch two routes share is covered on both when a camera sees either).
  */
-import { coveredLength, gaps, Interval, mergeIntervals, RouteCoverageIndex, RouteNetwork } from '../geo';
+import { coveredLength, gaps, Interval, mergeIntervals, RoadNetwork, RouteCoverageIndex, RouteNetwork } from '../geo';
 import type { Ownership } from '../inventory/camera.entity';
 import type { Status } from '../monitoring/status';
 import type { CoverageCameraRow, CoverageRouteRow } from './coverage.repository';
 import type { GapDto, RouteCoverageDto } from './coverage.dto';
 
-/** Statuses whose cameras count towards effective coverage (DESIGN.md). */
+/** Statuses whose monitored cameras count as online coverage (DESIGN.md's "effective"). */
 export const EFFECTIVE_STATUSES: ReadonlySet<Status> = new Set<Status>(['online', 'degraded']);
 /** Headings closer than this to the registered one are the registered heading (sensor noise). */
 const SAME_HEADING_DEG = 1e-6;
+
+/** Registered private cameras: camnet does not monitor them, so they count as installed. */
+export const PRIVATE_OWNERSHIPS: ReadonlySet<Ownership> = new Set<Ownership>(['citizen', 'business', 'household']);
 
 export interface RouteUnion {
   ref: string;
   name: string;
   length_m: number;
+  /** Every camera in service, with its registered heading. */
   installed: Interval[];
+  /** Monitored cameras online or degraded now, with their last known heading (formerly "effective"). */
   effective: Interval[];
+  /** Registered private cameras (citizen, business, household), registered heading. */
+  private: Interval[];
+}
+
+/** Network totals: each shared stretch once. */
+export interface NetworkCoverage {
+  length_m: number;
+  installed_m: number;
+  online_monitored_m: number;
+  private_registered_m: number;
 }
 
 export class CoverageState {
   readonly network: RouteNetwork;
+  /** The routes as one road network: shared stretches found once, when the routes are read. */
+  readonly road: RoadNetwork;
   readonly routes: CoverageRouteRow[];
   private readonly installed: RouteCoverageIndex<number>;
   private readonly turned: RouteCoverageIndex<number>;
@@ -36,6 +54,7 @@ export class CoverageState {
   constructor(routes: CoverageRouteRow[]) {
     this.routes = routes;
     this.network = new RouteNetwork(routes.map((r) => ({ ref: r.ref, name: r.name, coordinates: r.coordinates })));
+    this.road = new RoadNetwork(this.network);
     this.installed = new RouteCoverageIndex(this.network);
     this.turned = new RouteCoverageIndex(this.network);
   }
@@ -91,19 +110,46 @@ export class CoverageState {
     return EFFECTIVE_STATUSES.has(this.statusOf(id));
   }
 
-  /** Covered intervals per route, installed and effective, for cameras of the given ownerships. */
+  /** Covered intervals per route (own chainage), installed, online and private, for cameras of the given ownerships. */
   union(ownerships: ReadonlySet<Ownership> | null): RouteUnion[] {
-    const owned = (id: number) => ownerships === null || ownerships.has(this.cameras.get(id)!.ownership);
-    const installed = this.installed.union(owned);
-    const straight = this.installed.union((id) => owned(id) && this.isEffective(id) && !this.turned.has(id));
-    const turned = this.turned.union((id) => owned(id) && this.isEffective(id));
+    const net = this.networkUnion(ownerships);
+    const installed = this.road.perRoute(net.installed);
+    const effective = this.road.perRoute(net.effective);
+    const priv = this.road.perRoute(net.private);
     return this.routes.map((r, i) => ({
       ref: r.ref,
       name: r.name,
-      length_m: installed[i].length_m,
-      installed: installed[i].intervals,
-      effective: mergeIntervals([...straight[i].intervals, ...turned[i].intervals]),
+      length_m: this.network.routes[i].chainage.length,
+      installed: installed[i],
+      effective: effective[i],
+      private: priv[i],
     }));
+  }
+
+  /** Totals over the one road network (each shared stretch once). */
+  networkCoverage(ownerships: ReadonlySet<Ownership> | null): NetworkCoverage {
+    const net = this.networkUnion(ownerships);
+    return {
+      length_m: this.road.lengthM,
+      installed_m: this.road.coveredM(net.installed),
+      online_monitored_m: this.road.coveredM(net.effective),
+      private_registered_m: this.road.coveredM(net.private),
+    };
+  }
+
+  /** Covered stretches in network (canonical) chainage. */
+  private networkUnion(ownerships: ReadonlySet<Ownership> | null): { installed: Interval[][]; effective: Interval[][]; private: Interval[][] } {
+    const owned = (id: number) => ownerships === null || ownerships.has(this.cameras.get(id)!.ownership);
+    const intervals = (list: { intervals: Interval[] }[]) => list.map((u) => u.intervals);
+    const installed = intervals(this.installed.union(owned));
+    const straight = intervals(this.installed.union((id) => owned(id) && this.isEffective(id) && !this.turned.has(id)));
+    const turned = intervals(this.turned.union((id) => owned(id) && this.isEffective(id)));
+    const priv = intervals(this.installed.union((id) => owned(id) && PRIVATE_OWNERSHIPS.has(this.cameras.get(id)!.ownership)));
+    return {
+      installed: this.road.canonicalize(installed),
+      effective: this.road.canonicalize(straight.map((list, i) => mergeIntervals([...list, ...turned[i]]))),
+      private: this.road.canonicalize(priv),
+    };
   }
 
   /** The DESIGN.md shape of GET /api/coverage/routes. */
@@ -112,6 +158,8 @@ export class CoverageState {
       const chainage = this.network.routes[i].chainage;
       const inst = coveredLength(u.installed);
       const eff = coveredLength(u.effective);
+      const priv = coveredLength(u.private);
+      const online = { covered_m: round1(eff), pct: pct(eff, u.length_m) };
       const routeGaps: GapDto[] = gaps(u.length_m, u.installed, minGapM).map((g) => ({
         from_m: round1(g.from_m),
         to_m: round1(g.to_m),
@@ -123,7 +171,9 @@ export class CoverageState {
         name: u.name,
         length_m: round1(u.length_m),
         installed: { covered_m: round1(inst), pct: pct(inst, u.length_m) },
-        effective: { covered_m: round1(eff), pct: pct(eff, u.length_m) },
+        online_monitored: online,
+        effective: online,
+        private_registered: { covered_m: round1(priv), pct: pct(priv, u.length_m) },
         gaps: routeGaps,
       };
     });
@@ -161,4 +211,4 @@ export function overlapLength(a: readonly Interval[], b: readonly Interval[]): n
 
 export const round1 = (x: number) => Math.round(x * 10) / 10;
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
-const pct = (m: number, len: number) => (len > 0 ? Math.round((m / len) * 10000) / 100 : 0);
+export const pct = (m: number, len: number) => (len > 0 ? Math.round((m / len) * 10000) / 100 : 0);

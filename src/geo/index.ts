@@ -24,15 +24,28 @@ export type { FieldOfView, PolygonGeometry } from './field-of-view';
 export { RouteChainage } from './route-chainage';
 export type { ChainagePoint, LineStringGeometry } from './route-chainage';
 export { segmentSectorParams } from './sector-segment';
-export { addInterval, coveredLength, gaps, mergeIntervals, uncoveredLengthWithin } from './interval.math';
+export { addInterval, coveredLength, gaps, intersectIntervals, mergeIntervals, uncoveredLengthWithin } from './interval.math';
 export type { Gap, Interval } from './interval.math';
 export { RouteNetwork } from './route-network';
 export type { NetworkRoute, RouteInput, RouteInterval } from './route-network';
+export { MIN_SHARED_M, RoadNetwork, SHARED_TOLERANCE_M } from './road-network';
+export type { RoadPiece, SharedStretch } from './road-network';
 export { RouteCoverageIndex, coveredIntervals } from './coverage.intervals';
 export type { CameraSelection, CoverageCamera, RouteCoverage } from './coverage.intervals';
 export { PolygonIndex } from './polygon.index';
 export type { AreaGeometry } from './polygon.index';
 export { PointIndex } from './spatial.index';
 export type { IndexedPoint, NearHit } from './spatial.index';
-export { planStations, stationHeadings } from './planning.greedy';
-export type { PlanningInput, PlanningResult, ProposedCamera, ProposedStation, RoutePlanSummary } from './planning.greedy';
+export { candidateSites, PLANNING_OBJECTIVES, planStations, roadNetworkOf, stationHeadings, stationShare } from './planning.greedy';
+export type {
+  PlanningCommune,
+  PlanningInput,
+  PlanningObjective,
+  PlanningResult,
+  ProposalReason,
+  ProposedCamera,
+  ProposedStation,
+  RoutePlanSummary,
+  Site,
+  SiteOptions,
+} from './planning.greedy';

@@ -98,3 +98,18 @@ export function addInterval(covered: readonly Interval[], add: Interval): Interv
   for (; j < covered.length; j++) out.push(covered[j]);
   return out;
 }
+
+/** The overlap of two merged, sorted interval sets, merged and sorted. */
+export function intersectIntervals(a: readonly (readonly [number, number])[], b: readonly (readonly [number, number])[]): Interval[] {
+  const out: Interval[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const lo = Math.max(a[i][0], b[j][0]);
+    const hi = Math.min(a[i][1], b[j][1]);
+    if (hi > lo) out.push([lo, hi]);
+    if (a[i][1] < b[j][1]) i++;
+    else j++;
+  }
+  return out;
+}

@@ -80,10 +80,10 @@ describe('planStations', () => {
     expect(result.stations).toHaveLength(3);
     for (const s of result.stations) {
       const route = new RouteChainage(routes.find((r) => r.ref === s.route_ref)!.coordinates);
-      const p = route.pointAt(s.chainage_m);
+      const p = route.pointAt(s.chainage_m!);
       expect(p.lat).toBeCloseTo(s.lat, 12);
       expect(p.lon).toBeCloseTo(s.lon, 12);
-      expect(s.chainage_m % 100).toBeCloseTo(s.chainage_m === route.length ? route.length % 100 : 0, 6);
+      expect(s.chainage_m! % 100).toBeCloseTo(s.chainage_m === route.length ? route.length % 100 : 0, 6);
       expect(s.cameras).toHaveLength(3);
       expect(s.cost_vnd).toBe(150_000_000);
       expect(absAngleDiffDeg(s.cameras[0].heading_deg, s.cameras[1].heading_deg)).toBeCloseTo(180, 9);

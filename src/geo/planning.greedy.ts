@@ -1,19 +1,39 @@
 /**
- * Where to put the next camera stations for a budget: candidate sites every
- * siteSpacingM along the routes, each with cameras along (and across) the road;
- * repeatedly take the site that newly covers the most route length (all stations
- * cost the same, so most metres per VND is most metres) until the money runs out
- * or no site adds anything. New coverage can only shrink as stations are added
- * (it is submodular), so a stale gain is an upper bound and the lazy greedy with
- * a max-heap picks exactly what the plain greedy would, recomputing few gains.
+ * Where to put the next camera stations for a budget, on the one road network
+ * (RoadNetwork: a stretch shared by two routes is one stretch). Candidate sites
+ * lie every siteSpacingM along the network, each with cameras along (and across)
+ * the road. Two objectives:
+ * - route_metres: repeatedly take the site with the most newly covered metres
+ *   per VND (all stations cost the same), weighted by route priority;
+ * - communes_first: first give each commune without a station its best station
+ *   (the best site on a route through it, else one near its centre), then fill
+ *   route gaps as route_metres does.
+ * Planners do not want stations piled up 100 m apart in one commune, so a site
+ * closer than minSpacingM to a proposed station is not taken, and a site's score
+ * shrinks by communeDecay for each station already proposed in its commune.
+ * gain_m is always the real new metres on the network, whatever ranked the site.
+ * Every score can only shrink as stations are added (coverage is submodular; the
+ * spacing and commune counts only grow), so a stale score is an upper bound and
+ * the lazy greedy with a max-heap picks exactly what the plain greedy would.
  */
-import { initialBearingDeg, normalizeDeg } from './geo.math';
-import { addInterval, coveredLength, Interval, mergeIntervals, uncoveredLengthWithin } from './interval.math';
+import { haversineM, initialBearingDeg, normalizeDeg } from './geo.math';
+import { addInterval, coveredLength, Interval, uncoveredLengthWithin } from './interval.math';
+import { RoadNetwork } from './road-network';
 import { RouteInput, RouteInterval, RouteNetwork } from './route-network';
 
+export type PlanningObjective = 'route_metres' | 'communes_first';
+export const PLANNING_OBJECTIVES: readonly PlanningObjective[] = ['route_metres', 'communes_first'];
+
+/** A commune that has no station yet, by its point (2019 communes have no boundary). */
+export interface PlanningCommune {
+  code: string;
+  lat: number;
+  lon: number;
+}
+
 export interface PlanningInput {
-  routes: readonly RouteInput[] | RouteNetwork;
-  /** Stretches already covered, per route ref (any order, may overlap). */
+  routes: readonly RouteInput[] | RouteNetwork | RoadNetwork;
+  /** Stretches already covered, per route ref in that route's chainage (any order, may overlap). */
   existing: ReadonlyMap<string, readonly Interval[]> | Readonly<Record<string, readonly Interval[]>>;
   budgetVnd: number;
   costPerStationVnd: number;
@@ -24,6 +44,18 @@ export interface PlanningInput {
   siteSpacingM?: number;
   /** Refs of the routes sites may be put on (default: all); gains count on every route. */
   siteRoutes?: readonly string[];
+  /** Default route_metres. */
+  objective?: PlanningObjective;
+  /** Priority of new metres per route ref (default 1); a shared stretch takes its highest. */
+  routeWeights?: Readonly<Record<string, number>>;
+  /** No two proposed stations closer than this, metres (default 0: no limit). */
+  minSpacingM?: number;
+  /** Score factor per station already proposed in the site's commune, in (0, 1] (default 1: none). */
+  communeDecay?: number;
+  /** The commune holding a point (for the commune decay, communes_first and the answer). */
+  communeOf?: (lat: number, lon: number) => string | null;
+  /** communes_first: the communes without a station. */
+  uncoveredCommunes?: readonly PlanningCommune[];
 }
 
 export interface ProposedCamera {
@@ -32,14 +64,21 @@ export interface ProposedCamera {
   range_m: number;
 }
 
+export type ProposalReason = 'uncovered_commune' | 'route_gap';
+
 export interface ProposedStation {
   lat: number;
   lon: number;
-  route_ref: string;
-  chainage_m: number;
+  /** The route the site is on (null for a station near a commune centre, off the routes). */
+  route_ref: string | null;
+  /** Every route whose road passes the site (two on a shared stretch). */
+  route_refs: string[];
+  chainage_m: number | null;
+  commune_code: string | null;
+  reason: ProposalReason;
   cameras: ProposedCamera[];
   cost_vnd: number;
-  /** Route length this station newly covers, given the stations before it. */
+  /** Network length this station newly covers, given the stations before it (a shared stretch once). */
   gain_m: number;
 }
 
@@ -55,11 +94,13 @@ export interface RoutePlanSummary {
 export interface PlanningResult {
   stations: ProposedStation[];
   total_cost_vnd: number;
+  /** Network length, each shared stretch once. */
   total_length_m: number;
   covered_before_m: number;
   covered_after_m: number;
   coverage_before_pct: number;
   coverage_after_pct: number;
+  /** Per route, its own length and covered metres (a shared stretch counts for each of its routes). */
   routes: RoutePlanSummary[];
 }
 
@@ -78,13 +119,85 @@ export function stationHeadings(roadDeg: number, n: number): number[] {
   return [0, 180, 90, 270].slice(0, n).map((o) => normalizeDeg(roadDeg + o));
 }
 
-interface Site {
+/** A candidate station position and what its cameras see of the network (canonical, merged). */
+export interface Site {
+  /** Canonical route of the site, or -1 for a station near a commune centre. */
   routeIndex: number;
   chainage: number;
   lat: number;
   lon: number;
   cameras: ProposedCamera[];
   share: RouteInterval[];
+  routeRefs: string[];
+  weight: number;
+  commune: string | null;
+}
+
+export interface SiteOptions {
+  camerasPerStation: number;
+  fovDeg: number;
+  rangeM: number;
+  siteSpacingM?: number;
+  siteRoutes?: readonly string[];
+  routeWeights?: Readonly<Record<string, number>>;
+  communeOf?: (lat: number, lon: number) => string | null;
+}
+
+/** The road network of `routes` (built once when given routes). */
+export function roadNetworkOf(routes: PlanningInput['routes']): RoadNetwork {
+  return routes instanceof RoadNetwork ? routes : new RoadNetwork(routes);
+}
+
+/** What a station at (lat, lon) with cameras at these headings sees of the network. */
+export function stationShare(road: RoadNetwork, lat: number, lon: number, cameras: readonly ProposedCamera[]): RouteInterval[] {
+  const parts: RouteInterval[] = [];
+  for (const cam of cameras) {
+    for (const i of road.routes.cameraIntervals({ lat, lon, headingDeg: cam.heading_deg, fovDeg: cam.fov_deg, rangeM: cam.range_m })) {
+      road.toCanonical(i.routeIndex, i.from_m, i.to_m, parts);
+    }
+  }
+  const out: RouteInterval[] = [];
+  road.groupByRoute(parts).forEach((list, routeIndex) => {
+    for (const [from_m, to_m] of list) out.push({ routeIndex, from_m, to_m });
+  });
+  return out;
+}
+
+/** Candidate sites every siteSpacingM along each route's own stretches (a shared stretch once). */
+export function candidateSites(road: RoadNetwork, o: SiteOptions): Site[] {
+  const spacing = o.siteSpacingM ?? 100;
+  if (!(spacing > 0)) throw new Error(`site spacing must be positive, got ${spacing}`);
+  const routes = road.routes.routes;
+  const allowed = o.siteRoutes ? new Set(o.siteRoutes) : null;
+  const sites: Site[] = [];
+  routes.forEach((route, routeIndex) => {
+    const c = route.chainage;
+    for (const [from, to] of road.owned[routeIndex]) {
+      const count = Math.floor((to - from) / spacing);
+      for (let k = 0; k <= count; k++) {
+        const chainage = Math.min(to, from + k * spacing);
+        const routeRefs = road.routesAt(routeIndex, chainage).map((i) => routes[i].ref);
+        if (allowed && !routeRefs.some((r) => allowed.has(r))) continue;
+        const p = c.pointAt(chainage);
+        const a = c.pointAt(chainage - TANGENT_HALF_M);
+        const b = c.pointAt(chainage + TANGENT_HALF_M);
+        const road_ = initialBearingDeg(a.lat, a.lon, b.lat, b.lon);
+        const cameras = stationHeadings(road_, o.camerasPerStation).map((h) => ({ heading_deg: h, fov_deg: o.fovDeg, range_m: o.rangeM }));
+        sites.push({
+          routeIndex,
+          chainage,
+          lat: p.lat,
+          lon: p.lon,
+          cameras,
+          share: stationShare(road, p.lat, p.lon, cameras),
+          routeRefs,
+          weight: Math.max(...routeRefs.map((r) => o.routeWeights?.[r] ?? 1)),
+          commune: o.communeOf ? o.communeOf(p.lat, p.lon) : null,
+        });
+      }
+    }
+  });
+  return sites;
 }
 
 /** Max-heap of (gain, site) with ties broken by the lower site index, for determinism. */
@@ -148,113 +261,128 @@ export function planStations(input: PlanningInput): PlanningResult {
   if (!(input.costPerStationVnd > 0)) {
     throw new Error(`cost per station must be a positive number of VND, got ${input.costPerStationVnd}`);
   }
-  const network = input.routes instanceof RouteNetwork ? input.routes : new RouteNetwork(input.routes);
-  const spacing = input.siteSpacingM ?? 100;
-  if (!(spacing > 0)) throw new Error(`site spacing must be positive, got ${spacing}`);
-  const routes = network.routes;
+  const decay = input.communeDecay ?? 1;
+  if (!(decay > 0 && decay <= 1)) throw new Error(`commune decay must be in (0, 1], got ${decay}`);
+  const minSpacing = input.minSpacingM ?? 0;
+  if (!(minSpacing >= 0)) throw new Error(`minimum spacing must be 0 or more metres, got ${minSpacing}`);
+  const road = roadNetworkOf(input.routes);
+  const routes = road.routes.routes;
   const existingFor = (ref: string): readonly Interval[] =>
-    (input.existing instanceof Map ? input.existing.get(ref) : (input.existing as Record<string, Interval[]>)[ref]) ??
-    [];
+    (input.existing instanceof Map ? input.existing.get(ref) : (input.existing as Record<string, Interval[]>)[ref]) ?? [];
 
-  const covered: Interval[][] = routes.map((r) => mergeIntervals(existingFor(r.ref)));
-  const coveredBefore = covered.map((list) => coveredLength(list));
+  const covered: Interval[][] = road.canonicalize(routes.map((r) => existingFor(r.ref)));
+  const coveredBefore = road.coveredM(covered);
+  const perRouteBefore = road.perRoute(covered).map((list) => coveredLength(list));
 
-  const siteRoutes = input.siteRoutes ? new Set(input.siteRoutes) : null;
-  const sites: Site[] = [];
-  routes.forEach((route, routeIndex) => {
-    if (siteRoutes && !siteRoutes.has(route.ref)) return;
-    const c = route.chainage;
-    const count = Math.floor(c.length / spacing);
-    for (let k = 0; k <= count; k++) {
-      const chainage = Math.min(c.length, k * spacing);
-      const p = c.pointAt(chainage);
-      const a = c.pointAt(chainage - TANGENT_HALF_M);
-      const b = c.pointAt(chainage + TANGENT_HALF_M);
-      const road = initialBearingDeg(a.lat, a.lon, b.lat, b.lon);
-      const cameras = stationHeadings(road, input.camerasPerStation).map((h) => ({
-        heading_deg: h,
-        fov_deg: input.fovDeg,
-        range_m: input.rangeM,
-      }));
-      const all: RouteInterval[] = [];
-      for (const cam of cameras) {
-        all.push(
-          ...network.cameraIntervals({ lat: p.lat, lon: p.lon, headingDeg: cam.heading_deg, fovDeg: cam.fov_deg, rangeM: cam.range_m }),
-        );
-      }
-      sites.push({ routeIndex, chainage, lat: p.lat, lon: p.lon, cameras, share: mergeShare(all) });
-    }
-  });
-
-  const gainOf = (site: Site): number => {
+  const sites = candidateSites(road, input);
+  const gainOf = (share: readonly RouteInterval[]): number => {
     let g = 0;
-    for (const s of site.share) g += uncoveredLengthWithin(covered[s.routeIndex], s.from_m, s.to_m);
+    for (const s of share) g += uncoveredLengthWithin(covered[s.routeIndex], s.from_m, s.to_m);
     return g;
   };
 
-  const heap = new GainHeap();
-  sites.forEach((s, i) => {
-    const g = gainOf(s);
-    if (g > MIN_GAIN_M) heap.push(g, i);
-  });
-
-  const maxStations = Math.max(0, Math.floor((input.budgetVnd + 1e-9) / input.costPerStationVnd));
   const stations: ProposedStation[] = [];
-  while (stations.length < maxStations && heap.size > 0) {
-    const { site: si } = heap.pop();
-    const site = sites[si];
-    const gain = gainOf(site);
-    if (gain <= MIN_GAIN_M) continue;
-    if (heap.size > 0 && gain < heap.peekGain()) {
-      heap.push(gain, si);
-      continue;
-    }
+  const perCommune = new Map<string, number>();
+  const tooClose = (lat: number, lon: number) => minSpacing > 0 && stations.some((s) => haversineM(lat, lon, s.lat, s.lon) < minSpacing);
+  const score = (site: Site): number => {
+    if (tooClose(site.lat, site.lon)) return 0;
+    const g = gainOf(site.share);
+    if (g <= MIN_GAIN_M) return 0;
+    return g * site.weight * decay ** (site.commune ? (perCommune.get(site.commune) ?? 0) : 0);
+  };
+  const take = (site: Site, reason: ProposalReason, commune: string | null) => {
+    const gain = gainOf(site.share);
     for (const s of site.share) covered[s.routeIndex] = addInterval(covered[s.routeIndex], [s.from_m, s.to_m]);
+    if (commune) perCommune.set(commune, (perCommune.get(commune) ?? 0) + 1);
     stations.push({
       lat: site.lat,
       lon: site.lon,
-      route_ref: routes[site.routeIndex].ref,
-      chainage_m: site.chainage,
+      route_ref: site.routeIndex >= 0 ? routes[site.routeIndex].ref : null,
+      route_refs: site.routeRefs,
+      chainage_m: site.routeIndex >= 0 ? site.chainage : null,
+      commune_code: commune,
+      reason,
       cameras: site.cameras,
       cost_vnd: input.costPerStationVnd,
       gain_m: gain,
     });
+  };
+
+  const maxStations = Math.max(0, Math.floor((input.budgetVnd + 1e-9) / input.costPerStationVnd));
+
+  if ((input.objective ?? 'route_metres') === 'communes_first') {
+    const byCommune = new Map<string, number[]>();
+    sites.forEach((s, i) => {
+      if (!s.commune) return;
+      let list = byCommune.get(s.commune);
+      if (!list) byCommune.set(s.commune, (list = []));
+      list.push(i);
+    });
+    const remaining = [...(input.uncoveredCommunes ?? [])].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+    while (stations.length < maxStations && remaining.length > 0) {
+      // Each remaining commune's best station now; the best of those goes first.
+      let best: { k: number; site: Site; score: number; onRoute: boolean } | null = null;
+      remaining.forEach((c, k) => {
+        let option: { site: Site; score: number; onRoute: boolean } | null = null;
+        for (const i of byCommune.get(c.code) ?? []) {
+          const sc = tooClose(sites[i].lat, sites[i].lon) ? -1 : gainOf(sites[i].share) * sites[i].weight;
+          if (sc >= 0 && (!option || sc > option.score)) option = { site: sites[i], score: sc, onRoute: true };
+        }
+        option ??= { site: centreSite(road, c, input), score: -1, onRoute: false };
+        if (!best || option.score > best.score) best = { k, ...option };
+      });
+      const chosen = best!;
+      take(chosen.site, 'uncovered_commune', remaining[chosen.k].code);
+      remaining.splice(chosen.k, 1);
+    }
   }
 
-  const coveredAfter = covered.map((list) => coveredLength(list));
-  const totalLength = network.totalLength;
-  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const heap = new GainHeap();
+  sites.forEach((s, i) => {
+    const sc = score(s);
+    if (sc > 0) heap.push(sc, i);
+  });
+  while (stations.length < maxStations && heap.size > 0) {
+    const { site: si } = heap.pop();
+    const site = sites[si];
+    const sc = score(site);
+    if (sc <= 0) continue;
+    if (heap.size > 0 && sc < heap.peekGain()) {
+      heap.push(sc, si);
+      continue;
+    }
+    take(site, 'route_gap', site.commune);
+  }
+
+  const coveredAfter = road.coveredM(covered);
+  const perRouteAfter = road.perRoute(covered).map((list) => coveredLength(list));
+  const totalLength = road.lengthM;
   const pct = (m: number, len: number) => (len > 0 ? (m / len) * 100 : 0);
   return {
     stations,
     total_cost_vnd: stations.length * input.costPerStationVnd,
     total_length_m: totalLength,
-    covered_before_m: sum(coveredBefore),
-    covered_after_m: sum(coveredAfter),
-    coverage_before_pct: pct(sum(coveredBefore), totalLength),
-    coverage_after_pct: pct(sum(coveredAfter), totalLength),
+    covered_before_m: coveredBefore,
+    covered_after_m: coveredAfter,
+    coverage_before_pct: pct(coveredBefore, totalLength),
+    coverage_after_pct: pct(coveredAfter, totalLength),
     routes: routes.map((r, i) => ({
       ref: r.ref,
       length_m: r.chainage.length,
-      covered_before_m: coveredBefore[i],
-      covered_after_m: coveredAfter[i],
-      pct_before: pct(coveredBefore[i], r.chainage.length),
-      pct_after: pct(coveredAfter[i], r.chainage.length),
+      covered_before_m: perRouteBefore[i],
+      covered_after_m: perRouteAfter[i],
+      pct_before: pct(perRouteBefore[i], r.chainage.length),
+      pct_after: pct(perRouteAfter[i], r.chainage.length),
     })),
   };
 }
 
-/** Per-route merge of a station's camera shares (its cameras overlap at the pole). */
-function mergeShare(all: RouteInterval[]): RouteInterval[] {
-  const byRoute = new Map<number, Interval[]>();
-  for (const s of all) {
-    let list = byRoute.get(s.routeIndex);
-    if (!list) byRoute.set(s.routeIndex, (list = []));
-    list.push([s.from_m, s.to_m]);
-  }
-  const out: RouteInterval[] = [];
-  for (const [routeIndex, list] of byRoute) {
-    for (const [from_m, to_m] of mergeIntervals(list)) out.push({ routeIndex, from_m, to_m });
-  }
-  return out;
+/**
+ * A station for a commune no route passes through: at its centre point, with
+ * cameras looking north and south (no road to align with); it may still see a
+ * route that passes close by.
+ */
+function centreSite(road: RoadNetwork, c: PlanningCommune, o: SiteOptions): Site {
+  const cameras = stationHeadings(0, o.camerasPerStation).map((h) => ({ heading_deg: h, fov_deg: o.fovDeg, range_m: o.rangeM }));
+  return { routeIndex: -1, chainage: 0, lat: c.lat, lon: c.lon, cameras, share: stationShare(road, c.lat, c.lon, cameras), routeRefs: [], weight: 1, commune: c.code };
 }

@@ -104,6 +104,34 @@ export class RouteNetwork {
   }
 
   /**
+   * The nearest point within `radiusM` of (lat, lon) on any route whose index is
+   * below `beforeRoute`, preferring the lowest route index among those within
+   * reach (so a stretch shared by several routes is always claimed by the first).
+   */
+  nearestOnEarlier(lat: number, lon: number, radiusM: number, beforeRoute: number): { routeIndex: number; chainageM: number; distanceM: number } | null {
+    const proj = new LocalProjection(lat, lon);
+    let best: { routeIndex: number; chainageM: number; distanceM: number } | null = null;
+    for (const seg of this.segmentsNear(lat, lon, radiusM)) {
+      const ri = this.segRoute[seg];
+      if (ri >= beforeRoute) continue;
+      const i = this.segIndex[seg];
+      const c = this.routes[ri].chainage;
+      const ax = proj.x(c.coordinates[i][0]);
+      const ay = proj.y(c.coordinates[i][1]);
+      const dx = proj.x(c.coordinates[i + 1][0]) - ax;
+      const dy = proj.y(c.coordinates[i + 1][1]) - ay;
+      const len2 = dx * dx + dy * dy;
+      const t = len2 > 0 ? Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len2)) : 0;
+      const d = Math.hypot(ax + dx * t, ay + dy * t);
+      if (d > radiusM) continue;
+      if (!best || ri < best.routeIndex || (ri === best.routeIndex && d < best.distanceM)) {
+        best = { routeIndex: ri, chainageM: c.cumulative[i] + t * c.segmentLength(i), distanceM: d };
+      }
+    }
+    return best;
+  }
+
+  /**
    * Exactly the stretches of every route that `camera` sees, merged per route and
    * sorted by route index then chainage.
    */

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Header, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Audited, Roles } from '../auth/roles.decorator';
 import { GapsQueryDto, ProposalDto, ProposalRequestDto, RankedGapDto, UncoveredCommuneDto } from './planning.dto';
 import { PlanningService } from './planning.service';
@@ -31,9 +31,36 @@ export class PlanningController {
   @HttpCode(200)
   @Roles('planner', 'admin')
   @Audited('planning.proposal')
-  @ApiOperation({ summary: 'Where to put new stations for a budget (greedy: most newly covered route length per VND)' })
+  @ApiOperation({
+    summary: 'Where to put new stations for a budget, on the route network with shared stretches once (objective route_metres or communes_first)',
+    description: 'A budget below the cost of one station answers 400 with code "budget_below_station_cost" and params {budget_vnd, cost_per_station_vnd}.',
+  })
   @ApiOkResponse({ type: ProposalDto })
   propose(@Body() body: ProposalRequestDto): Promise<ProposalDto> {
     return this.planning.propose(body);
+  }
+
+  @Post('proposals.geojson')
+  @HttpCode(200)
+  @Roles('planner', 'admin')
+  @Audited('planning.proposal.export')
+  @Header('Content-Type', 'application/geo+json; charset=utf-8')
+  @Header('Content-Disposition', 'attachment; filename="camnet-proposal.geojson"')
+  @ApiProduces('application/geo+json')
+  @ApiOperation({ summary: 'The same proposal as GeoJSON: a numbered Point per station with its gain' })
+  proposeGeoJson(@Body() body: ProposalRequestDto): Promise<object> {
+    return this.planning.proposeAs(body, 'geojson');
+  }
+
+  @Post('proposals.csv')
+  @HttpCode(200)
+  @Roles('planner', 'admin')
+  @Audited('planning.proposal.export')
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  @Header('Content-Disposition', 'attachment; filename="camnet-proposal.csv"')
+  @ApiProduces('text/csv')
+  @ApiOperation({ summary: 'The same proposal as CSV for Excel (UTF-8 with BOM)' })
+  proposeCsv(@Body() body: ProposalRequestDto): Promise<string> {
+    return this.planning.proposeAs(body, 'csv');
   }
 }

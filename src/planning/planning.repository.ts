@@ -75,4 +75,15 @@ export class PlanningRepository {
     const [row] = await this.dataSource.query(`SELECT SUM(funding_vnd)::float8 / NULLIF(COUNT(*), 0) AS avg FROM station`);
     return row.avg === null ? null : Math.round(Number(row.avg));
   }
+
+  /** Cameras of stations in service per station in service on `day`; null when there are none. */
+  async camerasPerStation(day: string): Promise<number | null> {
+    const [row] = await this.dataSource.query(
+      `SELECT (SELECT COUNT(*) FROM camera c JOIN station s ON s.id = c.station_id
+                WHERE (c.retired_on IS NULL OR c.retired_on > $1::date) AND (s.retired_on IS NULL OR s.retired_on > $1::date))::float8
+              / NULLIF((SELECT COUNT(*) FROM station s WHERE s.retired_on IS NULL OR s.retired_on > $1::date), 0) AS ratio`,
+      [day],
+    );
+    return row.ratio === null || Number(row.ratio) === 0 ? null : Number(row.ratio);
+  }
 }

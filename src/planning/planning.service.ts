@@ -4,15 +4,24 @@
  * planner of src/geo over the installed coverage).
  */
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { badField } from '../http-defaults';
 import { CLOCK, Clock, localDay } from '../common/clock';
 import { CoverageService, DEFAULT_MIN_GAP_M } from '../coverage/coverage.service';
 import { round1 } from '../coverage/coverage.state';
 import { haversineM, Interval, planStations, PolygonIndex } from '../geo';
 import { ProposalDto, ProposalRequestDto, RankedGapDto, UncoveredCommuneDto } from './planning.dto';
 import { AreaUnitRow, PlanningRepository } from './planning.repository';
+import { proposalCsv, proposalGeoJson } from './proposal.export';
 
-/** What a proposed camera is unless the request says otherwise: a typical fixed station camera. */
-export const DEFAULT_PROPOSAL = { camerasPerStation: 2, fovDeg: 90, rangeM: 90, siteSpacingM: 100 };
+/**
+ * What a proposal assumes unless the request says otherwise: a typical fixed
+ * station camera; 2 cameras only when the inventory has no stations to take the
+ * ratio from; stations at least 500 m apart, and a commune's second station
+ * ranked as if it added half its metres (see README, "Planning").
+ */
+export const DEFAULT_PROPOSAL = { camerasPerStation: 2, fovDeg: 90, rangeM: 90, siteSpacingM: 100, minSpacingM: 500, communeDecay: 0.5 };
+/** Route weights above this are surely a typo (a weight is a priority, not VND). */
+const MAX_ROUTE_WEIGHT = 100;
 
 interface Places {
   districts: PolygonIndex;
@@ -79,51 +88,104 @@ export class PlanningService {
   }
 
   async propose(body: ProposalRequestDto): Promise<ProposalDto> {
-    const network = await this.coverage.network();
+    const road = await this.coverage.road();
+    const known = road.routes.routes.map((r) => r.ref);
     if (body.routes) {
-      const known = new Set(network.routes.map((r) => r.ref));
-      const unknown = body.routes.filter((r) => !known.has(r));
+      const unknown = body.routes.filter((r) => !known.includes(r));
       if (unknown.length) {
-        throw new BadRequestException(`routes: unknown route ref(s) ${unknown.map((r) => `"${r}"`).join(', ')}; known refs are ${[...known].join(', ')}`);
+        throw badField('routes', `unknown route ref(s) ${unknown.map((r) => `"${r}"`).join(', ')}; known refs are ${known.join(', ')}`);
       }
     }
+    const weights = validRouteWeights(body.route_weights, known);
     let cost = body.cost_per_station_vnd;
     if (cost === undefined) {
       const avg = await this.repo.averageFundingPerStation();
-      if (!avg) throw new BadRequestException('no station funding is recorded to take an average from: give cost_per_station_vnd');
+      if (!avg) throw badField('cost_per_station_vnd', 'no station funding is recorded to take an average from: give cost_per_station_vnd');
       cost = avg;
     }
-    const unions = await this.coverage.unions();
+    if (body.budget_vnd < cost) {
+      throw new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        code: 'budget_below_station_cost',
+        params: { budget_vnd: body.budget_vnd, cost_per_station_vnd: cost },
+        message: `budget_vnd: ${body.budget_vnd} VND is less than one station, which costs ${cost} VND; give at least ${cost}`,
+        errors: [{ field: 'budget_vnd', reason: `less than the cost of one station (${cost} VND)` }],
+      });
+    }
+    const camerasPerStation = body.cameras_per_station ?? (await this.defaultCamerasPerStation());
+    const objective = body.objective ?? 'route_metres';
+    const minSpacing = body.min_spacing_m ?? DEFAULT_PROPOSAL.minSpacingM;
+    const decay = body.commune_decay ?? DEFAULT_PROPOSAL.communeDecay;
+    const [unions, places, uncovered] = await Promise.all([
+      this.coverage.unions(),
+      this.loadPlaces(),
+      this.repo.uncoveredCommunes(localDay(this.clock.now())),
+    ]);
     const existing = new Map<string, Interval[]>(unions.map((u) => [u.ref, u.installed]));
+    const uncoveredCommunes = uncovered.filter((c) => c.lat !== null && c.lon !== null).map((c) => ({ code: c.code, lat: c.lat!, lon: c.lon! }));
     const plan = planStations({
-      routes: network,
+      routes: road,
       existing,
       budgetVnd: body.budget_vnd,
       costPerStationVnd: cost,
-      camerasPerStation: body.cameras_per_station ?? DEFAULT_PROPOSAL.camerasPerStation,
+      camerasPerStation,
       fovDeg: body.fov_deg ?? DEFAULT_PROPOSAL.fovDeg,
       rangeM: body.range_m ?? DEFAULT_PROPOSAL.rangeM,
       siteSpacingM: DEFAULT_PROPOSAL.siteSpacingM,
       siteRoutes: body.routes,
+      objective,
+      routeWeights: weights,
+      minSpacingM: minSpacing,
+      communeDecay: decay,
+      communeOf: (lat, lon) => commune2019(places, lat, lon),
+      uncoveredCommunes,
     });
-    const places = await this.loadPlaces();
+    const uncoveredCodes = new Set(uncoveredCommunes.map((c) => c.code));
     return {
-      stations: plan.stations.map((s) => ({
+      stations: plan.stations.map((s, i) => ({
+        rank: i + 1,
         lat: round7(s.lat),
         lon: round7(s.lon),
-        commune_code: commune2019(places, s.lat, s.lon),
+        commune_code: s.commune_code ?? commune2019(places, s.lat, s.lon),
         commune_code_2025: places.communes2025.find([s.lon, s.lat]),
         route_ref: s.route_ref,
-        chainage_m: round1(s.chainage_m),
+        route_refs: s.route_refs,
+        chainage_m: s.chainage_m === null ? null : round1(s.chainage_m),
+        reason: s.reason,
         cameras: s.cameras.map((c) => ({ heading_deg: round1(c.heading_deg), fov_deg: c.fov_deg, range_m: c.range_m })),
         cost_vnd: s.cost_vnd,
         gain_m: round1(s.gain_m),
       })),
       total_cost_vnd: plan.total_cost_vnd,
       cost_per_station_vnd: cost,
+      cameras_per_station: camerasPerStation,
+      objective,
+      min_spacing_m: minSpacing,
+      commune_decay: decay,
+      network_length_m: round1(plan.total_length_m),
+      covered_before_m: round1(plan.covered_before_m),
+      covered_after_m: round1(plan.covered_after_m),
       coverage_before_pct: round2(plan.coverage_before_pct),
       coverage_after_pct: round2(plan.coverage_after_pct),
+      uncovered_communes_before: uncoveredCodes.size,
+      uncovered_communes_reached: new Set(plan.stations.map((s) => s.commune_code).filter((c): c is string => c !== null && uncoveredCodes.has(c))).size,
+      routes: plan.routes.map((r) => ({ ref: r.ref, length_m: round1(r.length_m), pct_before: round2(r.pct_before), pct_after: round2(r.pct_after) })),
     };
+  }
+
+  /** The proposal as a file: GeoJSON (an object Nest sends as JSON) or CSV text. */
+  async proposeAs(body: ProposalRequestDto, format: 'geojson'): Promise<object>;
+  async proposeAs(body: ProposalRequestDto, format: 'csv'): Promise<string>;
+  async proposeAs(body: ProposalRequestDto, format: 'geojson' | 'csv'): Promise<object | string> {
+    const proposal = await this.propose(body);
+    return format === 'geojson' ? proposalGeoJson(proposal) : proposalCsv(proposal);
+  }
+
+  /** The province's own ratio: cameras of stations in service per station in service, rounded, 1 to 4. */
+  private async defaultCamerasPerStation(): Promise<number> {
+    const ratio = await this.repo.camerasPerStation(localDay(this.clock.now()));
+    return ratio === null ? DEFAULT_PROPOSAL.camerasPerStation : Math.min(4, Math.max(1, Math.round(ratio)));
   }
 
   private loadPlaces(): Promise<Places> {
@@ -159,6 +221,20 @@ function commune2019(places: Places, lat: number, lon: number): string | null {
     if (!best || d < best.d) best = { code: c.code, d };
   }
   return best?.code ?? null;
+}
+
+/** route_weights: known refs only, each a number from 0 to MAX_ROUTE_WEIGHT. */
+function validRouteWeights(weights: Record<string, unknown> | undefined, known: readonly string[]): Record<string, number> | undefined {
+  if (weights === undefined) return undefined;
+  const out: Record<string, number> = {};
+  for (const [ref, w] of Object.entries(weights)) {
+    if (!known.includes(ref)) throw badField(`route_weights.${ref}`, `unknown route ref "${ref}"; known refs are ${known.join(', ')}`);
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0 || w > MAX_ROUTE_WEIGHT) {
+      throw badField(`route_weights.${ref}`, `must be a number from 0 to ${MAX_ROUTE_WEIGHT}, got ${JSON.stringify(w)}`);
+    }
+    out[ref] = w;
+  }
+  return out;
 }
 
 function numberOrNull(v: unknown): number | null {

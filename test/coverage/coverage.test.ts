@@ -57,7 +57,7 @@ describe('GET /api/coverage', () => {
     expect(res.status).toBe(200);
     expect(res.body).toHaveLength(1);
     const [r] = res.body;
-    expect(Object.keys(r).sort()).toEqual(['effective', 'gaps', 'installed', 'length_m', 'name', 'ref']);
+    expect(Object.keys(r).sort()).toEqual(['effective', 'gaps', 'installed', 'length_m', 'name', 'online_monitored', 'private_registered', 'ref']);
     expect(r.ref).toBe('QL1');
     expect(r.name).toBe('Quốc lộ 1');
     expect(r.length_m).toBeCloseTo(1000, 0);
@@ -66,6 +66,11 @@ describe('GET /api/coverage', () => {
     // B is offline: A (online) and C (degraded) count.
     expect(r.effective.covered_m).toBeCloseTo(150, 0);
     expect(r.effective.pct).toBeCloseTo(15, 1);
+    // "effective" is the old name of online_monitored, kept for one release.
+    expect(r.online_monitored).toEqual(r.effective);
+    // Only C is a registered private camera: 800-850.
+    expect(r.private_registered.covered_m).toBeCloseTo(50, 0);
+    expect(r.private_registered.pct).toBeCloseTo(5, 1);
     expect(r.gaps.map((g: { from_m: number; to_m: number }) => [Math.round(g.from_m), Math.round(g.to_m)])).toEqual([
       [0, 200],
       [600, 800],
@@ -139,12 +144,12 @@ describe('GET /api/coverage', () => {
       {
         code: '00001', name: 'Xã Một', district_code: 'D1', district_name: 'Huyện Một',
         cameras: { station: 1, citizen: 0, business: 0, household: 0, total: 1 }, stations: 1, online: 1,
-        route_m: null, installed_covered_m: null, effective_covered_m: null,
+        route_m: null, installed_covered_m: null, effective_covered_m: null, online_monitored_covered_m: null, private_registered_covered_m: null,
       },
       {
         code: '00002', name: 'Xã Hai', district_code: 'D1', district_name: 'Huyện Một',
         cameras: { station: 1, citizen: 1, business: 0, household: 0, total: 2 }, stations: 0, online: 2,
-        route_m: null, installed_covered_m: null, effective_covered_m: null,
+        route_m: null, installed_covered_m: null, effective_covered_m: null, online_monitored_covered_m: null, private_registered_covered_m: null,
       },
     ]);
     const now = await get('communes', { layout: '2025-07' }, 'police');
@@ -154,6 +159,8 @@ describe('GET /api/coverage', () => {
     // Half the route is inside N1 (to within the 25 m sampling step); A covers 200-300 and B 450-500 of it.
     expect(Math.abs(n1.route_m - 500)).toBeLessThanOrEqual(25);
     expect(Math.abs(n1.installed_covered_m - 150)).toBeLessThanOrEqual(25);
+    expect(n1.online_monitored_covered_m).toBe(n1.effective_covered_m);
+    expect(n1.private_registered_covered_m).toBe(0);
     expect((await get('communes', { layout: '2020' })).status).toBe(400);
   });
 });

@@ -108,7 +108,7 @@ describe('/api/planning', () => {
   });
 
   it('places stations only on the routes asked, with the cost and cameras asked', async () => {
-    const res = await propose({ budget_vnd: 100, cost_per_station_vnd: 30, cameras_per_station: 1, routes: ['QL2'] }, 'admin');
+    const res = await propose({ budget_vnd: 100, cost_per_station_vnd: 30, cameras_per_station: 1, routes: ['QL2'], min_spacing_m: 0 }, 'admin');
     expect(res.status).toBe(200);
     expect(res.body.stations).toHaveLength(3);
     expect(res.body.total_cost_vnd).toBe(90);
