@@ -4,10 +4,11 @@
  * stream listen. One instance per service, provided as EventBus.
  */
 import { EventEmitter } from 'node:events';
-import type { Status } from '../monitoring/status';
+import type { AlertActionKind, AlertKind, AlertState } from '../domain/alert';
+import type { Status, StatusSubject } from '../domain/status';
 
 export interface StatusChangedEvent {
-  subject: 'camera' | 'station';
+  subject: StatusSubject;
   id: number;
   code: string;
   status: Status;
@@ -27,8 +28,8 @@ export interface HeadingChangedEvent {
 
 /** An alert action decided by the status machine, carried out by the alerts module. */
 export interface AlertActionEvent {
-  action: 'open' | 'resolve';
-  kind: 'offline' | 'station_down' | 'turned' | 'clock_drift' | 'auth_failed';
+  action: AlertActionKind;
+  kind: AlertKind;
   subject: string;
   at: Date;
   details: Record<string, unknown>;
@@ -43,7 +44,7 @@ export interface CamnetEvents {
   /** A maintenance window was created; one that starts in the past changes history already rolled up. */
   'maintenance.created': { scope: string; scopeId: string; startsAt: Date; endsAt: Date };
   /** Emitted by the alerts module after it stored an alert change (for the live stream). */
-  'alert.changed': { id: number; kind: string; subject: string; state: 'open' | 'acked' | 'resolved'; at: Date };
+  'alert.changed': { id: number; kind: AlertKind; subject: string; state: AlertState; at: Date };
 }
 
 export class EventBus {

@@ -5,7 +5,7 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
-import type { Status } from './status';
+import type { Status } from '../domain/status';
 
 export interface CameraStatusView {
   code: string;

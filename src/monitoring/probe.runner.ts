@@ -15,7 +15,7 @@ import { firstContact } from './onvif/onvif.first-contact';
 import { OnvifClient } from './onvif/onvif.client';
 import { OnvifProbe } from './onvif/onvif.probe';
 import { OnvifError, type OnvifErrorKind, type FirstContactResult, type OnvifTarget, type ProbeResult, type ProbeTarget } from './onvif/onvif.types';
-import type { Status } from './status';
+import type { Status } from '../domain/status';
 
 /** The probe contract the runner drives (DESIGN.md "ONVIF"); tests may provide their own. */
 export interface CameraProbe {

@@ -4,6 +4,7 @@
  * row-by-row inserts of 25,000 cameras take minutes on PGlite and seconds this way.
  */
 import type { DataSource, QueryRunner } from 'typeorm';
+import { SEED_META_KEY } from '../database/seed-meta';
 import type { SeedInventory } from './seed.types';
 
 export interface SeedLoadOptions {
@@ -27,18 +28,12 @@ export interface SeedLoadResult {
 
 export class SeedRefusedError extends Error {}
 
-const META_KEY = 'seed';
+const META_KEY = SEED_META_KEY;
 /** PostgreSQL accepts at most 65,535 parameters per statement. */
 const MAX_PARAMS = 60_000;
 const MAX_ROWS = 1000;
 /** Serialises concurrent loaders (replicas starting together on one empty database). */
 const SEED_LOCK = 80_2022;
-
-/** Whether a seed was ever loaded into this database (camnet_meta 'seed'). */
-export async function isSeedLoaded(dataSource: DataSource): Promise<boolean> {
-  const rows = await dataSource.query(`SELECT 1 FROM camnet_meta WHERE key = $1`, [META_KEY]);
-  return rows.length > 0;
-}
 
 /**
  * Loads `inv`; `encrypt` seals each ONVIF password (SecretBox.encrypt) so no plain
