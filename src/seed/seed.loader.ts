@@ -99,7 +99,7 @@ export async function loadSeedInventory(
         suffix: `ON CONFLICT (ref) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, geometry = EXCLUDED.geometry, length_m = EXCLUDED.length_m`,
       },
     );
-    const stationRows = await insertRows(
+    const stationRows = await insertRows<{ id: number; code: string }>(
       q,
       'station',
       ['code', 'name', 'commune_code', 'commune_code_2025', 'lat', 'lon', 'route_ref', 'installed_on', 'funding_vnd', 'funding_source', 'uplink'],
@@ -166,15 +166,15 @@ export async function loadSeedInventory(
   }
 }
 
-/** Multi-row INSERTs of `rows`, as many rows per statement as the parameter limit allows (≤ 1,000). */
-async function insertRows(
+/** Multi-row INSERTs of `rows` (RETURNING rows typed as Row), as many rows per statement as the parameter limit allows (≤ 1,000). */
+async function insertRows<Row = Record<string, unknown>>(
   q: QueryRunner,
   table: string,
   columns: string[],
   rows: unknown[][],
   opts: { casts?: Record<string, string>; suffix?: string; returning?: string } = {},
-): Promise<any[]> {
-  const out: any[] = [];
+): Promise<Row[]> {
+  const out: Row[] = [];
   const perStatement = Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / columns.length));
   const casts = columns.map((c) => (opts.casts?.[c] ? `::${opts.casts[c]}` : ''));
   for (let start = 0; start < rows.length; start += perStatement) {
