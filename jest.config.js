@@ -1,23 +1,49 @@
-// Unit tests sit beside the code (src/**/*.spec.ts); tests that need the whole
-// service or real servers live in test/ (*.test.ts).
+// Two tiers, as Jest projects:
+// - unit: the specs beside the code (src/**/*.spec.ts) and the tests in test/ that
+//   need neither a database nor a broker (real HTTP servers on loopback are fine);
+//   `npm run test:unit`, well under a minute.
+// - integration: every other test in test/ (PostgreSQL or PGlite, Mosquitto or
+//   aedes, Chromium); `npm run test:integration`. CI runs it a second time on the
+//   embedded parts.
+// `npm test` runs both. A new file in test/ is integration unless listed below.
+const transform = {
+  '^.+\\.(t|j)s$': [
+    '@swc/jest',
+    {
+      jsc: {
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true },
+        target: 'es2022',
+      },
+      module: { type: 'commonjs' },
+    },
+  ],
+};
+
+/** Tests under test/ that open no database and no broker connection. */
+const UNIT_TESTS_IN_TEST_DIR = [
+  '<rootDir>/test/onvif/**/*.test.ts',
+  '<rootDir>/test/simulator/onvif-device.server.test.ts',
+  '<rootDir>/test/alerts/webhook.notifier.test.ts',
+];
+
+const common = {
+  testEnvironment: 'node',
+  transform,
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|aedes|kdbush)/)'],
+};
+
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/src', '<rootDir>/test'],
-  testMatch: ['**/*.spec.ts', '**/*.test.ts'],
-  transform: {
-    '^.+\\.(t|j)s$': [
-      '@swc/jest',
-      {
-        jsc: {
-          parser: { syntax: 'typescript', decorators: true },
-          transform: { legacyDecorator: true, decoratorMetadata: true },
-          target: 'es2022',
-        },
-        module: { type: 'commonjs' },
-      },
-    ],
-  },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|aedes|kdbush)/)'],
   testTimeout: 60000,
+  projects: [
+    { ...common, displayName: 'unit', roots: ['<rootDir>/src', '<rootDir>/test'], testMatch: ['<rootDir>/src/**/*.spec.ts', ...UNIT_TESTS_IN_TEST_DIR] },
+    {
+      ...common,
+      displayName: 'integration',
+      roots: ['<rootDir>/test'],
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/onvif/', '<rootDir>/test/simulator/onvif-device\\.server\\.test\\.ts$', '<rootDir>/test/alerts/webhook\\.notifier\\.test\\.ts$'],
+    },
+  ],
 };

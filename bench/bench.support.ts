@@ -314,12 +314,12 @@ export async function cpuProfile(label: string): Promise<{ stop(): Promise<strin
   const session = new inspector.Session();
   session.connect();
   const post = (method: string, params?: object) =>
-    new Promise<any>((resolve, reject) => session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
+    new Promise<object | undefined>((resolve, reject) => session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
   await post('Profiler.enable');
   await post('Profiler.start');
   return {
     async stop() {
-      const { profile } = await post('Profiler.stop');
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
       session.disconnect();
       fs.mkdirSync(dir, { recursive: true });
       const file = path.join(dir, `${label}.cpuprofile`);

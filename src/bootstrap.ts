@@ -20,7 +20,8 @@ import { EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-pos
 import { EmbeddedBroker, startEmbeddedBroker } from './mqtt/embedded-broker';
 import { TokenService } from './auth/token.service';
 import { generateSeedInventory } from './seed/seed.generator';
-import { isSeedLoaded, loadSeedInventory } from './seed/seed.loader';
+import { isSeedLoaded } from './database/seed-meta';
+import { loadSeedInventory } from './seed/seed.loader';
 import type { SeedInventory } from './seed/seed.types';
 import { startLongAnFleet } from './simulator/simulator';
 import { applyHttpDefaults } from './http-defaults';

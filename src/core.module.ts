@@ -1,23 +1,11 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CLOCK, Clock } from './common/clock';
+import { CLOCK } from './common/clock';
 import { EventBus } from './common/event-bus';
+import { CAMNET_RUNTIME, CamnetRuntime } from './common/runtime';
 import { SecretBox } from './common/secret-box';
-import { CAMNET_CONFIG, CamnetConfig } from './config/config';
+import { CAMNET_CONFIG } from './config/config';
 import { createMetricsRegistry, METRICS } from './health/metrics';
-
-/** What bootstrap prepared before Nest starts: configuration, database, key, clock. */
-export interface CamnetRuntime {
-  config: CamnetConfig;
-  dataSource: DataSource;
-  secretBox: SecretBox;
-  clock: Clock;
-  /** The broker the service listens to (embedded aedes or MQTT_URL). */
-  mqttUrl: string;
-  /** Unique name of this replica, used for probe leases. */
-  instanceId: string;
-}
-export const CAMNET_RUNTIME = Symbol('CAMNET_RUNTIME');
 
 /** Makes the runtime's parts injectable everywhere. */
 @Global()
@@ -39,3 +27,6 @@ export class CoreModule {
     };
   }
 }
+
+// Callers that assemble a runtime (bootstrap, tests, benchmarks) import it from here with CoreModule.
+export type { CamnetRuntime } from './common/runtime';

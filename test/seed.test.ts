@@ -4,7 +4,8 @@
  */
 import { generateSecretKey, SecretBox } from '../src/common/secret-box';
 import { generateSeedInventory } from '../src/seed/seed.generator';
-import { isSeedLoaded, loadSeedInventory, SeedRefusedError } from '../src/seed/seed.loader';
+import { isSeedLoaded } from '../src/database/seed-meta';
+import { loadSeedInventory, SeedRefusedError } from '../src/seed/seed.loader';
 import type { SeedInventory } from '../src/seed/seed.types';
 import { openTestDatabase, TestDatabase } from './support/database';
 

@@ -1,8 +1,14 @@
+// @ts-check
 // Calls to camnet's HTTP API with the bearer token kept in localStorage.
 
 const TOKEN_KEY = 'camnet.token';
 
+/** An answer other than 2xx: the HTTP status and the service's message. */
 export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} message
+   */
   constructor(status, message) {
     super(message);
     this.status = status;
@@ -10,16 +16,27 @@ export class ApiError extends Error {
 }
 
 export const getToken = () => localStorage.getItem(TOKEN_KEY);
-export const setToken = (token) => localStorage.setItem(TOKEN_KEY, token);
+export const setToken = (/** @type {string} */ token) => localStorage.setItem(TOKEN_KEY, token);
 export const clearToken = () => localStorage.removeItem(TOKEN_KEY);
 
+/** @type {() => void} */
 let onUnauthorized = () => {};
-/** Called when the service says the token is no longer good (401). */
+/**
+ * Called when the service says the token is no longer good (401).
+ * @param {() => void} fn
+ */
 export function setUnauthorizedHandler(fn) {
   onUnauthorized = fn;
 }
 
+/**
+ * One call; resolves to the parsed JSON answer (null for 204), rejects with ApiError.
+ * @param {string} path
+ * @param {{ method?: string, body?: unknown, token?: string | null }} [options]
+ * @returns {Promise<any>} the answer's JSON, whose shape the caller knows
+ */
 export async function api(path, { method = 'GET', body, token = getToken() } = {}) {
+  /** @type {Record<string, string>} */
   const headers = { Accept: 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -41,9 +58,14 @@ export async function api(path, { method = 'GET', body, token = getToken() } = {
 /**
  * Fetches a file from the API with the same credentials as api() and hands it to
  * the browser as a download (the case file's CSV, exports).
+ * @param {string} path
+ * @param {string} filename
+ * @param {{ token?: string | null }} [options]
  */
 export async function download(path, filename, { token = getToken() } = {}) {
-  const headers = token ? { Authorization: `Bearer ${token}` } : {};
+  /** @type {Record<string, string>} */
+  const headers = {};
+  if (token) headers.Authorization = `Bearer ${token}`;
   const res = await fetch(path, { headers });
   if (!res.ok) {
     let message = res.statusText;
@@ -65,8 +87,13 @@ export async function download(path, filename, { token = getToken() } = {}) {
 /**
  * Every page of a cursor-paginated list; `itemsOf` takes a page's items
  * (default: the {items, next_cursor} shape).
+ * @param {string} path
+ * @param {Record<string, string>} [params]
+ * @param {(page: any) => any[]} [itemsOf]
+ * @returns {Promise<any[]>}
  */
 export async function fetchAll(path, params = {}, itemsOf = (page) => page.items) {
+  /** @type {any[]} */
   const items = [];
   let cursor = '';
   for (;;) {
@@ -81,10 +108,13 @@ export async function fetchAll(path, params = {}, itemsOf = (page) => page.items
 /**
  * Every camera the filters select, in the compact map view: the service answers
  * {columns, rows, next_cursor} and each row becomes an object keyed by column.
+ * @param {Record<string, string>} [params]
+ * @returns {Promise<Record<string, any>[]>}
  */
 export function fetchMapCameras(params = {}) {
-  return fetchAll('/api/cameras', { view: 'map', limit: '25000', ...params }, (page) =>
+  return fetchAll('/api/cameras', { view: 'map', limit: '25000', ...params }, (/** @type {{ columns: string[], rows: unknown[][] }} */ page) =>
     page.rows.map((row) => {
+      /** @type {Record<string, unknown>} */
       const cam = {};
       for (let i = 0; i < page.columns.length; i++) cam[page.columns[i]] = row[i];
       return cam;
@@ -92,6 +122,10 @@ export function fetchMapCameras(params = {}) {
   );
 }
 
+/**
+ * A query string of the parameters that are set (undefined, null and '' are left out).
+ * @param {Record<string, unknown>} params
+ */
 export function query(params) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));

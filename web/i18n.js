@@ -1,7 +1,10 @@
+// @ts-check
 // Every string the map shows, in Vietnamese (the default) and English.
 // Elements carry data-i18n="key" (text), data-i18n-placeholder or data-i18n-title;
 // code calls t('key', {var}) and listens with onLangChange.
 
+/** @typedef {Record<string, string>} Dictionary key → text, with {name} placeholders */
+/** @type {Record<string, Dictionary>} */
 const STRINGS = {
   vi: {
     'app.title': 'camnet — Camera an ninh Long An',
@@ -194,13 +197,17 @@ const STRINGS = {
 };
 
 const LANG_KEY = 'camnet.lang';
+/** @type {((lang: string) => void)[]} */
 const listeners = [];
-let lang = STRINGS[localStorage.getItem(LANG_KEY)] ? localStorage.getItem(LANG_KEY) : 'vi';
+const storedLang = localStorage.getItem(LANG_KEY);
+let lang = storedLang !== null && STRINGS[storedLang] ? storedLang : 'vi';
+/** @type {Record<string, Intl.NumberFormat> | null} */
 let numberFormat = null;
 
 /**
  * Adds a feature's own strings, so each panel keeps its words in its own file:
  * `addStrings({ vi: { 'console.title': 'Sự cố' }, en: { 'console.title': 'Incidents' } })`.
+ * @param {Record<string, Dictionary>} dict language code → its strings
  */
 export function addStrings(dict) {
   for (const [code, entries] of Object.entries(dict)) Object.assign((STRINGS[code] ??= {}), entries);
@@ -210,12 +217,21 @@ export function currentLang() {
   return lang;
 }
 
+/**
+ * The text of `key` in the current language (Vietnamese, then the key itself, when missing).
+ * @param {string} key
+ * @param {Record<string, unknown>} [vars] values for the {name} placeholders
+ */
 export function t(key, vars = {}) {
   const text = STRINGS[lang][key] ?? STRINGS.vi[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => (vars[name] === undefined ? `{${name}}` : String(vars[name])));
 }
 
-/** Numbers the way the reader writes them: 1.696 in Vietnamese, 1,696 in English. */
+/**
+ * Numbers the way the reader writes them: 1.696 in Vietnamese, 1,696 in English.
+ * @param {number | null | undefined} n
+ * @param {number} [digits]
+ */
 export function fmt(n, digits = 0) {
   if (n === null || n === undefined || Number.isNaN(n)) return '—';
   numberFormat ??= {};
@@ -227,19 +243,24 @@ export function fmt(n, digits = 0) {
   return numberFormat[key].format(n);
 }
 
+/** @param {string | null | undefined} iso */
 export function fmtTime(iso) {
   if (!iso) return '—';
   return new Date(iso).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB');
 }
 
+/** @param {ParentNode} [root] */
 export function applyI18n(root = document) {
   document.documentElement.lang = lang;
   document.title = t('app.title');
-  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
-  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
-  for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
+  // Only HTML elements carry these attributes, and the selectors guarantee each is present: hence the casts.
+  for (const el of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll('[data-i18n]'))) el.textContent = t(/** @type {string} */ (el.dataset.i18n));
+  for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (root.querySelectorAll('[data-i18n-placeholder]')))
+    el.placeholder = t(/** @type {string} */ (el.dataset.i18nPlaceholder));
+  for (const el of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll('[data-i18n-title]'))) el.title = t(/** @type {string} */ (el.dataset.i18nTitle));
 }
 
+/** @param {string} next a language code with strings (vi, en) */
 export function setLang(next) {
   if (!STRINGS[next] || next === lang) return;
   lang = next;
@@ -248,6 +269,7 @@ export function setLang(next) {
   for (const fn of listeners) fn(lang);
 }
 
+/** @param {(lang: string) => void} fn */
 export function onLangChange(fn) {
   listeners.push(fn);
 }

@@ -1,6 +1,18 @@
+// @ts-check
 // Live status changes over Server-Sent Events. EventSource cannot send headers,
 // so the token travels as ?access_token= (the service accepts it for this route).
 
+/**
+ * Opens the stream; returns a function that closes it.
+ * @param {string} token
+ * @param {{
+ *   onStatus: (event: any) => void,
+ *   onAlert: (event: any) => void,
+ *   onState: (connected: boolean) => void,
+ *   onReconnect: () => void,
+ * }} handlers the events' JSON is the service's (GET /api/events)
+ * @returns {() => void}
+ */
 export function connectLive(token, { onStatus, onAlert, onState, onReconnect }) {
   const source = new EventSource(`/api/events?access_token=${encodeURIComponent(token)}`);
   let everOpen = false;

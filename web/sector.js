@@ -1,3 +1,4 @@
+// @ts-check
 // Field-of-view wedges drawn on the map. The service decides what a camera sees
 // (DESIGN.md, Field of view); this only draws the same sector: apex at the camera,
 // an arc of radius range_m from heading − fov/2 to heading + fov/2.
@@ -5,7 +6,14 @@
 const EARTH_RADIUS_M = 6371008.8;
 const RAD = Math.PI / 180;
 
-/** The point distM metres from (lat, lon) along an initial bearing (great circle). */
+/**
+ * The point distM metres from (lat, lon) along an initial bearing (great circle).
+ * @param {number} lat
+ * @param {number} lon
+ * @param {number} bearingDeg
+ * @param {number} distM
+ * @returns {[number, number]} [lat, lon]
+ */
 export function destination(lat, lon, bearingDeg, distM) {
   const d = distM / EARTH_RADIUS_M;
   const b = bearingDeg * RAD;
@@ -20,12 +28,19 @@ export function destination(lat, lon, bearingDeg, distM) {
  * The wedge as Leaflet [lat, lon] pairs: the apex, then the arc. A field of view
  * of 360° gives a closed circle without the apex. About one arc point per 10°
  * keeps 1,696 wedges cheap to draw while still looking round at street zoom.
+ * @param {number} lat
+ * @param {number} lon
+ * @param {number} headingDeg
+ * @param {number} fovDeg
+ * @param {number} rangeM
+ * @returns {[number, number][]}
  */
 export function sector(lat, lon, headingDeg, fovDeg, rangeM) {
   const full = fovDeg >= 360;
   const fov = full ? 360 : Math.max(fovDeg, 1);
   const steps = Math.max(2, Math.ceil(fov / 10));
   const start = headingDeg - fov / 2;
+  /** @type {[number, number][]} */
   const points = full ? [] : [[lat, lon]];
   for (let i = 0; i <= steps; i++) {
     if (full && i === steps) break;

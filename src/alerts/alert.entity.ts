@@ -1,7 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-
-export const ALERT_KINDS = ['offline', 'station_down', 'turned', 'clock_drift', 'auth_failed'] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
+import type { AlertKind } from '../domain/alert';
 
 /** An alert: opened by the status machine, acknowledged by a technician, resolved on recovery. */
 @Entity('alert')

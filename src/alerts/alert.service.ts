@@ -10,7 +10,7 @@ import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
 import { AlertActionEvent, EventBus } from '../common/event-bus';
 import { METRICS } from '../health/metrics';
-import { AlertKind } from './alert.entity';
+import type { AlertKind } from '../domain/alert';
 import { WebhookNotifier } from './webhook.notifier';
 
 export const ALERT_STATES = ['open', 'acked', 'resolved'] as const;

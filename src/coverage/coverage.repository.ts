@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { LonLat } from '../geo';
 import { communeColumn, type AdminLayout } from '../inventory/admin-unit.entity';
 import type { Ownership } from '../inventory/camera.entity';
-import type { Status } from '../monitoring/status';
+import type { Status } from '../domain/status';
 
 export interface CoverageCameraRow {
   id: number;

@@ -8,7 +8,7 @@
  */
 import { coveredLength, gaps, Interval, mergeIntervals, RoadNetwork, RouteCoverageIndex, RouteNetwork } from '../geo';
 import type { Ownership } from '../inventory/camera.entity';
-import type { Status } from '../monitoring/status';
+import type { Status } from '../domain/status';
 import type { CoverageCameraRow, CoverageRouteRow } from './coverage.repository';
 import type { GapDto, RouteCoverageDto } from './coverage.dto';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
-import { isSeedLoaded } from '../seed/seed.loader';
+import { isSeedLoaded } from '../database/seed-meta';
 
 export interface Check {
   ok: boolean;

@@ -25,7 +25,7 @@ import {
 import { Ownership, OWNERSHIPS } from './camera.entity';
 import { CameraListView, CAMERA_LIST_VIEWS } from './camera.view';
 import { AdminLayout, ADMIN_LAYOUTS } from './admin-unit.entity';
-import { STATUSES } from '../monitoring/status';
+import { STATUSES } from '../domain/status';
 
 const got = (a: ValidationArguments) => JSON.stringify(a.value);
 const CODE = /^[A-Z0-9-]{1,64}$/;

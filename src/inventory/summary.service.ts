@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Meta } from '../database/meta.entity';
-import { STATUSES } from '../monitoring/status';
+import { SEED_META_KEY } from '../database/seed-meta';
+import { STATUSES } from '../domain/status';
 import { AdminLayout, communeColumn } from './admin-unit.entity';
 import { OWNERSHIPS } from './camera.entity';
 
@@ -42,7 +43,7 @@ export class SummaryService {
          FROM admin_unit u WHERE u.layout = $1 AND u.level = 'commune' ORDER BY u.code`,
         [layout],
       ),
-      this.dataSource.getRepository(Meta).findOne({ where: { key: 'seed' } }),
+      this.dataSource.getRepository(Meta).findOne({ where: { key: SEED_META_KEY } }),
     ]);
     const cameras = Object.fromEntries(OWNERSHIPS.map((o) => [o, 0])) as Record<string, number>;
     for (const r of ownership) cameras[r.ownership] = r.n;

@@ -14,7 +14,7 @@ import { CLOCK, Clock } from '../common/clock';
 import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
 import { AlertActionEvent, EventBus, HeadingChangedEvent, StatusChangedEvent } from '../common/event-bus';
 import type { ProbeResult } from './onvif/onvif.types';
-import type { Status } from './status';
+import type { Status } from '../domain/status';
 import {
   AlertStep,
   CameraIssue,

@@ -79,7 +79,7 @@ export class MaintenanceService {
         : `SELECT * FROM maintenance_window WHERE $1::timestamptz IS NOT NULL ORDER BY starts_at DESC, id DESC LIMIT 1000`,
       [now],
     );
-    return rows.map((r: any) => this.view(r));
+    return rows.map((r: MaintenanceRow) => this.view(r));
   }
 
   /** Whether a camera is inside a window, from the windows loaded by the last refresh. */
@@ -150,7 +150,7 @@ export class MaintenanceService {
     return (await this.dataSource.query(sql, [id])).length > 0;
   }
 
-  private view(r: { id: number; scope: string; scope_id: string; starts_at: Date; ends_at: Date; reason: string | null }): MaintenanceView {
+  private view(r: MaintenanceRow): MaintenanceView {
     const now = this.clock.now().getTime();
     const starts = new Date(r.starts_at);
     const ends = new Date(r.ends_at);
@@ -164,4 +164,14 @@ export class MaintenanceService {
       active: starts.getTime() <= now && now < ends.getTime(),
     };
   }
+}
+
+/** A maintenance_window row as the queries above select it. */
+interface MaintenanceRow {
+  id: number;
+  scope: string;
+  scope_id: string;
+  starts_at: Date;
+  ends_at: Date;
+  reason: string | null;
 }

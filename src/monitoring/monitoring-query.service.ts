@@ -5,7 +5,7 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
-import type { Status } from './status';
+import type { Status } from '../domain/status';
 
 export interface CameraStatusView {
   code: string;
@@ -108,8 +108,24 @@ export class MonitoringQueryService {
       from: from.toISOString(),
       to: to.toISOString(),
       status_at_from: before.get(cam.id) ?? 'unknown',
-      status: status.map((e: any) => ({ at: iso(e.at)!, status: e.status, source: e.source, reason: e.reason })),
-      orientation: orientation.map((e: any) => ({ at: iso(e.at)!, heading_deg: e.heading_deg, pan: e.pan, tilt: e.tilt, zoom: e.zoom, source: e.source })),
+      status: status.map((e: StatusEventRow) => ({ at: iso(e.at)!, status: e.status, source: e.source, reason: e.reason })),
+      orientation: orientation.map((e: OrientationEventRow) => ({ at: iso(e.at)!, heading_deg: e.heading_deg, pan: e.pan, tilt: e.tilt, zoom: e.zoom, source: e.source })),
     };
   }
+}
+
+/** Rows of the history queries above. */
+interface StatusEventRow {
+  at: Date;
+  status: Status;
+  source: string;
+  reason: string | null;
+}
+interface OrientationEventRow {
+  at: Date;
+  heading_deg: number | null;
+  pan: number | null;
+  tilt: number | null;
+  zoom: number | null;
+  source: string;
 }

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import type { Status } from './status';
+import type { Status } from '../domain/status';
 
 /** A status transition of a camera or station; one row per change, never per sample. */
 @Entity('status_event')

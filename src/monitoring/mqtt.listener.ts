@@ -12,12 +12,12 @@ import mqtt, { MqttClient } from 'mqtt';
 import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
 import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
-import { CAMNET_RUNTIME, CamnetRuntime } from '../core.module';
+import { CAMNET_RUNTIME, CamnetRuntime } from '../common/runtime';
 import { CameraStateService } from './camera-state.service';
 import { ListeningWindow } from './listening-window';
 import { MonitoringMetrics, MqttDropReason } from './monitoring.metrics';
 import { HeartbeatMessage, MQTT_TOPIC_PREFIX, parseStationMessage, StationMessage } from './mqtt.payloads';
-import type { Status } from './status';
+import type { Status } from '../domain/status';
 import { headingDelta, HEADING_NOISE_DEG } from './status.machine';
 
 const FLUSH_MS = 250;

@@ -15,7 +15,7 @@ import { firstContact } from './onvif/onvif.first-contact';
 import { OnvifClient } from './onvif/onvif.client';
 import { OnvifProbe } from './onvif/onvif.probe';
 import { OnvifError, type OnvifErrorKind, type FirstContactResult, type OnvifTarget, type ProbeResult, type ProbeTarget } from './onvif/onvif.types';
-import type { Status } from './status';
+import type { Status } from '../domain/status';
 
 /** The probe contract the runner drives (DESIGN.md "ONVIF"); tests may provide their own. */
 export interface CameraProbe {
@@ -139,7 +139,7 @@ export class ProbeRunner implements OnModuleDestroy {
       // First contact asks several things (services or capabilities, profiles).
       const contact = await this.withDeadline(this.config.probeTimeoutMs * 3, (signal) => this.probe.firstContact(base, signal));
       if (contact.ok) this.contacts.set(t.cameraId, contact.value);
-      else contactError = contact.error instanceof OnvifError ? contact.error : new OnvifError('malformed', String(contact.error?.message ?? contact.error));
+      else contactError = contact.error instanceof OnvifError ? contact.error : new OnvifError('malformed', messageOf(contact.error));
     }
     if (contactError !== null && (contactError.kind === 'timeout' || contactError.kind === 'refused')) {
       // The device did not answer at all: asking again now would only wait out another deadline.
@@ -159,8 +159,8 @@ export class ProbeRunner implements OnModuleDestroy {
     };
     const steps = 1 + (target.ptz ? 1 : 0) + (needDeviceInfo ? 1 : 0);
     const outcome = await this.withDeadline(this.config.probeTimeoutMs * steps, (signal) => this.probe.check(target, signal));
-    const result: ProbeResult = outcome.ok ? outcome.value : failedResult('malformed', `probe failed: ${outcome.error?.message ?? String(outcome.error)}`);
-    if (outcome.ok === false) this.logger.warn(`probe of ${t.code} threw: ${outcome.error?.message ?? outcome.error}`);
+    const result: ProbeResult = outcome.ok ? outcome.value : failedResult('malformed', `probe failed: ${messageOf(outcome.error)}`);
+    if (outcome.ok === false) this.logger.warn(`probe of ${t.code} threw: ${messageOf(outcome.error)}`);
     // A device that answers but refuses our credentials at first contact is an auth failure.
     if (result.reachable && contactError?.kind === 'auth' && result.error === null) {
       result.error = { kind: 'auth', message: contactError.message };
@@ -170,7 +170,7 @@ export class ProbeRunner implements OnModuleDestroy {
   }
 
   /** Runs fn under an AbortController that fires after ms; the timer is always cleared. */
-  private async withDeadline<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: any }> {
+  private async withDeadline<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
     const ac = new AbortController();
     const timer = setTimeout(() => ac.abort(), ms);
     try {
@@ -181,6 +181,11 @@ export class ProbeRunner implements OnModuleDestroy {
       clearTimeout(timer);
     }
   }
+}
+
+/** The message of whatever a probe threw (an Error or anything else). */
+function messageOf(thrown: unknown): string {
+  return thrown instanceof Error ? thrown.message : String(thrown);
 }
 
 function failedResult(kind: OnvifErrorKind, message: string): ProbeResult {

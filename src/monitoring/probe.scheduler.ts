@@ -11,7 +11,7 @@ import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
 import { SecretBox } from '../common/secret-box';
 import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
-import { CAMNET_RUNTIME, CamnetRuntime } from '../core.module';
+import { CAMNET_RUNTIME, CamnetRuntime } from '../common/runtime';
 import { CameraStateService } from './camera-state.service';
 import { StationWatch } from './station-watch.service';
 import { MaintenanceService } from './maintenance.service';

@@ -56,7 +56,8 @@
  * | maintenance      | window ends, not seen recently       | offline      | open station_down       | station down       |
  */
 import { absAngleDiffDeg } from '../geo/geo.math';
-import type { Status } from './status';
+import { CAMERA_ALERT_KINDS, CAMERA_ISSUES, type AlertActionKind, type AlertKind, type CameraAlertKind, type CameraIssue } from '../domain/alert';
+import type { Status } from '../domain/status';
 
 export const CONFIRMATIONS = 2;
 export const CLOCK_DRIFT_LIMIT_S = 300;
@@ -64,16 +65,14 @@ export const TURN_LIMIT_DEG = 20;
 /** Heading changes at or below this are noise: no orientation_event. */
 export const HEADING_NOISE_DEG = 2;
 
-export type CameraAlertKind = 'offline' | 'turned' | 'clock_drift' | 'auth_failed';
-export type AlertKind = CameraAlertKind | 'station_down';
-export const CAMERA_ALERT_KINDS: readonly CameraAlertKind[] = ['offline', 'turned', 'clock_drift', 'auth_failed'];
+// The alert vocabulary lives in src/domain; re-exported for the machine's callers.
+export type { AlertKind, CameraAlertKind, CameraIssue } from '../domain/alert';
 
-/** Why a camera that answers is degraded. `bad_reply` has no alert kind of its own. */
-export type CameraIssue = 'auth_failed' | 'clock_drift' | 'turned' | 'bad_reply';
-const ISSUE_ORDER: readonly CameraIssue[] = ['auth_failed', 'bad_reply', 'clock_drift', 'turned'];
+/** The order in which a degraded camera's issues are listed in its reason. */
+const ISSUE_ORDER: readonly CameraIssue[] = CAMERA_ISSUES;
 
 export interface AlertStep {
-  action: 'open' | 'resolve';
+  action: AlertActionKind;
   kind: AlertKind;
 }
 

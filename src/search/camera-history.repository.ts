@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Ownership } from '../inventory/camera.entity';
-import type { Status } from '../monitoring/status';
+import type { Status } from '../domain/status';
 
 /** What the incident search keeps in memory of each camera. */
 export interface SearchCamera {

@@ -19,7 +19,7 @@
  * | yes            | maintenance, or unknown (never monitored, no        | null     |
  * |                | history at that time)                               |          |
  */
-import type { Status } from '../monitoring/status';
+import type { Status } from '../domain/status';
 
 export type Recorded = boolean | null;
 

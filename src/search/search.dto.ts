@@ -6,7 +6,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsISO8601, IsNumber, IsOptional, IsString, Length, Max, Min, ValidationArguments } from 'class-validator';
 import { OWNERSHIPS, Ownership } from '../inventory/camera.entity';
-import { STATUSES, Status } from '../monitoring/status';
+import { STATUSES, Status } from '../domain/status';
 
 const got = (a: ValidationArguments) => JSON.stringify(a.value);
 const between = (lo: number, hi: number, unit = '') => (a: ValidationArguments) =>

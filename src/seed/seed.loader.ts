@@ -4,6 +4,7 @@
  * row-by-row inserts of 25,000 cameras take minutes on PGlite and seconds this way.
  */
 import type { DataSource, QueryRunner } from 'typeorm';
+import { SEED_META_KEY } from '../database/seed-meta';
 import type { SeedInventory } from './seed.types';
 
 export interface SeedLoadOptions {
@@ -27,18 +28,12 @@ export interface SeedLoadResult {
 
 export class SeedRefusedError extends Error {}
 
-const META_KEY = 'seed';
+const META_KEY = SEED_META_KEY;
 /** PostgreSQL accepts at most 65,535 parameters per statement. */
 const MAX_PARAMS = 60_000;
 const MAX_ROWS = 1000;
 /** Serialises concurrent loaders (replicas starting together on one empty database). */
 const SEED_LOCK = 80_2022;
-
-/** Whether a seed was ever loaded into this database (camnet_meta 'seed'). */
-export async function isSeedLoaded(dataSource: DataSource): Promise<boolean> {
-  const rows = await dataSource.query(`SELECT 1 FROM camnet_meta WHERE key = $1`, [META_KEY]);
-  return rows.length > 0;
-}
 
 /**
  * Loads `inv`; `encrypt` seals each ONVIF password (SecretBox.encrypt) so no plain
@@ -104,7 +99,7 @@ export async function loadSeedInventory(
         suffix: `ON CONFLICT (ref) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, geometry = EXCLUDED.geometry, length_m = EXCLUDED.length_m`,
       },
     );
-    const stationRows = await insertRows(
+    const stationRows = await insertRows<{ id: number; code: string }>(
       q,
       'station',
       ['code', 'name', 'commune_code', 'commune_code_2025', 'lat', 'lon', 'route_ref', 'installed_on', 'funding_vnd', 'funding_source', 'uplink'],
@@ -171,15 +166,15 @@ export async function loadSeedInventory(
   }
 }
 
-/** Multi-row INSERTs of `rows`, as many rows per statement as the parameter limit allows (≤ 1,000). */
-async function insertRows(
+/** Multi-row INSERTs of `rows` (RETURNING rows typed as Row), as many rows per statement as the parameter limit allows (≤ 1,000). */
+async function insertRows<Row = Record<string, unknown>>(
   q: QueryRunner,
   table: string,
   columns: string[],
   rows: unknown[][],
   opts: { casts?: Record<string, string>; suffix?: string; returning?: string } = {},
-): Promise<any[]> {
-  const out: any[] = [];
+): Promise<Row[]> {
+  const out: Row[] = [];
   const perStatement = Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / columns.length));
   const casts = columns.map((c) => (opts.casts?.[c] ? `::${opts.casts[c]}` : ''));
   for (let start = 0; start < rows.length; start += perStatement) {

@@ -18,7 +18,7 @@
  * Arithmetic is in integer milliseconds, so sums over days or cameras stay exact;
  * seconds are derived at the end.
  */
-import type { Status } from '../monitoring/status';
+import type { Status } from '../domain/status';
 
 export interface Transition {
   /** Epoch milliseconds. */

@@ -5,7 +5,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Status } from '../monitoring/status';
+import type { Status } from '../domain/status';
 import type { Interval, Transition } from './uptime.calculator';
 
 /** A camera and the codes through which maintenance windows reach it. */

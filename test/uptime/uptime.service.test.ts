@@ -3,7 +3,7 @@ import { BadRequestException, NotFoundException } from '@nestjs/common';
 import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { Test, TestingModule } from '@nestjs/testing';
 import { ManualClock } from '../../src/common/clock';
-import type { Status } from '../../src/monitoring/status';
+import type { Status } from '../../src/domain/status';
 import { UptimeModule } from '../../src/uptime/uptime.module';
 import { UptimeRollup } from '../../src/uptime/uptime.rollup';
 import { UptimeQuery, UptimeService } from '../../src/uptime/uptime.service';

@@ -79,12 +79,7 @@ export class XmlElement {
 
   /** Follows a path of local names through first matching children. */
   path(...names: string[]): XmlElement | undefined {
-    let el: XmlElement | undefined = this;
-    for (const n of names) {
-      el = el.child(n);
-      if (!el) return undefined;
-    }
-    return el;
+    return names.reduce<XmlElement | undefined>((el, n) => el?.child(n), this);
   }
 }
 
@@ -200,7 +195,7 @@ export function parseXml(xml: string): XmlParseResult {
       // A sticky regex per attribute: far cheaper than a char loop over gSOAP's 2–4 KB
       // namespace tables.
       let selfClosing = false;
-      let gt = -1;
+      let gt: number;
       ATTR_RE.lastIndex = i;
       while (ATTR_RE.exec(xml) !== null) i = ATTR_RE.lastIndex;
       while (i < len && isWs(xml.charCodeAt(i))) i++;
