@@ -148,6 +148,13 @@ export class RoadNetwork {
     return [...new Set(out)];
   }
 
+  /** The route indexes whose road runs along some of canonical (route, from–to). */
+  routesAlong(canonRoute: number, fromM: number, toM: number): number[] {
+    const out = [canonRoute];
+    for (const s of this.shared) if (s.canonRoute === canonRoute && s.canonLoM < toM && s.canonHiM > fromM) out.push(s.routeIndex);
+    return [...new Set(out)];
+  }
+
   /**
    * Samples route r every SAMPLE_STEP_M and asks, for each sample, whether an
    * earlier route passes within the tolerance; runs of such samples on one
