@@ -1,5 +1,5 @@
 import { mulberry32 as prng } from './prng';
-import { addInterval, coveredLength, Interval, mergeIntervals, uncoveredLengthWithin } from './interval.math';
+import { addInterval, coveredLength, intersectIntervals, Interval, mergeIntervals, uncoveredLengthWithin } from './interval.math';
 
 /** Integer-metre intervals so a cell-by-cell count is exact. */
 function randomIntervals(rnd: () => number, n: number): Interval[] {
@@ -46,5 +46,13 @@ describe('interval arithmetic', () => {
       for (let x = w[0]; x < w[1]; x++) if (!have.has(x)) free++;
       expect(uncoveredLengthWithin(covered, w[0], w[1])).toBeCloseTo(free, 9);
     }
+  });
+});
+
+describe('intersectIntervals', () => {
+  it('keeps only what both sets cover', () => {
+    expect(intersectIntervals([[0, 10], [20, 30]], [[5, 25]])).toEqual([[5, 10], [20, 25]]);
+    expect(intersectIntervals([[0, 10]], [[10, 20]])).toEqual([]);
+    expect(intersectIntervals([], [[0, 1]])).toEqual([]);
   });
 });

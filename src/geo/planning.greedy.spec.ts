@@ -109,6 +109,45 @@ describe('planStations', () => {
   });
 });
 
+describe('planStations: spreading, weights and communes', () => {
+  // A 5 km straight road east, nothing covered; the "commune" is which km a site is in.
+  const long = [{ ref: 'R', coordinates: [[106.4, 10.6], [106.4457, 10.6]] as LonLat[] }];
+  const opts = { routes: long, existing: {}, costPerStationVnd: 1, camerasPerStation: 2, fovDeg: 90, rangeM: 90 };
+  const kmOf = (_lat: number, lon: number) => `km${Math.floor(haversineM(10.6, 106.4, 10.6, lon) / 1000)}`;
+
+  it('keeps proposed stations min_spacing apart', () => {
+    const plan = planStations({ ...opts, budgetVnd: 8, minSpacingM: 600 });
+    expect(plan.stations.length).toBeGreaterThan(4);
+    for (const a of plan.stations) for (const b of plan.stations) if (a !== b) expect(haversineM(a.lat, a.lon, b.lat, b.lon)).toBeGreaterThanOrEqual(600);
+  });
+
+  it('with a commune decay, puts one station in each commune before a second in any', () => {
+    const plan = planStations({ ...opts, budgetVnd: 5, communeDecay: 0.5, communeOf: kmOf });
+    expect(new Set(plan.stations.map((s) => s.commune_code)).size).toBe(5);
+    const dense = planStations({ ...opts, budgetVnd: 5, communeOf: kmOf });
+    expect(new Set(dense.stations.map((s) => s.commune_code)).size).toBeLessThan(5);
+  });
+
+  it('communes_first reaches each commune without a station first, then fills gaps', () => {
+    const communes = [{ code: 'km3', lat: 10.6, lon: 106.43 }, { code: 'far', lat: 10.7, lon: 106.5 }];
+    const plan = planStations({ ...opts, budgetVnd: 4, objective: 'communes_first', uncoveredCommunes: communes, communeOf: kmOf });
+    expect(plan.stations.map((s) => [s.commune_code, s.reason])).toEqual([
+      ['km3', 'uncovered_commune'],
+      ['far', 'uncovered_commune'],
+      [expect.any(String), 'route_gap'],
+      [expect.any(String), 'route_gap'],
+    ]);
+    expect(plan.stations[1]).toMatchObject({ route_ref: null, chainage_m: null, gain_m: 0, lat: 10.7, lon: 106.5 });
+  });
+
+  it('ranks by route weight but reports real metres', () => {
+    const two = [...long, { ref: 'S', coordinates: [[106.4, 10.62], [106.41, 10.62]] as LonLat[] }];
+    const plan = planStations({ ...opts, routes: two, budgetVnd: 3, routeWeights: { S: 2 } });
+    expect(plan.stations.every((s) => s.route_ref === 'S')).toBe(true);
+    expect(plan.stations[0].gain_m).toBeLessThanOrEqual(180 + 1e-6);
+  });
+});
+
 describe('stationHeadings', () => {
   it('looks both ways along the road first, then across', () => {
     expect(stationHeadings(30, 1)).toEqual([30]);

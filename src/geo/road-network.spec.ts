@@ -62,5 +62,7 @@ describe('RoadNetwork', () => {
     expect(net.coveredM(net.canonicalize([[[600, 900]], [[joinB + 100, joinB + 400]], []]))).toBeLessThan(310);
     expect(net.routesAt(0, 1000).sort()).toEqual([0, 1]);
     expect(net.routesAt(0, 2600)).toEqual([0]);
+    expect(net.routesAlong(0, 1900, 2600).sort()).toEqual([0, 1]);
+    expect(net.routesAlong(0, 2100, 2600)).toEqual([0]);
   });
 });

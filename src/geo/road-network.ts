@@ -117,7 +117,12 @@ export class RoadNetwork {
           continue;
         }
         const scale = (p.toM - p.fromM) / (p.canonTo - p.canonFrom);
-        for (const [a, b] of intersectIntervals(covered, [[lo, hi]])) {
+        // Binary search to the first covered stretch reaching into the piece: a
+        // shared stretch is a thousand 10 m pieces, the covered list thousands long.
+        for (let k = firstEndingAfter(covered, lo); k < covered.length && covered[k][0] < hi; k++) {
+          const a = Math.max(lo, covered[k][0]);
+          const b = Math.min(hi, covered[k][1]);
+          if (!(b > a)) continue;
           const x = p.fromM + (a - p.canonFrom) * scale;
           const y = p.fromM + (b - p.canonFrom) * scale;
           out.push([Math.min(x, y), Math.max(x, y)]);
@@ -140,6 +145,13 @@ export class RoadNetwork {
     for (const s of this.shared) {
       if (s.canonRoute === canonRoute && chainageM >= s.canonLoM - SAMPLE_STEP_M && chainageM <= s.canonHiM + SAMPLE_STEP_M) out.push(s.routeIndex);
     }
+    return [...new Set(out)];
+  }
+
+  /** The route indexes whose road runs along some of canonical (route, from–to). */
+  routesAlong(canonRoute: number, fromM: number, toM: number): number[] {
+    const out = [canonRoute];
+    for (const s of this.shared) if (s.canonRoute === canonRoute && s.canonLoM < toM && s.canonHiM > fromM) out.push(s.routeIndex);
     return [...new Set(out)];
   }
 
@@ -197,6 +209,18 @@ export class RoadNetwork {
     if (cursor < length) pieces.push(own(cursor, length));
     return { pieces: pieces.filter((p) => p.toM > p.fromM), runs: sharedRuns };
   }
+}
+
+/** Index of the first interval ending after m (merged, sorted input). */
+function firstEndingAfter(intervals: readonly (readonly [number, number])[], m: number): number {
+  let lo = 0;
+  let hi = intervals.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (intervals[mid][1] <= m) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Index of the first piece ending after m (pieces sorted and contiguous). */

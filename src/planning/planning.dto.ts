@@ -130,6 +130,8 @@ export class UncoveredCommuneDto {
 export class RankedGapDto extends GapDto {
   @ApiProperty({ example: 'QL1' }) route_ref: string;
   @ApiProperty() route_name: string;
+  @ApiProperty({ type: [String], description: 'every route on this stretch of road (two where routes share it; the gap is listed once, under the first)' })
+  route_refs: string[];
 }
 
 export class ProposedCameraDto {

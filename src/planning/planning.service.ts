@@ -8,7 +8,7 @@ import { badField } from '../http-defaults';
 import { CLOCK, Clock, localDay } from '../common/clock';
 import { CoverageService, DEFAULT_MIN_GAP_M } from '../coverage/coverage.service';
 import { round1 } from '../coverage/coverage.state';
-import { haversineM, Interval, planStations, PolygonIndex } from '../geo';
+import { gaps as gapList, haversineM, intersectIntervals, Interval, planStations, PolygonIndex } from '../geo';
 import { ProposalDto, ProposalRequestDto, RankedGapDto, UncoveredCommuneDto } from './planning.dto';
 import { AreaUnitRow, PlanningRepository } from './planning.repository';
 import { proposalCsv, proposalGeoJson } from './proposal.export';
@@ -79,12 +79,32 @@ export class PlanningService {
     });
   }
 
-  /** Every gap (installed coverage) of at least minGapM on every route, longest first. */
+  /**
+   * Every gap (installed coverage) of at least minGapM on the road network,
+   * longest first: a gap on a stretch two routes share is listed once, under the
+   * route that holds the stretch, with both refs.
+   */
   async gaps(minGapM = DEFAULT_MIN_GAP_M): Promise<RankedGapDto[]> {
-    const routes = await this.coverage.routes(undefined, minGapM);
-    return routes
-      .flatMap((r) => r.gaps.map((g) => ({ route_ref: r.ref, route_name: r.name, ...g })))
-      .sort((a, b) => b.length_m - a.length_m || a.route_ref.localeCompare(b.route_ref) || a.from_m - b.from_m);
+    const [unions, road] = await Promise.all([this.coverage.unions(), this.coverage.road()]);
+    const routes = road.routes.routes;
+    const out: RankedGapDto[] = [];
+    unions.forEach((u, r) => {
+      const chainage = routes[r].chainage;
+      for (const g of intersectIntervals(gapIntervals(u.length_m, u.installed), road.owned[r])) {
+        const [from, to] = g;
+        if (to - from < minGapM || !(to > from)) continue;
+        out.push({
+          route_ref: u.ref,
+          route_name: u.name,
+          route_refs: road.routesAlong(r, from, to).map((i) => routes[i].ref),
+          from_m: round1(from),
+          to_m: round1(to),
+          length_m: round1(to - from),
+          geometry: { type: 'LineString', coordinates: chainage.slice(from, to).map(([lon, lat]) => [round6(lon), round6(lat)] as [number, number]) },
+        });
+      }
+    });
+    return out.sort((a, b) => b.length_m - a.length_m || a.route_ref.localeCompare(b.route_ref) || a.from_m - b.from_m);
   }
 
   async propose(body: ProposalRequestDto): Promise<ProposalDto> {
@@ -241,5 +261,8 @@ function numberOrNull(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
+/** The uncovered stretches of [0, length] as intervals. */
+const gapIntervals = (length: number, covered: Interval[]): Interval[] => gapList(length, covered, 0).map((g) => [g.from_m, g.to_m] as Interval);
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const round7 = (x: number) => Math.round(x * 1e7) / 1e7;

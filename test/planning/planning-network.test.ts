@@ -123,6 +123,12 @@ describe('planning on one road network', () => {
     const byRef = new Map<string, { installed: { covered_m: number } }>(routes.body.map((r: { ref: string }) => [r.ref, r]));
     expect(byRef.get('QL1')!.installed.covered_m).toBeCloseTo(100, -1);
     expect(byRef.get('QL2')!.installed.covered_m).toBeCloseTo(100, -1);
+    // The planner's gap list holds the shared stretch once, under QL1, naming both routes.
+    const gaps = (await request(t.url).get('/api/planning/gaps').query({ min_gap_m: 0 }).set('Authorization', await auth())).body;
+    const total = gaps.reduce((sum: number, g: { length_m: number }) => sum + g.length_m, 0);
+    expect(Math.abs(total - (net.body.length_m - net.body.installed.covered_m))).toBeLessThan(5);
+    const north = gaps.find((g: { route_ref: string; from_m: number }) => g.route_ref === 'QL1' && Math.round(g.from_m) === 1300);
+    expect(north.route_refs).toEqual(['QL1', 'QL2']);
   });
 
   it.each([
