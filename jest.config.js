@@ -44,7 +44,13 @@ module.exports = {
       displayName: 'integration',
       roots: ['<rootDir>/test'],
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/onvif/', '<rootDir>/test/simulator/onvif-device\\.server\\.test\\.ts$', '<rootDir>/test/alerts/webhook\\.notifier\\.test\\.ts$', '<rootDir>/test/bench/'],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '<rootDir>/test/onvif/',
+        '<rootDir>/test/simulator/onvif-device\\.server\\.test\\.ts$',
+        '<rootDir>/test/alerts/webhook\\.notifier\\.test\\.ts$',
+        '<rootDir>/test/bench/',
+      ],
     },
   ],
 };
