@@ -25,6 +25,7 @@ const UNIT_TESTS_IN_TEST_DIR = [
   '<rootDir>/test/onvif/**/*.test.ts',
   '<rootDir>/test/simulator/onvif-device.server.test.ts',
   '<rootDir>/test/alerts/webhook.notifier.test.ts',
+  '<rootDir>/test/bench/**/*.test.ts',
 ];
 
 const common = {
@@ -43,7 +44,13 @@ module.exports = {
       displayName: 'integration',
       roots: ['<rootDir>/test'],
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/onvif/', '<rootDir>/test/simulator/onvif-device\\.server\\.test\\.ts$', '<rootDir>/test/alerts/webhook\\.notifier\\.test\\.ts$'],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '<rootDir>/test/onvif/',
+        '<rootDir>/test/simulator/onvif-device\\.server\\.test\\.ts$',
+        '<rootDir>/test/alerts/webhook\\.notifier\\.test\\.ts$',
+        '<rootDir>/test/bench/',
+      ],
     },
   ],
 };

@@ -24,11 +24,18 @@
  * 180), DATABASE_URL, CAMNET_PROBE_CONCURRENCY (256), BENCH_PHASES (e.g. "full,probe,baseline"),
  * BENCH_DEVICE_SERVER=worker (run the device server on a worker thread of this process,
  * so that it no longer shares the poller's event loop; default: the same thread),
+ * BENCH_DEVICE_SERVER=process (the device server in a child process of its own: the
+ * poller's CPU figure is then the poller's alone; the default with BENCH_REPLICAS > 1),
+ * BENCH_REPLICAS=N (N poller processes on one PostgreSQL database, the leases splitting
+ * the work: each replica's share, checks/s in total and duplicate checks, which must be 0;
+ * see poll.replicas.ts), BENCH_INTERVAL_S (the poll interval, default 1: every camera
+ * always due; 60 with BENCH_CAMERAS=1696 measures the idle cost of watching Long An),
  * BENCH_CPU_PROFILE=<folder> (a CPU profile of each measured phase), CAMNET_DB_POOL_SIZE.
  */
 import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
+import type * as http from 'node:http';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { Cam } from 'onvif';
 import { Registry } from 'prom-client';
@@ -48,6 +55,8 @@ import { loadSeedInventory } from '../src/seed/seed.loader';
 import { SIM_VENDORS, type SeedCamera } from '../src/seed/seed.types';
 import { OnvifDeviceServer } from '../src/simulator/onvif-device.server';
 import type { SimDevice } from '../src/simulator/sim.types';
+import { createDataSource } from '../src/database/data-source';
+import { replicaMain, runReplicas, startChild, stopChild } from './poll.replicas';
 import { BenchDatabase, cpuProfile, cpuSecondsOf, cpuWindow, envNumber, machineNote, openBenchDatabase, postgresBackends, progress, round, runMain, Samples, sleep } from './bench.support';
 
 const SECRET_KEY = 'cd'.repeat(32);
@@ -77,14 +86,58 @@ interface Devices {
   port: number;
   where: string;
   deviceUrl(code: string): string;
+  /** HTTP requests the devices answered so far (null when not counted). */
+  requests(): Promise<number | null>;
   close(): Promise<void>;
+}
+
+/** How the device server runs: BENCH_DEVICE_SERVER, else a child process when several replicas poll. */
+function deviceServerMode(): 'same' | 'worker' | 'process' {
+  const v = process.env.BENCH_DEVICE_SERVER;
+  if (v === 'worker' || v === 'process' || v === 'same') return v;
+  if (v !== undefined && v !== '') throw new Error(`BENCH_DEVICE_SERVER must be same, worker or process, got "${v}"`);
+  return envNumber('BENCH_REPLICAS', 1) > 1 ? 'process' : 'same';
+}
+
+/** Counts the requests an in-process device server answers (its http.Server is private: the bench reaches in). */
+function countRequests(server: OnvifDeviceServer): () => number {
+  let n = 0;
+  (server as unknown as { server: http.Server }).server.on('request', () => n++);
+  return () => n;
 }
 
 async function startDevices(cameras: number, devices: SimDevice[]): Promise<Devices> {
   const quiet = { log: () => undefined, warn: () => undefined };
-  if (process.env.BENCH_DEVICE_SERVER !== 'worker') {
+  const mode = deviceServerMode();
+  if (mode === 'same') {
     const server: OnvifDeviceServer = await OnvifDeviceServer.start({ devices, port: 0, logger: quiet });
-    return { port: server.port, where: 'in-process, same thread as the poller (shares its CPU)', deviceUrl: (c) => server.deviceUrl(c), close: () => server.close() };
+    const requests = countRequests(server);
+    return {
+      port: server.port,
+      where: 'in-process, same thread as the poller (shares its CPU)',
+      deviceUrl: (c) => server.deviceUrl(c),
+      requests: async () => requests(),
+      close: () => server.close(),
+    };
+  }
+  if (mode === 'process') {
+    const { child, first } = await startChild<{ port: number }>(__filename, 'device-server', { BENCH_CAMERAS: String(cameras) });
+    return {
+      port: first.port,
+      where: 'a child process of its own (its CPU is not the poller\'s)',
+      deviceUrl: (c) => `http://127.0.0.1:${first.port}/onvif/${c}/device_service`,
+      requests: () =>
+        new Promise<number>((resolve) => {
+          const on = (m: { requests?: number }) => {
+            if (typeof m.requests !== 'number') return;
+            child.off('message', on);
+            resolve(m.requests);
+          };
+          child.on('message', on);
+          child.send({ type: 'count' });
+        }),
+      close: () => stopChild(child),
+    };
   }
   const worker = new Worker(__filename, { workerData: { role: 'device-server', cameras } });
   const port = await new Promise<number>((resolve, reject) => {
@@ -95,6 +148,7 @@ async function startDevices(cameras: number, devices: SimDevice[]): Promise<Devi
     port,
     where: 'in-process, on a worker thread (its own event loop; same process CPU figure)',
     deviceUrl: (c) => `http://127.0.0.1:${port}/onvif/${c}/device_service`,
+    requests: async () => null,
     close: async () => {
       worker.postMessage('close');
       await new Promise((r) => worker.once('exit', r));
@@ -110,6 +164,20 @@ async function deviceServerWorker(cameras: number): Promise<void> {
     process.exit(0);
   });
   parentPort!.postMessage({ port: server.port });
+}
+
+/** The child-process side of BENCH_DEVICE_SERVER=process: serves, counts requests, stops on request. */
+async function deviceServerProcess(cameras: number): Promise<void> {
+  const server = await OnvifDeviceServer.start({ devices: syntheticDevices(cameras), port: 0, logger: { log: () => undefined, warn: () => undefined } });
+  const requests = countRequests(server);
+  process.on('message', async (m: { type: string }) => {
+    if (m.type === 'count') process.send!({ requests: requests() });
+    if (m.type === 'stop') {
+      await server.close();
+      process.exit(0);
+    }
+  });
+  process.send!({ port: server.port });
 }
 
 function seedCameras(devices: SimDevice[], server: Devices): SeedCamera[] {
@@ -172,6 +240,10 @@ class CheckStats {
 
 interface PhaseResult {
   checks: number;
+  /** HTTP requests the devices answered per check (first contacts included), when counted. */
+  requestsPerCheck: number | null;
+  /** This process's CPU time per check, in µs (the device server's too when it runs in this process). */
+  cpuUsPerCheck: number | null;
   perS: number;
   cores: number;
   machineCores: number | null;
@@ -187,8 +259,9 @@ interface PhaseResult {
 }
 
 /** Runs for `seconds`, printing the rate every 5 s; answers the window's figures. */
-async function measure(label: string, seconds: number, stats: () => CheckStats, pgDatabase: string | null = null): Promise<PhaseResult> {
+async function measure(label: string, seconds: number, stats: () => CheckStats, pgDatabase: string | null = null, server: Devices | null = null): Promise<PhaseResult> {
   const s0 = stats();
+  const requests0 = server ? await server.requests() : null;
   const base = { done: s0.done };
   const pgPids = pgDatabase === null ? [] : postgresBackends(pgDatabase);
   const pg0 = cpuSecondsOf(pgPids);
@@ -207,6 +280,7 @@ async function measure(label: string, seconds: number, stats: () => CheckStats, 
     lastT = now;
   }
   const w = cpu.stop();
+  const requests1 = server ? await server.requests() : null;
   const pgCores = pgPids.length > 0 ? round((cpuSecondsOf(pgPids) - pg0) / w.wallS, 2) : null;
   const file = await profile.stop();
   if (file) progress(`  CPU profile of this phase: ${file}`);
@@ -215,6 +289,8 @@ async function measure(label: string, seconds: number, stats: () => CheckStats, 
   const runs = s.runs.summary();
   return {
     checks,
+    requestsPerCheck: requests0 !== null && requests1 !== null && checks > 0 ? round((requests1 - requests0) / checks, 2) : null,
+    cpuUsPerCheck: checks > 0 ? Math.round((w.processCores * w.wallS * 1e6) / checks) : null,
     perS: round(checks / w.wallS),
     cores: round(w.processCores, 2),
     machineCores: w.machineCores,
@@ -260,6 +336,7 @@ async function fullPath(
   seconds: number,
   warmupMaxS: number,
   contacts: Map<string, FirstContactResult>,
+  server: Devices,
 ): Promise<PhaseResult & { warmupS: number; firstContactPerS: number; statuses: Record<string, number>; statusEvents: number }> {
   const runtime: CamnetRuntime = {
     config,
@@ -303,7 +380,7 @@ async function fullPath(
     progress(`  warm-up done in ${warmupS.toFixed(1)} s (${stats.done} checks, ${stats.firstContacts} first contacts)`);
     stats = new CheckStats();
     progress(`full path: measuring for ${seconds} s`);
-    const r = await measure('full path', seconds, () => stats, db.name);
+    const r = await measure('full path', seconds, () => stats, db.name, server);
     await app.close();
     const statusRows: { status: string; n: number }[] = await db.dataSource.query(`SELECT status, count(*)::int AS n FROM camera_state GROUP BY status`);
     const [{ n: statusEvents }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM status_event`);
@@ -424,12 +501,18 @@ async function main(): Promise<Record<string, unknown>> {
   const cameras = Math.round(envNumber('BENCH_CAMERAS', 25_000));
   const warmupMaxS = envNumber('BENCH_WARMUP_S', 180);
   const phases = new Set((process.env.BENCH_PHASES ?? 'full,probe,baseline').split(',').map((s) => s.trim()));
+  const intervalS = envNumber('BENCH_INTERVAL_S', 1);
+  const replicas = Math.round(envNumber('BENCH_REPLICAS', 1));
   const machine = machineNote();
   progress(`bench:poll on ${machine.cores} cores, load average ${machine.load1}, node ${machine.node}`);
   const devices = syntheticDevices(cameras);
   const server = await startDevices(cameras, devices);
   progress(`device server for ${cameras} simulated devices: ${server.where}`);
   const db = await openBenchDatabase();
+  if (replicas > 1 && db.engine !== 'postgres') {
+    await Promise.all([db.close(), server.close()]);
+    throw new Error(`BENCH_REPLICAS=${replicas} needs DATABASE_URL: embedded PGlite serves one replica (README, Known limits)`);
+  }
   const contacts = new Map<string, FirstContactResult>();
   try {
     progress(`device server on 127.0.0.1:${server.port}; database: ${db.engine === 'postgres' ? 'PostgreSQL (DATABASE_URL), a fresh database' : 'embedded PGlite in this process'}, pool of ${db.poolSize}`);
@@ -438,22 +521,15 @@ async function main(): Promise<Record<string, unknown>> {
       db.dataSource,
       { adminUnits: [], routes: [], stations: [], cameras: seedCameras(devices, server), roadSigns: [] },
       (p) => box.encrypt(p),
-      { intervalS: 1, now: new Date(), log: (m) => progress(m) },
+      { intervalS, now: new Date(), log: (m) => progress(m) },
     );
-    const config = loadConfig({
-      ...process.env,
-      DATABASE_URL: db.engine === 'postgres' ? db.url : undefined,
-      CAMNET_SECRET_KEY: SECRET_KEY,
-      // Every camera stays due: the poller runs flat out, which is what is measured.
-      CAMNET_POLL_INTERVAL_S: '1',
-      // The loops are started by hand below; the MQTT listener is not part of this benchmark.
-      CAMNET_MONITORING: 'off',
-      CAMNET_SIMULATOR: 'off',
-      CAMNET_LOG_LEVEL: 'warn',
-    });
-    progress(`concurrency ${config.probeConcurrency} checks in flight, probe timeout ${config.probeTimeoutMs} ms, poll interval 1 s (every camera always due)`);
+    const config = benchConfig(db.engine === 'postgres' ? db.url : undefined, intervalS);
+    progress(
+      `concurrency ${config.probeConcurrency} checks in flight, probe timeout ${config.probeTimeoutMs} ms, poll interval ${intervalS} s${intervalS === 1 ? ' (every camera always due)' : ''}`,
+    );
+    if (replicas > 1) return await replicaRun(db, config, cameras, seconds, warmupMaxS, intervalS, replicas, server, machine);
 
-    const full = phases.has('full') ? await fullPath(db, config, devices, seconds, warmupMaxS, contacts) : null;
+    const full = phases.has('full') ? await fullPath(db, config, devices, seconds, warmupMaxS, contacts, server) : null;
     const probe = phases.has('probe') ? await probePath(config, devices, server, seconds, contacts) : null;
     const base = phases.has('baseline') ? await baseline(config, devices, server, seconds) : null;
 
@@ -461,7 +537,7 @@ async function main(): Promise<Record<string, unknown>> {
       r &&
       progress(
         `${name.padEnd(34)} ${String(r.perS).padStart(8)} checks/s  p50 ${r.p50} ms  p95 ${r.p95} ms  ` +
-          `process CPU ${r.cores} cores${r.pgCores !== null ? `  PostgreSQL ${r.pgCores} cores` : ''}  machine ${r.machineCores ?? '?'} cores  not ok ${r.notOk}/${r.checks} ${JSON.stringify(r.errors)}`,
+          `process CPU ${r.cores} cores (${r.cpuUsPerCheck ?? '?'} µs/check, ${r.requestsPerCheck ?? '?'} requests/check)${r.pgCores !== null ? `  PostgreSQL ${r.pgCores} cores` : ''}  machine ${r.machineCores ?? '?'} cores  not ok ${r.notOk}/${r.checks} ${JSON.stringify(r.errors)}`,
       );
     progress('results (the in-process device server is included in the process CPU):');
     line(`full path (${db.engine}, scheduler + runner + DB)`, full);
@@ -492,6 +568,12 @@ async function main(): Promise<Record<string, unknown>> {
       other_cpu_cores_baseline: base && base.machineCores !== null ? round(Math.max(0, base.machineCores - base.cores), 2) : null,
       p95_ms: full?.p95 ?? null,
       p50_ms: full?.p50 ?? null,
+      requests_per_check: full?.requestsPerCheck ?? null,
+      cpu_us_per_check: full?.cpuUsPerCheck ?? null,
+      probe_cpu_us_per_check: probe?.cpuUsPerCheck ?? null,
+      interval_s: intervalS,
+      // Idle cost when the interval is the service's (60 s): CPU-seconds this process spends per camera-hour.
+      cpu_s_per_camera_hour: full ? round((full.cores * 3600) / cameras, 3) : null,
       probe_only_p95_ms: full?.probeP95 ?? null,
       probe_cpu_cores: probe?.cores ?? null,
       probe_p95_ms: probe?.p95 ?? null,
@@ -510,5 +592,100 @@ async function main(): Promise<Record<string, unknown>> {
   }
 }
 
+/** The service's configuration for the bench: the loops are started by hand, the MQTT listener is not measured. */
+function benchConfig(databaseUrl: string | undefined, intervalS: number): CamnetConfig {
+  return loadConfig({
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    CAMNET_SECRET_KEY: SECRET_KEY,
+    // At 1 s every camera stays due: the poller runs flat out, which is what is measured.
+    CAMNET_POLL_INTERVAL_S: String(intervalS),
+    CAMNET_MONITORING: 'off',
+    CAMNET_SIMULATOR: 'off',
+    CAMNET_LOG_LEVEL: 'warn',
+  });
+}
+
+/** BENCH_REPLICAS=N: N poller processes on the seeded database (see poll.replicas.ts). */
+async function replicaRun(
+  db: BenchDatabase,
+  config: CamnetConfig,
+  cameras: number,
+  seconds: number,
+  warmupMaxS: number,
+  intervalS: number,
+  replicas: number,
+  server: Devices,
+  machine: ReturnType<typeof machineNote>,
+): Promise<Record<string, unknown>> {
+  const cpu = cpuWindow();
+  const r = await runReplicas(__filename, replicas, { BENCH_REPLICA_DB_URL: db.url, BENCH_INTERVAL_S: String(intervalS) }, cameras, seconds, warmupMaxS);
+  const w = cpu.stop();
+  for (const x of r.replicas)
+    progress(`  replica ${x.index}: ${x.perS} checks/s (${Math.round(x.share * 100)} % of the checks), CPU ${x.cores} cores, p50 ${x.p50} ms, p95 ${x.p95} ms, not ok ${x.notOk}`);
+  progress(`${replicas} replicas: ${r.totalPerS} checks/s in total, ${r.duplicates} duplicate checks (overlapping checks of one camera), pollers' CPU ${r.cores} cores`);
+  return {
+    bench: 'poll',
+    mode: 'replicas',
+    replicas,
+    cameras,
+    seconds,
+    interval_s: intervalS,
+    concurrency: config.probeConcurrency,
+    database: db.engine,
+    total_checks_per_s: r.totalPerS,
+    duplicates: r.duplicates,
+    per_replica: r.replicas.map((x) => ({ replica: x.index, checks_per_s: x.perS, share: x.share, cpu_cores: x.cores, p50_ms: x.p50, p95_ms: x.p95, not_ok: x.notOk })),
+    pollers_cpu_cores: r.cores,
+    cpu_us_per_check: r.checks > 0 ? Math.round((r.cores * r.wallS * 1e6) / r.checks) : null,
+    // Whole machine, warm-up included: the replicas' PostgreSQL backends are in it (they end with the replicas, before they could be read).
+    machine_cpu_cores: w.machineCores,
+    device_server: server.where,
+    machine_cores: machine.cores,
+    load1_before: machine.load1,
+  };
+}
+
+/** The child-process side of BENCH_REPLICAS: one camnet poller on the parent's database. */
+async function replicaProcess(): Promise<void> {
+  const index = Number(process.env.BENCH_REPLICA_INDEX);
+  const url = process.env.BENCH_REPLICA_DB_URL;
+  const instanceId = process.env.BENCH_REPLICA_ID;
+  if (!url || !instanceId) throw new Error('a bench replica needs BENCH_REPLICA_DB_URL and BENCH_REPLICA_ID from its parent');
+  const config = benchConfig(url, envNumber('BENCH_INTERVAL_S', 1));
+  await replicaMain(index, {
+    async start(onCheck) {
+      const dataSource = createDataSource(url, config.dbPoolSize);
+      await dataSource.initialize();
+      const runtime: CamnetRuntime = { config, dataSource, secretBox: new SecretBox(SECRET_KEY), clock: systemClock, mqttUrl: 'mqtt://127.0.0.1:9', instanceId };
+      const app = await NestFactory.createApplicationContext(PollBenchModule.forRoot(runtime), { logger: ['error', 'warn'], abortOnError: false });
+      const runner = app.get(ProbeRunner);
+      const run = runner.run.bind(runner);
+      // Epoch milliseconds with sub-millisecond precision, comparable across processes.
+      const nowMs = () => performance.timeOrigin + performance.now();
+      runner.run = async (t, o) => {
+        const s = nowMs();
+        const out = await run(t, o);
+        onCheck(t.cameraId, s, nowMs(), out.result.reachable, out.result.ok);
+        return out;
+      };
+      app.get(ProbeScheduler).start();
+      return {
+        async stop() {
+          await app.close();
+          await dataSource.destroy();
+        },
+      };
+    },
+  });
+}
+
+const role = process.env.BENCH_ROLE;
 if (!isMainThread && workerData?.role === 'device-server') void deviceServerWorker(workerData.cameras);
+else if (role === 'device-server') void deviceServerProcess(Math.round(envNumber('BENCH_CAMERAS', 25_000)));
+else if (role === 'replica')
+  replicaProcess().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
 else if (require.main === module) runMain(main);

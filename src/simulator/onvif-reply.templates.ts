@@ -1,6 +1,6 @@
 /**
  * ONVIF replies of the simulated cameras, modelled on real captures
- * (onvif-captures/: Hikvision `env:` with its long namespace table, Dahua-style `s:`,
+ * (test/fixtures/onvif/: Hikvision `env:` with its long namespace table, Dahua-style `s:`,
  * gSOAP `SOAP-ENV:` from Axis, Pelco, D-Link and Milesight, each with its own
  * headers, token names, time zones and GetStatus quirks). Each vendor's envelope is
  * built once; a reply is that envelope plus a few substituted values.

@@ -2,7 +2,7 @@
  * Namespace-agnostic string scans over SOAP requests: the few facts the simulated
  * devices need (the operation and the UsernameToken fields). Written by hand because
  * the device server is on the benchmark's hot path, where a full XML parse per
- * request costs 100× more than these scans (see onvif-captures/NOTES.md §8).
+ * request costs 100× more than these scans (see test/fixtures/onvif/NOTES.md §8, item 5).
  */
 
 export interface ElementSpan {
