@@ -102,6 +102,8 @@ const CHECK_FLUSH_AT = 200;
 const CHECK_FLUSH_MS = 20;
 const CHECK_BATCH_MAX = 500;
 const LOG_EVERY_MS = 60_000;
+/** How long writes still retrying at shutdown may take to land. */
+const SHUTDOWN_GRACE_MS = 5_000;
 
 /** Why a write gave up. */
 export class WriteDroppedError extends Error {}
@@ -127,6 +129,7 @@ export class CameraStateService implements OnModuleDestroy {
   private heartbeatFlush: Promise<void> | null = null;
   /** Set at shutdown: a write that fails then is dropped (logged) instead of retried. */
   private stopping = false;
+  private shutdownTimer: NodeJS.Timeout | null = null;
   /** Log lines limited to one a minute per key, with a count of what was not logged. */
   private readonly quiet = new Map<string, { at: number; since: number }>();
 
@@ -229,11 +232,23 @@ export class CameraStateService implements OnModuleDestroy {
     this.stopping = true;
   }
 
+  /**
+   * camnet is stopping: writes still retrying get SHUTDOWN_GRACE_MS to land, then a
+   * failure drops them (logged), so a stop during a database outage does not hang.
+   */
+  beginShutdown(): void {
+    if (this.shutdownTimer !== null || this.stopping) return;
+    this.shutdownTimer = setTimeout(() => this.stopRetrying(), SHUTDOWN_GRACE_MS);
+    this.shutdownTimer.unref();
+  }
+
   async onModuleDestroy(): Promise<void> {
+    this.beginShutdown();
     // Callers still waiting (a check in flight at shutdown) get their answer before the database goes.
     await this.drainChecks();
     await this.flushHeartbeats().catch(() => undefined);
     this.stopping = true;
+    if (this.shutdownTimer !== null) clearTimeout(this.shutdownTimer);
   }
 
   /** Takes a heartbeat in: last-seen times are written by the next flushHeartbeats. */

@@ -42,8 +42,6 @@ const DROP_LOG_MS = 60_000;
 export const MAX_CLOCK_AHEAD_MS = 60_000;
 /** The largest MQTT packet camnet accepts: the 16 KiB payload, its topic and the header. */
 export const MQTT_MAX_PACKET_BYTES = MQTT_MAX_PAYLOAD_BYTES + 1024;
-/** How long shutdown waits for station messages still being written before dropping them (logged). */
-const SHUTDOWN_GRACE_MS = 5_000;
 
 interface CameraEntry {
   id: number;
@@ -157,13 +155,9 @@ export class MqttListener implements OnApplicationBootstrap, OnModuleDestroy {
     const client = this.client;
     this.client = null;
     if (client) await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
-    const chains = Promise.allSettled([...this.chains.values()]);
-    let grace: NodeJS.Timeout | undefined;
-    await Promise.race([chains, new Promise((r) => (grace = setTimeout(r, SHUTDOWN_GRACE_MS)))]);
-    clearTimeout(grace);
-    // The database is still away: what is left is dropped, counted and logged.
-    this.state.stopRetrying();
-    await chains;
+    // Writes still retrying get a grace period; past it (the database is still away) what is left is dropped, counted and logged.
+    this.state.beginShutdown();
+    await Promise.allSettled([...this.chains.values()]);
     await this.state.flushHeartbeats();
   }
 

@@ -14,6 +14,8 @@ import { CameraStateRepository } from './camera-state.repository';
 import { CameraStateService } from './camera-state.service';
 import { ListeningWindow } from './listening-window';
 
+const FLUSH_WAIT_MS = 5_000;
+
 @Injectable()
 export class StationWatch {
   constructor(
@@ -25,8 +27,10 @@ export class StationWatch {
 
   /** Takes the silent stations offline; answers their ids. */
   async sweep(): Promise<number[]> {
-    // Heartbeats still in memory are written first: their stations are not silent.
-    await this.state.flushHeartbeats();
+    // Heartbeats still in memory are written first: their stations are not silent. A flush
+    // that is still retrying (the database is away) means no judging this time.
+    if (!this.listening.recording) return [];
+    if (!(await settlesWithin(this.state.flushHeartbeats(), FLUSH_WAIT_MS))) return [];
     const cutoff = new Date(this.clock.now().getTime() - this.listening.silentAfterMs);
     if (!this.listening.coversSince(cutoff)) return [];
     const taken: number[] = [];
@@ -38,4 +42,12 @@ export class StationWatch {
     }
     return taken;
   }
+}
+
+/** Whether p settles within ms (the timer is always cleared). */
+async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([p.then(() => true, () => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]);
+  clearTimeout(timer);
+  return settled;
 }
