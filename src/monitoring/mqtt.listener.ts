@@ -70,6 +70,8 @@ export class MqttListener implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly chains = new Map<string, Promise<void>>();
   /** Station messages waiting in the chains (bounded by config.applyBufferMax). */
   private queued = 0;
+  /** Stations with a heartbeat application waiting in their chain. */
+  private readonly heartbeatQueued = new Set<string>();
   /** Wills waiting out CAMNET_WILL_HOLD_MS, by station code. */
   private readonly heldWills = new Map<string, HeldWill>();
   /** The last `ts` accepted per station (heartbeats) and per camera (orientation), ms. */
@@ -295,7 +297,14 @@ export class MqttListener implements OnApplicationBootstrap, OnModuleDestroy {
     const status = this.stationStatus.get(stationId);
     if ((status !== 'online' && status !== 'maintenance') || this.heldWills.has(msg.station)) {
       this.releaseHeldWill(msg.station);
-      this.serial(msg.station, () => this.applyStation(stationId, { type: 'heartbeat' }, { power: msg.power, tempC: msg.tempC, at: heardAt }));
+      // One queued heartbeat application per station is enough: the rest would only repeat "seen"
+      // (their last-seen times are in the heartbeat buffer), and a slow database would pile them up.
+      if (this.heartbeatQueued.has(msg.station)) return;
+      this.heartbeatQueued.add(msg.station);
+      this.serial(msg.station, () => {
+        this.heartbeatQueued.delete(msg.station);
+        return this.applyStation(stationId, { type: 'heartbeat' }, { power: msg.power, tempC: msg.tempC, at: heardAt });
+      });
     }
   }
 
