@@ -28,6 +28,12 @@ export interface CamnetConfig {
   simChaos: boolean;
   /** Run the ONVIF poller and MQTT listener (off in tests that drive checks by hand). */
   monitoring: boolean;
+  /** A station not heard for this long, while camnet was listening and recording, goes offline. */
+  stationSilentMs: number;
+  /** How long a station's Will is held before it acts: a broker that is shutting down publishes every Will, then drops camnet too. */
+  willHoldMs: number;
+  /** Most station messages (Wills, statuses, orientations) and check results kept in memory while the database is away. */
+  applyBufferMax: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug';
 }
 
@@ -128,6 +134,9 @@ export function loadConfig(env: Env = process.env): CamnetConfig {
     tileUrl: str('TILE_URL'),
     simChaos: bool('CAMNET_SIM_CHAOS', true),
     monitoring: bool('CAMNET_MONITORING', true),
+    stationSilentMs: int('CAMNET_STATION_SILENT_S', 90, 1, 86400) * 1000,
+    willHoldMs: int('CAMNET_WILL_HOLD_MS', 1000, 0, 2500),
+    applyBufferMax: int('CAMNET_APPLY_BUFFER_MAX', 100_000, 100, 10_000_000),
     logLevel,
   };
   if (config.mqttSharedGroup !== null && !/^[A-Za-z0-9_-]+$/.test(config.mqttSharedGroup)) {

@@ -1,18 +1,35 @@
 /**
- * Carries out the status machine's decisions: applies a check, an MQTT observation or
- * a maintenance window to camera_state / station_state, writes status_event on
- * transitions only and orientation_event on heading changes beyond 2°, and announces
- * every change on the EventBus (status.changed, heading.changed, alert.action).
- * Each application runs in one transaction holding the subject's row lock, so two
- * replicas (or the poller and the MQTT listener) never interleave on one camera.
- * ONVIF checks, thousands a second, are applied in batches: one transaction locks the
- * batch's rows and writes them with a few multi-row statements.
+ * Carries out the status machine's decisions: applies a check, an MQTT observation,
+ * a heartbeat or a maintenance window to camera_state / station_state, writes
+ * status_event on transitions only and orientation_event on heading changes beyond
+ * 2°, and announces every change on the EventBus (status.changed, heading.changed,
+ * alert.action) once its transaction has committed. The SQL, and the one lock
+ * order (cameras by id, then stations by id), live in CameraStateRepository.
+ *
+ * Nothing taken in is lost to a passing fault: every write that fails on a transient
+ * error (connection lost or refused, deadlock, serialization failure) is retried
+ * with backoff until it lands, with the observation's own time, so a Will heard
+ * during a database outage is recorded at the time it was heard. Buffers are
+ * bounded (config.applyBufferMax); what overflows, or fails for good, is counted
+ * in camnet_apply_dropped_total and logged at most once a minute.
  */
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
 import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
 import { AlertActionEvent, EventBus, HeadingChangedEvent, StatusChangedEvent } from '../common/event-bus';
+import {
+  CameraRow,
+  CameraStateRepository,
+  CheckStateRow,
+  EventSource,
+  OrientationEventRow,
+  ScheduleRow,
+  StationHeartbeat,
+  StatusEventRow,
+} from './camera-state.repository';
+import { ListeningWindow } from './listening-window';
+import { ApplyBuffer, MonitoringMetrics } from './monitoring.metrics';
 import type { ProbeResult } from './onvif/onvif.types';
 import type { Status } from '../domain/status';
 import {
@@ -28,8 +45,9 @@ import {
   stepStation,
   StationObservation,
 } from './status.machine';
+import { isLockConflict, isTransientDbError, retryDelayMs } from './transient-error';
 
-export type EventSource = 'onvif' | 'mqtt' | 'manual' | 'system';
+export type { EventSource } from './camera-state.repository';
 
 /** How the schedule row moves on after a check (the runner decides, the same transaction writes it). */
 export interface ScheduleUpdate {
@@ -51,30 +69,28 @@ export interface AppliedCheck {
   transition: boolean;
 }
 
-interface CameraRow {
-  camera_id: number;
-  status: Status;
-  reason: string | null;
-  pending_status: Status | null;
-  pending_count: number;
-  heading_deg: number | null;
-  code: string;
-  registered_deg: number;
-  station_id: number | null;
-  station_code: string | null;
-  station_status: Status | null;
-}
-
 /** Events are emitted only after the transaction commits. */
 type Outbox = Array<() => void>;
 
 /** A check waiting for its batch. */
 interface PendingCheck {
   cameraId: number;
+  /** When the check finished: the time its transition, if any, is recorded at. */
+  at: Date;
   result: ProbeResult;
   opts: CheckApplication;
   resolve: (a: AppliedCheck) => void;
   reject: (err: unknown) => void;
+}
+
+/** Options of a station observation. */
+export interface StationApplication {
+  power?: string | null;
+  tempC?: number | null;
+  /** When the observation was made (heard); default now. */
+  at?: Date;
+  /** For `silent`: act only if the station is still not seen since then (re-read under its lock). */
+  notSeenSince?: Date;
 }
 
 /**
@@ -85,17 +101,18 @@ interface PendingCheck {
 const CHECK_FLUSH_AT = 200;
 const CHECK_FLUSH_MS = 20;
 const CHECK_BATCH_MAX = 500;
+const LOG_EVERY_MS = 60_000;
+/** How long writes still retrying at shutdown may take to land. */
+const SHUTDOWN_GRACE_MS = 5_000;
 
-const CAMERA_ROW_SQL = `
-  SELECT cs.camera_id, cs.status, cs.reason, cs.pending_status, cs.pending_count, cs.heading_deg,
-         c.code, c.heading_deg AS registered_deg, c.station_id, st.code AS station_code, ss.status AS station_status
-  FROM camera_state cs
-  JOIN camera c ON c.id = cs.camera_id
-  LEFT JOIN station st ON st.id = c.station_id
-  LEFT JOIN station_state ss ON ss.station_id = c.station_id`;
+/** Why a write gave up. */
+export class WriteDroppedError extends Error {}
+
+const later0 = (d: Date, floor: Date | null): Date => (floor !== null && new Date(floor).getTime() > d.getTime() ? new Date(floor) : d);
 
 @Injectable()
 export class CameraStateService implements OnModuleDestroy {
+  private readonly logger = new Logger('camera-state');
   /** Checks waiting for the next batch (see applyCheck), in arrival order. */
   private pendingChecks: PendingCheck[] = [];
   /** When the last batch started (performance.now()). */
@@ -106,12 +123,23 @@ export class CameraStateService implements OnModuleDestroy {
   /** Tail of the queue of transactions, used in embedded mode only (see tx()). */
   private txQueue: Promise<unknown> = Promise.resolve();
   private readonly serializeTransactions: boolean;
+  /** Heartbeats waiting for the next flush (latest per station / camera wins: bounded by the inventory). */
+  private heartbeatStations = new Map<number, StationHeartbeat>();
+  private heartbeatCameras = new Map<number, Date>();
+  private heartbeatFlush: Promise<void> | null = null;
+  /** Set at shutdown: a write that fails then is dropped (logged) instead of retried. */
+  private stopping = false;
+  private shutdownTimer: NodeJS.Timeout | null = null;
+  /** Log lines limited to one a minute per key, with a count of what was not logged. */
+  private readonly quiet = new Map<string, { at: number; since: number }>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repo: CameraStateRepository,
     private readonly bus: EventBus,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(CAMNET_CONFIG) config: CamnetConfig,
+    @Inject(CAMNET_CONFIG) private readonly config: CamnetConfig,
+    private readonly listening: ListeningWindow,
+    private readonly metrics: MonitoringMetrics,
   ) {
     this.serializeTransactions = config.databaseUrl === null;
   }
@@ -121,20 +149,72 @@ export class CameraStateService implements OnModuleDestroy {
    * once on two pooled connections hang it, so embedded mode runs them one by one.
    */
   private tx<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.serializeTransactions) return this.dataSource.transaction(fn);
-    const run = this.txQueue.then(() => this.dataSource.transaction(fn));
+    if (!this.serializeTransactions) return this.repo.transaction(fn);
+    const run = this.txQueue.then(() => this.repo.transaction(fn));
     this.txQueue = run.catch(() => undefined);
     return run;
   }
 
   /**
+   * A transaction retried with backoff while it fails on a transient error; its
+   * outbox (events) is built afresh by each attempt and emitted after the commit.
+   * Rejects on a permanent error, or on any error once camnet is stopping.
+   */
+  private async write<T>(what: string, fn: (m: EntityManager, outbox: Outbox) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const outbox: Outbox = [];
+      try {
+        const result = await this.tx((m) => fn(m, outbox));
+        if (this.heartbeatStations.size === 0 && this.heartbeatCameras.size === 0 && this.heartbeatFlush === null) {
+          this.listening.recordingRestored(this.clock.now());
+        }
+        outbox.forEach((f) => f());
+        return result;
+      } catch (err) {
+        if (!isTransientDbError(err) || this.stopping) throw err;
+        const conflict = isLockConflict(err);
+        this.metrics.dbRetries.inc({ kind: conflict ? 'lock_conflict' : 'connection' });
+        if (!conflict) this.listening.recordingLost();
+        this.quietly(`retry:${conflict}`, 'warn', `${what}: ${(err as Error).message}; retrying with backoff (writes are kept until the database takes them)`);
+        await sleep(retryDelayMs(attempt));
+      }
+    }
+  }
+
+  /** Logs at most once a minute per key, saying how many were not logged in between. */
+  quietly(key: string, level: 'warn' | 'error', message: string): void {
+    const now = this.clock.now().getTime();
+    const q = this.quiet.get(key);
+    if (q !== undefined && now - q.at < LOG_EVERY_MS) {
+      q.since++;
+      return;
+    }
+    const more = q !== undefined && q.since > 0 ? ` (and ${q.since} more like it in the last minute)` : '';
+    this.logger[level](`${message}${more}`);
+    if (this.quiet.size > 200) this.quiet.clear();
+    this.quiet.set(key, { at: now, since: 0 });
+  }
+
+  /** Counts and logs (once a minute) something taken in that will never be written. */
+  dropped(buffer: ApplyBuffer, reason: 'overflow' | 'permanent', what: string, err?: unknown): void {
+    this.metrics.applyDropped.inc({ buffer, reason });
+    const why = reason === 'overflow' ? `the ${buffer} buffer is full (${this.config.applyBufferMax})` : `${(err as Error)?.message ?? err}`;
+    this.quietly(`drop:${buffer}:${reason}`, 'error', `dropped ${what}: ${why}`);
+  }
+
+  /**
    * Applies one ONVIF check to the camera; answers its status before and after.
    * Checks are queued and written in batches (see flushChecks): the promise settles
-   * once the batch holding this check has committed, or rejects when it failed.
+   * once the batch holding this check has committed, or rejects when it cannot be.
    */
   applyCheck(cameraId: number, result: ProbeResult, opts: CheckApplication): Promise<AppliedCheck> {
+    if (this.pendingChecks.length >= this.config.applyBufferMax) {
+      this.dropped('checks', 'overflow', `the check of camera ${cameraId}`);
+      return Promise.reject(new WriteDroppedError(`check of camera ${cameraId} dropped: the check buffer is full`));
+    }
     return new Promise<AppliedCheck>((resolve, reject) => {
-      this.pendingChecks.push({ cameraId, result, opts, resolve, reject });
+      this.pendingChecks.push({ cameraId, at: this.clock.now(), result, opts, resolve, reject });
+      this.metrics.bufferSize('checks', this.pendingChecks.length);
       this.scheduleFlush();
     });
   }
@@ -147,9 +227,63 @@ export class CameraStateService implements OnModuleDestroy {
     }
   }
 
+  /** From now on a failed write is dropped (and logged) instead of retried: camnet is stopping. */
+  stopRetrying(): void {
+    this.stopping = true;
+  }
+
+  /**
+   * camnet is stopping: writes still retrying get SHUTDOWN_GRACE_MS to land, then a
+   * failure drops them (logged), so a stop during a database outage does not hang.
+   */
+  beginShutdown(): void {
+    if (this.shutdownTimer !== null || this.stopping) return;
+    this.shutdownTimer = setTimeout(() => this.stopRetrying(), SHUTDOWN_GRACE_MS);
+    this.shutdownTimer.unref();
+  }
+
   async onModuleDestroy(): Promise<void> {
+    this.beginShutdown();
     // Callers still waiting (a check in flight at shutdown) get their answer before the database goes.
     await this.drainChecks();
+    await this.flushHeartbeats().catch(() => undefined);
+    this.stopping = true;
+    if (this.shutdownTimer !== null) clearTimeout(this.shutdownTimer);
+  }
+
+  /** Takes a heartbeat in: last-seen times are written by the next flushHeartbeats. */
+  recordHeartbeat(stationId: number, at: Date, power: string, tempC: number | null, onlineCameraIds: number[]): void {
+    const prev = this.heartbeatStations.get(stationId);
+    if (prev === undefined || prev.at <= at) this.heartbeatStations.set(stationId, { id: stationId, at, power, tempC });
+    for (const id of onlineCameraIds) {
+      const p = this.heartbeatCameras.get(id);
+      if (p === undefined || p <= at) this.heartbeatCameras.set(id, at);
+    }
+    this.metrics.bufferSize('heartbeats', this.heartbeatStations.size + this.heartbeatCameras.size);
+  }
+
+  /**
+   * Writes the buffered heartbeats (one transaction, rows locked in the house order),
+   * retrying while the database is away; heartbeats arriving meanwhile wait for the
+   * next flush. Only once they land does the silence clock run again (ListeningWindow).
+   */
+  flushHeartbeats(): Promise<void> {
+    if (this.heartbeatFlush !== null) return this.heartbeatFlush;
+    if (this.heartbeatStations.size === 0 && this.heartbeatCameras.size === 0) return Promise.resolve();
+    const stations = [...this.heartbeatStations.values()];
+    const cameras = [...this.heartbeatCameras].map(([id, at]) => ({ id, at }));
+    this.heartbeatStations = new Map();
+    this.heartbeatCameras = new Map();
+    this.heartbeatFlush = this.write('heartbeat flush', (m) => this.repo.recordHeartbeats(m, stations, cameras))
+      .then(
+        () => this.listening.recordingRestored(this.clock.now()),
+        (err) => this.dropped('heartbeats', 'permanent', `${stations.length} station and ${cameras.length} camera heartbeats`, err),
+      )
+      .finally(() => {
+        this.heartbeatFlush = null;
+        this.metrics.bufferSize('heartbeats', this.heartbeatStations.size + this.heartbeatCameras.size);
+      });
+    return this.heartbeatFlush;
   }
 
   /**
@@ -194,26 +328,28 @@ export class CameraStateService implements OnModuleDestroy {
     this.lastFlushMs = performance.now();
     this.flushing = this.flushChecks(batch).finally(() => {
       this.flushing = null;
+      this.metrics.bufferSize('checks', this.pendingChecks.length);
       this.scheduleFlush();
     });
   }
 
   /**
-   * Writes one batch of checks in ONE transaction: the rows locked in camera-id order
-   * (two replicas' batches then never deadlock), the status machine stepped per check
-   * in memory exactly as for a single check, then a handful of multi-row statements.
-   * Events go out after the commit; if anything fails, nothing is written and every
-   * caller of the batch gets the error. Never rejects itself.
+   * Writes one batch of checks in ONE transaction: the rows locked in camera-id order,
+   * the status machine stepped per check in memory exactly as for a single check, then
+   * a handful of multi-row statements. Retried as a whole on a transient failure;
+   * if it cannot be written, every caller of the batch gets the error. Never rejects itself.
    * (`synchronous_commit = off` for these transactions was measured and does not pay:
    * with one commit per batch the poller is bound by its CPU, not by commit flushes.)
    */
   private async flushChecks(batch: PendingCheck[]): Promise<void> {
-    const outbox: Outbox = [];
-    const settled: Array<() => void> = [];
+    let settled: Array<() => void> = [];
     try {
-      await this.tx(async (m) => {
-        const rows = await this.lockCameras(m, batch.map((p) => p.cameraId));
-        const at = this.clock.now();
+      await this.write(`a batch of ${batch.length} checks`, async (m, outbox) => {
+        settled = [];
+        const rows = await this.repo.lockCameras(
+          m,
+          batch.map((p) => p.cameraId),
+        );
         const w = new CheckWrites();
         for (const p of batch) {
           const row = rows.get(p.cameraId);
@@ -222,22 +358,27 @@ export class CameraStateService implements OnModuleDestroy {
             settled.push(() => p.reject(err));
             continue;
           }
-          const applied = this.planCheck(w, outbox, row, p, at);
+          const applied = this.planCheck(w, outbox, row, p);
           settled.push(() => p.resolve(applied));
         }
-        await w.write(m, at);
+        await this.repo.writeCheckStates(m, w.state);
+        await this.repo.releaseSchedules(m, w.schedule);
+        await this.repo.insertStatusEvents(m, w.statusEvents);
+        await this.repo.insertOrientationEvents(m, w.orientationEvents);
       });
     } catch (err) {
+      this.dropped('checks', 'permanent', `a batch of ${batch.length} check results`, err);
       for (const p of batch) p.reject(err);
       return;
     }
-    outbox.forEach((f) => f());
     settled.forEach((f) => f());
   }
 
   /** The status machine's step for one check, added to the batch's writes and outbox. */
-  private planCheck(w: CheckWrites, outbox: Outbox, row: CameraRow, p: PendingCheck, at: Date): AppliedCheck {
+  private planCheck(w: CheckWrites, outbox: Outbox, row: CameraRow, p: PendingCheck): AppliedCheck {
     const { result, opts } = p;
+    // A check applied late (after a retry) is recorded at its own time, never before the camera's last transition.
+    const at = later0(p.at, row.since);
     const measured = result.headingDeg;
     const heading = measured ?? row.heading_deg;
     const issues: CameraIssue[] = [];
@@ -258,6 +399,7 @@ export class CameraStateService implements OnModuleDestroy {
     const error = result.error === null ? null : JSON.stringify(result.error);
     w.state.push({
       id: row.camera_id,
+      at,
       status: step.next.status,
       reason: step.next.cause,
       pendingStatus: step.next.pendingStatus,
@@ -274,14 +416,14 @@ export class CameraStateService implements OnModuleDestroy {
     });
     if (opts.schedule) {
       const s = opts.schedule;
-      w.schedule.push({ id: row.camera_id, nextAt: s.nextAt.toISOString(), failures: s.failures, ok: result.ok, error, owner: s.leaseOwner });
+      w.schedule.push({ id: row.camera_id, at, nextAt: s.nextAt, failures: s.failures, ok: result.ok, error, owner: s.leaseOwner });
     }
     const reason = checkReason(step.next.status, step.next.cause, result);
-    if (step.transition) w.statusEvents.push({ id: row.camera_id, status: step.next.status, source: opts.source, reason });
+    if (step.transition) w.statusEvents.push({ subject: 'camera', id: row.camera_id, at, status: step.next.status, source: opts.source, reason });
     this.announceCameraStep(outbox, row, step, at, reason, null);
     if (headingChanged) {
       const ptz = result.ptz;
-      w.orientationEvents.push({ id: row.camera_id, heading: measured, pan: ptz?.pan ?? null, tilt: ptz?.tilt ?? null, zoom: ptz?.zoom ?? null });
+      w.orientationEvents.push({ id: row.camera_id, at, heading: measured, pan: ptz?.pan ?? null, tilt: ptz?.tilt ?? null, zoom: ptz?.zoom ?? null, source: 'onvif' });
       this.announceHeading(outbox, row, at, measured);
     }
     return { status: step.next.status, previous: row.status, transition: step.transition };
@@ -289,92 +431,89 @@ export class CameraStateService implements OnModuleDestroy {
 
   /** A non-check observation about one camera (maintenance start). */
   async applyCameraObservation(cameraId: number, o: CameraObservation, source: EventSource, reason: string): Promise<boolean> {
-    const outbox: Outbox = [];
-    const changed = await this.tx(async (m) => {
+    return this.write(`camera ${cameraId}: ${o.type}`, async (m, outbox) => {
       const row = await this.lockCamera(m, cameraId);
       const step = stepCamera(machineState(row), o);
-      const at = this.clock.now();
-      await this.writeMachineState(m, cameraId, step.next, step.transition, at);
-      await this.recordCameraStep(m, outbox, row, step, at, source, reason, null);
+      const at = later0(this.clock.now(), row.since);
+      if (step.transition || step.next.pendingCount !== row.pending_count) await this.repo.updateCameraMachineState(m, cameraId, step.next, step.transition, at);
+      if (step.transition) await this.repo.insertStatusEvents(m, [{ subject: 'camera', id: cameraId, at, status: step.next.status, source, reason }]);
+      this.announceCameraStep(outbox, row, step, at, reason, null);
       return step.transition;
     });
-    outbox.forEach((f) => f());
-    return changed;
   }
 
   /**
-   * A heading reported by MQTT (orientation topic, or a heartbeat's camera entry).
-   * Recorded only beyond the noise threshold; answers whether it was.
+   * A heading reported by MQTT (orientation topic, or a heartbeat's camera entry), at
+   * the time it was heard. Recorded only beyond the noise threshold; answers whether it was.
    */
   async applyOrientation(
     cameraId: number,
     headingDeg: number,
     ptz: { pan: number | null; tilt: number | null },
     source: EventSource,
+    heardAt: Date = this.clock.now(),
   ): Promise<boolean> {
-    const outbox: Outbox = [];
-    const changed = await this.tx(async (m) => {
+    return this.write(`camera ${cameraId}: orientation`, async (m, outbox) => {
       const row = await this.lockCamera(m, cameraId);
       if (headingDelta(headingDeg, row.heading_deg ?? row.registered_deg) <= HEADING_NOISE_DEG) return false;
-      const at = this.clock.now();
-      await m.query(`UPDATE camera_state SET heading_deg = $2 WHERE camera_id = $1`, [cameraId, headingDeg]);
-      await this.recordHeading(m, outbox, row, at, headingDeg, ptz.pan, ptz.tilt, null, source);
+      await this.repo.setCameraHeading(m, cameraId, headingDeg);
+      await this.repo.insertOrientationEvents(m, [{ id: cameraId, at: heardAt, heading: headingDeg, pan: ptz.pan, tilt: ptz.tilt, zoom: null, source }]);
+      this.announceHeading(outbox, row, heardAt, headingDeg);
       return true;
     });
-    outbox.forEach((f) => f());
-    return changed;
   }
 
   /**
    * A station observation, with the cascade to its cameras: a station that goes down
    * takes its cameras offline attributed to it (one station_down alert, none per
-   * camera); one that comes back has its cameras re-checked at once.
+   * camera); one that comes back has its cameras re-checked at once. Locks the
+   * station's cameras (by id) before the station, as every writer does. Answers the
+   * station's status after it (null for a station that does not exist).
    */
-  async applyStation(stationId: number, o: StationObservation, source: EventSource, details: { power?: string | null; tempC?: number | null } = {}): Promise<Status | null> {
-    const outbox: Outbox = [];
-    const result = await this.tx(async (m) => {
-      await m.query(`INSERT INTO station_state (station_id, status) VALUES ($1, 'unknown') ON CONFLICT DO NOTHING`, [stationId]);
-      const [row] = await m.query(
-        `SELECT ss.status, st.code FROM station_state ss JOIN station st ON st.id = ss.station_id WHERE ss.station_id = $1 FOR UPDATE OF ss`,
-        [stationId],
-      );
-      if (!row) return null;
-      const at = this.clock.now();
+  async applyStation(stationId: number, o: StationObservation, source: EventSource, details: StationApplication = {}): Promise<Status | null> {
+    const heardAt = details.at ?? this.clock.now();
+    return this.write(`station ${stationId}: ${o.type}`, async (m, outbox) => {
+      const cameraIds = await this.repo.stationCameraIds(m, stationId);
+      const cameraRows = [...(await this.repo.lockCameras(m, cameraIds)).values()].sort((a, b) => a.camera_id - b.camera_id);
+      const row = await this.repo.lockStation(m, stationId);
+      if (row === null) return null;
+      if (o.type === 'silent' && details.notSeenSince && row.last_seen_at !== null && new Date(row.last_seen_at) >= details.notSeenSince) {
+        return row.status; // heard after all: a heartbeat landed since the sweep read its list
+      }
+      const at = later0(heardAt, row.since);
       const step = stepStation(row.status, o);
       const seen = o.type === 'online' || o.type === 'heartbeat';
-      await m.query(
-        `UPDATE station_state SET status = $2, since = CASE WHEN $3 THEN $4::timestamptz ELSE since END,
-           last_seen_at = CASE WHEN $5 THEN $4::timestamptz ELSE last_seen_at END,
-           power = COALESCE($6, power), temp_c = COALESCE($7, temp_c)
-         WHERE station_id = $1`,
-        [stationId, step.next, step.transition, at, seen, details.power ?? null, details.tempC ?? null],
-      );
-      const reason = stationReason(o);
+      await this.repo.updateStation(m, stationId, {
+        status: step.next,
+        transition: step.transition,
+        at,
+        seen,
+        power: details.power ?? null,
+        tempC: details.tempC ?? null,
+      });
+      const reason = stationReason(o, this.listening.silentAfterMs);
+      const events: StatusEventRow[] = [];
       if (step.transition) {
-        await m.query(`INSERT INTO status_event (subject, subject_id, at, status, source, reason) VALUES ('station', $1, $2, $3, $4, $5)`, [
-          stationId,
-          at,
-          step.next,
-          source,
-          reason,
-        ]);
+        events.push({ subject: 'station', id: stationId, at, status: step.next, source, reason });
         const ev: StatusChangedEvent = { subject: 'station', id: stationId, code: row.code, status: step.next, previous: row.status, at, reason };
         outbox.push(() => this.bus.emit('status.changed', ev));
       }
-      const cameraRows: CameraRow[] =
-        step.cameras === null ? [] : await m.query(`${CAMERA_ROW_SQL} WHERE c.station_id = $1 ORDER BY cs.camera_id FOR UPDATE OF cs`, [stationId]);
-      const taken: string[] = [];
       const recheck: number[] = [];
-      for (const cam of cameraRows) {
-        const cs = stepCamera(machineState(cam), { type: step.cameras! });
-        if (cs.recheck) recheck.push(cam.camera_id);
-        if (cs.transition || cs.next.pendingCount !== cam.pending_count) {
-          await this.writeMachineState(m, cam.camera_id, cs.next, cs.transition, at);
+      if (step.cameras !== null) {
+        for (const cam of cameraRows) {
+          const cs = stepCamera(machineState(cam), { type: step.cameras });
+          const camAt = later0(at, cam.since);
+          if (cs.recheck) recheck.push(cam.camera_id);
+          if (cs.transition || cs.next.pendingCount !== cam.pending_count) {
+            await this.repo.updateCameraMachineState(m, cam.camera_id, cs.next, cs.transition, camAt);
+          }
+          const camReason = `station ${row.code} down`;
+          if (cs.transition) events.push({ subject: 'camera', id: cam.camera_id, at: camAt, status: cs.next.status, source, reason: camReason });
+          this.announceCameraStep(outbox, cam, cs, camAt, camReason, row.code);
         }
-        if (cs.transition) taken.push(cam.code);
-        await this.recordCameraStep(m, outbox, cam, cs, at, source, `station ${row.code} down`, row.code);
       }
-      if (recheck.length > 0) await m.query(`UPDATE probe_schedule SET next_at = $2 WHERE camera_id = ANY($1) AND next_at > $2`, [recheck, at]);
+      await this.repo.insertStatusEvents(m, events);
+      await this.repo.checkSoon(m, recheck, this.clock.now());
       for (const a of step.alerts) {
         const ev: AlertActionEvent = {
           action: a.action,
@@ -387,69 +526,17 @@ export class CameraStateService implements OnModuleDestroy {
       }
       return step.next;
     });
-    outbox.forEach((f) => f());
-    return result;
   }
 
   /** Creates missing camera_state and station_state rows (cameras and stations added after the seed). */
   async ensureStateRows(): Promise<void> {
-    await this.dataSource.query(`INSERT INTO camera_state (camera_id) SELECT id FROM camera ON CONFLICT DO NOTHING`);
-    await this.dataSource.query(`INSERT INTO station_state (station_id) SELECT id FROM station ON CONFLICT DO NOTHING`);
-  }
-
-  /**
-   * Locks the state rows of several cameras, in camera-id order; creates the missing
-   * ones (cameras added since the last reconcile). Cameras that do not exist are absent
-   * from the answer.
-   */
-  private async lockCameras(m: EntityManager, cameraIds: number[]): Promise<Map<number, CameraRow>> {
-    const ids = [...new Set(cameraIds)].sort((a, b) => a - b);
-    const lock = async (list: number[]) =>
-      (await m.query(`${CAMERA_ROW_SQL} WHERE cs.camera_id = ANY($1::int[]) ORDER BY cs.camera_id FOR UPDATE OF cs`, [list])) as CameraRow[];
-    const rows = new Map<number, CameraRow>();
-    for (const r of await lock(ids)) rows.set(r.camera_id, r);
-    const missing = ids.filter((id) => !rows.has(id));
-    if (missing.length > 0) {
-      await m.query(`INSERT INTO camera_state (camera_id) SELECT id FROM camera WHERE id = ANY($1::int[]) ON CONFLICT DO NOTHING`, [missing]);
-      for (const r of await lock(missing)) rows.set(r.camera_id, r);
-    }
-    return rows;
+    await this.repo.ensureStateRows();
   }
 
   private async lockCamera(m: EntityManager, cameraId: number): Promise<CameraRow> {
-    const row = (await this.lockCameras(m, [cameraId])).get(cameraId);
+    const row = (await this.repo.lockCameras(m, [cameraId])).get(cameraId);
     if (!row) throw new Error(`no camera with id ${cameraId}`);
     return row;
-  }
-
-  private async writeMachineState(m: EntityManager, cameraId: number, s: CameraMachineState, transition: boolean, at: Date): Promise<void> {
-    await m.query(
-      `UPDATE camera_state SET status = $2, reason = $3, pending_status = $4, pending_count = $5,
-         since = CASE WHEN $6 THEN $7::timestamptz ELSE since END WHERE camera_id = $1`,
-      [cameraId, s.status, s.cause, s.pendingStatus, s.pendingCount, transition, at],
-    );
-  }
-
-  private async recordCameraStep(
-    m: EntityManager,
-    outbox: Outbox,
-    row: CameraRow,
-    step: { transition: boolean; next: CameraMachineState; alerts: AlertStep[] },
-    at: Date,
-    source: EventSource,
-    reason: string,
-    attributedTo: string | null,
-  ): Promise<void> {
-    if (step.transition) {
-      await m.query(`INSERT INTO status_event (subject, subject_id, at, status, source, reason) VALUES ('camera', $1, $2, $3, $4, $5)`, [
-        row.camera_id,
-        at,
-        step.next.status,
-        source,
-        reason,
-      ]);
-    }
-    this.announceCameraStep(outbox, row, step, at, reason, attributedTo);
   }
 
   /** The events of one camera step: status.changed on a transition, then its alert actions. */
@@ -480,130 +567,22 @@ export class CameraStateService implements OnModuleDestroy {
     }
   }
 
-  private async recordHeading(
-    m: EntityManager,
-    outbox: Outbox,
-    row: CameraRow,
-    at: Date,
-    heading: number | null,
-    pan: number | null,
-    tilt: number | null,
-    zoom: number | null,
-    source: string,
-  ): Promise<void> {
-    await m.query(`INSERT INTO orientation_event (camera_id, at, heading_deg, pan, tilt, zoom, source) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
-      row.camera_id,
-      at,
-      heading,
-      pan,
-      tilt,
-      zoom,
-      source,
-    ]);
-    this.announceHeading(outbox, row, at, heading);
-  }
-
   private announceHeading(outbox: Outbox, row: CameraRow, at: Date, heading: number | null): void {
     const ev: HeadingChangedEvent = { cameraId: row.camera_id, code: row.code, headingDeg: heading, at };
     outbox.push(() => this.bus.emit('heading.changed', ev));
   }
 }
 
-/** What one batch of checks writes, one array per column (see CheckWrites.write). */
+/** What one batch of checks writes (see CameraStateRepository). */
 class CheckWrites {
-  state: Array<{
-    id: number;
-    status: Status;
-    reason: string | null;
-    pendingStatus: Status | null;
-    pendingCount: number;
-    transition: boolean;
-    ok: boolean;
-    reachable: boolean;
-    error: string | null;
-    clockOffsetS: number | null;
-    ptz: string | null;
-    device: string | null;
-    headingChanged: boolean;
-    measured: number | null;
-  }> = [];
-  schedule: Array<{ id: number; nextAt: string; failures: number; ok: boolean; error: string | null; owner: string | null }> = [];
-  statusEvents: Array<{ id: number; status: Status; source: EventSource; reason: string }> = [];
-  orientationEvents: Array<{ id: number; heading: number | null; pan: number | null; tilt: number | null; zoom: number | null }> = [];
+  state: CheckStateRow[] = [];
+  schedule: ScheduleRow[] = [];
+  statusEvents: StatusEventRow[] = [];
+  orientationEvents: OrientationEventRow[] = [];
+}
 
-  /**
-   * One multi-row statement per table, whatever the batch size. The SET expressions
-   * are those of a single check's UPDATE, read from the batch's arrays (unnest).
-   * Event rows are inserted in the batch's order, so their ids keep each camera's order.
-   */
-  async write(m: EntityManager, at: Date): Promise<void> {
-    const col = <T, K extends keyof T>(rows: T[], k: K) => rows.map((r) => r[k]);
-    const st = this.state;
-    if (st.length > 0) {
-      await m.query(
-        `UPDATE camera_state cs SET status = v.status, reason = v.reason, pending_status = v.pending_status, pending_count = v.pending_count,
-           since = CASE WHEN v.transition THEN $1::timestamptz ELSE cs.since END,
-           last_check_at = $1, last_ok_at = CASE WHEN v.ok THEN $1::timestamptz ELSE cs.last_ok_at END,
-           last_seen_at = CASE WHEN v.reachable THEN $1::timestamptz ELSE cs.last_seen_at END,
-           last_error = v.last_error::jsonb,
-           clock_offset_s = CASE WHEN v.reachable THEN v.clock_offset_s ELSE cs.clock_offset_s END,
-           ptz = COALESCE(v.ptz::jsonb, cs.ptz), device = COALESCE(v.device::jsonb, cs.device),
-           heading_deg = CASE WHEN v.heading_changed THEN v.heading_deg ELSE cs.heading_deg END
-         FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::bool[], $8::bool[], $9::bool[], $10::text[],
-                     $11::float8[], $12::text[], $13::text[], $14::bool[], $15::float8[])
-           AS v(camera_id, status, reason, pending_status, pending_count, transition, ok, reachable, last_error,
-                clock_offset_s, ptz, device, heading_changed, heading_deg)
-         WHERE cs.camera_id = v.camera_id`,
-        [
-          at,
-          col(st, 'id'),
-          col(st, 'status'),
-          col(st, 'reason'),
-          col(st, 'pendingStatus'),
-          col(st, 'pendingCount'),
-          col(st, 'transition'),
-          col(st, 'ok'),
-          col(st, 'reachable'),
-          col(st, 'error'),
-          col(st, 'clockOffsetS'),
-          col(st, 'ptz'),
-          col(st, 'device'),
-          col(st, 'headingChanged'),
-          col(st, 'measured'),
-        ],
-      );
-    }
-    const sc = this.schedule;
-    if (sc.length > 0) {
-      // Each row releases only a lease its own check's owner holds (or no lease at all).
-      await m.query(
-        `UPDATE probe_schedule ps SET next_at = v.next_at, failures = v.failures, lease_owner = NULL, lease_until = NULL,
-           last_ok_at = CASE WHEN v.ok THEN $1::timestamptz ELSE ps.last_ok_at END, last_error = v.last_error::jsonb
-         FROM unnest($2::int[], $3::timestamptz[], $4::int[], $5::bool[], $6::text[], $7::text[])
-           AS v(camera_id, next_at, failures, ok, last_error, lease_owner)
-         WHERE ps.camera_id = v.camera_id AND (v.lease_owner IS NULL OR ps.lease_owner = v.lease_owner OR ps.lease_owner IS NULL)`,
-        [at, col(sc, 'id'), col(sc, 'nextAt'), col(sc, 'failures'), col(sc, 'ok'), col(sc, 'error'), col(sc, 'owner')],
-      );
-    }
-    const se = this.statusEvents;
-    if (se.length > 0) {
-      await m.query(
-        `INSERT INTO status_event (subject, subject_id, at, status, source, reason)
-         SELECT 'camera', v.id, $1, v.status, v.source, v.reason
-         FROM unnest($2::int[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS v(id, status, source, reason, n) ORDER BY v.n`,
-        [at, col(se, 'id'), col(se, 'status'), col(se, 'source'), col(se, 'reason')],
-      );
-    }
-    const oe = this.orientationEvents;
-    if (oe.length > 0) {
-      await m.query(
-        `INSERT INTO orientation_event (camera_id, at, heading_deg, pan, tilt, zoom, source)
-         SELECT v.id, $1, v.heading, v.pan, v.tilt, v.zoom, 'onvif'
-         FROM unnest($2::int[], $3::float8[], $4::float8[], $5::float8[], $6::float8[]) WITH ORDINALITY AS v(id, heading, pan, tilt, zoom, n) ORDER BY v.n`,
-        [at, col(oe, 'id'), col(oe, 'heading'), col(oe, 'pan'), col(oe, 'tilt'), col(oe, 'zoom')],
-      );
-    }
-  }
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }
 
 /** Runs fn after ms, or at the end of this turn of the event loop when ms <= 0; cancellable. */
@@ -633,12 +612,12 @@ function checkReason(status: Status, cause: string | null, result: ProbeResult):
   return `${cause ?? status}${err}`.slice(0, 500);
 }
 
-function stationReason(o: StationObservation): string {
+function stationReason(o: StationObservation, silentAfterMs: number): string {
   switch (o.type) {
     case 'will':
       return 'station offline (MQTT Will or status)';
     case 'silent':
-      return 'station silent: no heartbeat for 90 s';
+      return `station silent: no heartbeat for ${Math.round(silentAfterMs / 1000)} s`;
     case 'online':
       return 'station online (MQTT status)';
     case 'heartbeat':

@@ -1,28 +1,56 @@
 /**
- * Since when camnet has been hearing the stations: set when the MQTT listener
- * (re)connects, cleared when it loses the broker. A station's silence only counts
- * while we were listening; otherwise every restart, or a broker outage on our side,
- * would take every station "silent" and offline at once.
+ * Since when camnet has been able to hear the stations AND record what it heard:
+ * subscribed to the broker, with its heartbeat writes reaching the database. A
+ * station's silence only counts inside that window; otherwise every restart of
+ * camnet, a broker outage on camnet's side, or a database outage (heartbeats held
+ * in memory, last_seen_at not moving) would take stations "silent" and offline.
  */
-import { Injectable } from '@nestjs/common';
-
-/** A station is "seen recently" when it sent something within this long (heartbeats come every 10–30 s). */
-export const STATION_SEEN_WITHIN_MS = 90_000;
+import { Inject, Injectable } from '@nestjs/common';
+import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
 
 @Injectable()
 export class ListeningWindow {
-  private hearingSince: Date | null = null;
+  private brokerSince: Date | null = null;
+  /** Since when heartbeat writes succeed; null while the database is away. Starts true: nothing failed yet. */
+  private recordingSince: Date | null = new Date(0);
+  /** A station is silent when not heard for this long (CAMNET_STATION_SILENT_S). */
+  readonly silentAfterMs: number;
+
+  constructor(@Inject(CAMNET_CONFIG) config: Pick<CamnetConfig, 'stationSilentMs'>) {
+    this.silentAfterMs = config.stationSilentMs;
+  }
 
   connected(at: Date): void {
-    this.hearingSince = at;
+    this.brokerSince = at;
   }
 
   lost(): void {
-    this.hearingSince = null;
+    this.brokerSince = null;
   }
 
-  /** Whether we have been listening, without a break, since `at` or earlier. */
+  /** A write of what was heard failed for want of a database. */
+  recordingLost(): void {
+    this.recordingSince = null;
+  }
+
+  /** Every buffered heartbeat reached the database at `at`. */
+  recordingRestored(at: Date): void {
+    if (this.recordingSince === null) this.recordingSince = at;
+  }
+
+  get recording(): boolean {
+    return this.recordingSince !== null;
+  }
+
+  /** Whether we have been listening and recording, without a break, since `at` or earlier. */
   coversSince(at: Date): boolean {
-    return this.hearingSince !== null && this.hearingSince.getTime() <= at.getTime();
+    const since = this.since;
+    return since !== null && since.getTime() <= at.getTime();
+  }
+
+  /** The start of the current unbroken listening-and-recording spell, or null. */
+  get since(): Date | null {
+    if (this.brokerSince === null || this.recordingSince === null) return null;
+    return this.brokerSince > this.recordingSince ? this.brokerSince : this.recordingSince;
   }
 }

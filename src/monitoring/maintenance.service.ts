@@ -2,7 +2,7 @@
  * Maintenance windows: created by technicians, they put a camera, a station (with its
  * cameras) or a whole commune in 'maintenance' while they last. A sweep moves subjects
  * into maintenance when a window opens and brings stations back when it closes
- * (online when heard within STATION_SEEN_WITHIN_MS, else offline — judged only once
+ * (online when heard within the silence limit, CAMNET_STATION_SILENT_S, else offline — judged only once
  * camnet has listened that long, as StationWatch does); cameras leave maintenance
  * through their own checks (two agreeing ones).
  */
@@ -12,7 +12,7 @@ import { CLOCK, Clock } from '../common/clock';
 import { EventBus } from '../common/event-bus';
 import { badField } from '../http-defaults';
 import { CameraStateService } from './camera-state.service';
-import { ListeningWindow, STATION_SEEN_WITHIN_MS } from './listening-window';
+import { ListeningWindow } from './listening-window';
 
 export interface MaintenanceInput {
   scope: 'camera' | 'station' | 'commune';
@@ -128,7 +128,7 @@ export class MaintenanceService {
       );
       for (const s of stations) await this.state.applyStation(s.id, { type: 'maintenance_start' }, 'system');
     }
-    const seenSince = new Date(now.getTime() - STATION_SEEN_WITHIN_MS);
+    const seenSince = new Date(now.getTime() - this.listening.silentAfterMs);
     const ended: { id: number; recent: boolean }[] = await this.dataSource.query(
       `SELECT st.id, COALESCE(ss.last_seen_at >= $2, false) AS recent FROM station st JOIN station_state ss ON ss.station_id = st.id
        WHERE ss.status = 'maintenance' AND NOT ${cover('st', '', 'st.code', 'st.commune_code', 'st.commune_code_2025')}`,

@@ -6,6 +6,7 @@
 import { Module } from '@nestjs/common';
 import { Clock, CLOCK } from '../common/clock';
 import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
+import { CameraStateRepository } from './camera-state.repository';
 import { CameraStateService } from './camera-state.service';
 import { ListeningWindow } from './listening-window';
 import { StationWatch } from './station-watch.service';
@@ -28,6 +29,7 @@ import { ProbeScheduler, SCHEDULER_OPTIONS } from './probe.scheduler';
     // Defaults (see SchedulerOptions); tests override this provider to poll faster.
     { provide: SCHEDULER_OPTIONS, useValue: {} },
     MonitoringMetrics,
+    CameraStateRepository,
     CameraStateService,
     MaintenanceService,
     StationWatch,

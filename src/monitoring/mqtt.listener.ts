@@ -1,22 +1,36 @@
 /**
  * Listens to the stations over MQTT (DESIGN.md "MQTT contract"): `status` and the
- * Last Will drive station status (at once, with the camera cascade), heartbeats
- * refresh last-seen times in batches (one multi-row UPDATE per table every 250 ms,
- * so thousands of heartbeats a second cost a few statements), `orientation` (and a
- * heartbeat's heading) updates headings. Invalid messages are dropped, counted in
+ * Last Will drive station status (with the camera cascade), heartbeats refresh
+ * last-seen times in batches (CameraStateService writes them every 250 ms, so
+ * thousands of heartbeats a second cost a few statements), `orientation` (and a
+ * heartbeat's heading) updates headings. Everything is applied per station in the
+ * order it was heard, at the time it was heard, and kept (retried) while the
+ * database is away. Invalid messages are dropped, counted in
  * camnet_mqtt_messages_dropped_total{reason} and logged without flooding.
+ *
+ * A broker going down is not a station going down: a Will is held for
+ * CAMNET_WILL_HOLD_MS (1 s) before it acts, and dropped if camnet's own connection
+ * to the broker closes meanwhile (a broker that shuts down publishes every
+ * client's Will, then closes camnet's connection too). After a reconnection a
+ * retained {"online":false} is not acted on (it is a past fact of unknown age):
+ * a station that does not come back goes offline by silence.
+ *
  * With MQTT_SHARED_GROUP the replicas share one subscription (MQTT 5 `$share/…`).
+ * MQTT 5 is spoken to any broker that accepts it, with a maximumPacketSize so the
+ * broker never sends camnet a message over the 16 KiB contract; a 3.1.1-only broker
+ * (aedes, the embedded one) is spoken 3.1.1.
  */
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import mqtt, { MqttClient } from 'mqtt';
+import mqtt, { IClientOptions, MqttClient } from 'mqtt';
 import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
 import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
 import { CAMNET_RUNTIME, CamnetRuntime } from '../common/runtime';
+import { CameraStateRepository } from './camera-state.repository';
 import { CameraStateService } from './camera-state.service';
 import { ListeningWindow } from './listening-window';
 import { MonitoringMetrics, MqttDropReason } from './monitoring.metrics';
-import { HeartbeatMessage, MQTT_TOPIC_PREFIX, parseStationMessage, StationMessage } from './mqtt.payloads';
+import { HeartbeatMessage, MQTT_MAX_PAYLOAD_BYTES, MQTT_TOPIC_PREFIX, parseStationMessage, StationMessage } from './mqtt.payloads';
 import type { Status } from '../domain/status';
 import { headingDelta, HEADING_NOISE_DEG } from './status.machine';
 
@@ -24,12 +38,22 @@ const FLUSH_MS = 250;
 const INVENTORY_REFRESH_MS = 60_000;
 const STATUS_REFRESH_MS = 5_000;
 const DROP_LOG_MS = 60_000;
+/** A message stamped further ahead of camnet's clock than this is refused (a station clock gone wrong). */
+export const MAX_CLOCK_AHEAD_MS = 60_000;
+/** The largest MQTT packet camnet accepts: the 16 KiB payload, its topic and the header. */
+export const MQTT_MAX_PACKET_BYTES = MQTT_MAX_PAYLOAD_BYTES + 1024;
 
 interface CameraEntry {
   id: number;
   stationId: number | null;
   /** Last recorded heading, else the registered one: what a new heading is compared with. */
   headingDeg: number;
+}
+
+interface HeldWill {
+  stationId: number;
+  heardAt: Date;
+  timer: NodeJS.Timeout;
 }
 
 @Injectable()
@@ -41,19 +65,25 @@ export class MqttListener implements OnApplicationBootstrap, OnModuleDestroy {
   private stationStatus = new Map<number, Status>();
   private lastInventoryLoad = 0;
   private lastStatusLoad = 0;
-  /** Heartbeat facts waiting for the next flush (latest per station / camera wins). */
-  private pendingStations = new Map<number, { at: Date; power: string; tempC: number | null }>();
-  private pendingCameras = new Map<number, Date>();
   private flushTimer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> = Promise.resolve();
   /** Per-station chains so a Will and the status that follows it apply in order. */
   private readonly chains = new Map<string, Promise<void>>();
+  /** Station messages waiting in the chains (bounded by config.applyBufferMax). */
+  private queued = 0;
+  /** Stations with a heartbeat application waiting in their chain. */
+  private readonly heartbeatQueued = new Set<string>();
+  /** Wills waiting out CAMNET_WILL_HOLD_MS, by station code. */
+  private readonly heldWills = new Map<string, HeldWill>();
+  /** The last `ts` accepted per station (heartbeats) and per camera (orientation), ms. */
+  private readonly lastHeartbeatTs = new Map<number, number>();
+  private readonly lastOrientationTs = new Map<number, number>();
   private readonly drops = new Map<MqttDropReason, { since: number }>();
   private dropLogTimer: NodeJS.Timeout | null = null;
   private stopped = false;
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly repo: CameraStateRepository,
     private readonly state: CameraStateService,
     private readonly metrics: MonitoringMetrics,
     private readonly listening: ListeningWindow,
@@ -72,33 +102,46 @@ export class MqttListener implements OnApplicationBootstrap, OnModuleDestroy {
     await this.loadInventory();
     const group = this.config.mqttSharedGroup;
     const topics = ['status', 'heartbeat', 'orientation'].map((k) => `${group ? `$share/${group}/` : ''}${MQTT_TOPIC_PREFIX}/+/${k}`);
-    const client = mqtt.connect(this.runtime.mqttUrl, {
-      // Shared subscriptions are MQTT 5; aedes (embedded) speaks 3.1.1 only.
-      protocolVersion: group ? 5 : 4,
+    // The embedded aedes speaks 3.1.1 only; any other broker is tried in MQTT 5 first.
+    const embedded = this.config.mqttUrl === null;
+    const options: IClientOptions = {
+      protocolVersion: embedded ? 4 : 5,
       clientId: `camnet-${this.runtime.instanceId}`,
       clean: true,
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
-    });
+      reconnectOnConnackError: true,
+      ...(embedded ? {} : { properties: { maximumPacketSize: MQTT_MAX_PACKET_BYTES } }),
+    };
+    const client = mqtt.connect(this.runtime.mqttUrl, options);
     this.client = client;
-    client.on('message', (topic, payload) => this.onMessage(topic, payload));
-    client.on('error', (err) => this.logger.warn(`broker ${this.runtime.mqttUrl}: ${err.message}`));
-    client.on('close', () => this.listening.lost());
+    client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet.retain));
+    client.on('error', (err: Error & { code?: number }) => {
+      if (client.options.protocolVersion === 5 && /unacceptable protocol version|unsupported protocol version/i.test(err.message)) {
+        if (group) this.logger.error(`broker ${this.runtime.mqttUrl} speaks no MQTT 5: MQTT_SHARED_GROUP cannot work there; subscribing without it`);
+        else this.logger.log(`broker ${this.runtime.mqttUrl} speaks MQTT 3.1.1 only: messages over 16 KiB are refused after they arrive`);
+        client.options.protocolVersion = 4;
+        delete client.options.properties;
+        return;
+      }
+      this.logger.warn(`broker ${this.runtime.mqttUrl}: ${err.message}`);
+    });
+    client.on('close', () => this.onConnectionClosed());
     const subscribed = new Promise<void>((resolve) => {
       client.on('connect', () => {
-        client.subscribe(topics, { qos: 1 }, (err) => {
-          if (err) this.logger.error(`cannot subscribe to ${topics.join(', ')}: ${err.message}`);
+        const shared = client.options.protocolVersion === 5;
+        const subscribeTo = shared ? topics : topics.map((t) => t.replace(/^\$share\/[^/]+\//, ''));
+        client.subscribe(subscribeTo, { qos: 1 }, (err) => {
+          if (err) this.logger.error(`cannot subscribe to ${subscribeTo.join(', ')}: ${err.message}`);
           else {
             this.listening.connected(this.clock.now());
-            this.logger.log(`subscribed to ${topics.join(', ')} on ${this.runtime.mqttUrl}`);
+            this.logger.log(`subscribed to ${subscribeTo.join(', ')} on ${this.runtime.mqttUrl} (MQTT ${shared ? 5 : '3.1.1'})`);
           }
           resolve();
         });
       });
     });
-    this.flushTimer = setInterval(() => {
-      this.flushing = this.flushing.then(() => this.flush()).catch((err) => this.logger.warn(`heartbeat flush failed: ${err.message}`));
-    }, FLUSH_MS);
+    this.flushTimer = setInterval(() => void this.state.flushHeartbeats(), FLUSH_MS);
     this.dropLogTimer = setInterval(() => this.logDropSummaries(), DROP_LOG_MS);
     let timeout: NodeJS.Timeout | undefined;
     await Promise.race([subscribed, new Promise<void>((resolve) => (timeout = setTimeout(resolve, 10_000)))]);
@@ -109,16 +152,24 @@ export class MqttListener implements OnApplicationBootstrap, OnModuleDestroy {
     this.stopped = true;
     if (this.flushTimer) clearInterval(this.flushTimer);
     if (this.dropLogTimer) clearInterval(this.dropLogTimer);
+    // Wills still held are real as far as we know: they act now.
+    for (const [code, held] of [...this.heldWills]) this.releaseWill(code, held);
     const client = this.client;
     this.client = null;
     if (client) await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+    // Writes still retrying get a grace period; past it (the database is still away) what is left is dropped, counted and logged.
+    this.state.beginShutdown();
     await Promise.allSettled([...this.chains.values()]);
-    await this.flushing;
-    await this.flush().catch(() => undefined);
+    await this.state.flushHeartbeats();
+  }
+
+  /** Whether a station message is held or waiting to be written (tests, shutdown). */
+  get busy(): boolean {
+    return this.chains.size > 0 || this.heldWills.size > 0;
   }
 
   /** Handles one raw message; never throws (a bad message must not take the listener down). */
-  onMessage(topic: string, payload: Buffer): void {
+  onMessage(topic: string, payload: Buffer, retained = false): void {
     try {
       const parsed = parseStationMessage(topic, payload);
       if (!parsed.ok) return this.drop(parsed.reason, parsed.detail);
@@ -128,92 +179,165 @@ export class MqttListener implements OnApplicationBootstrap, OnModuleDestroy {
         this.maybeReloadInventory();
         return this.drop('unknown_station', `station ${msg.station} is not in the inventory (${msg.kind})`);
       }
+      const heardAt = this.clock.now();
+      if (msg.kind === 'status' && !msg.online && retained) {
+        return this.drop('retained_offline', `retained {"online":false} of ${msg.station} at subscription: not acted on; silence decides`);
+      }
+      if (msg.kind !== 'status' && !this.acceptTs(stationId, msg, heardAt)) return;
       this.metrics.mqttReceived.inc({ kind: msg.kind });
-      this.dispatch(stationId, msg);
+      this.dispatch(stationId, msg, heardAt);
     } catch (err) {
       this.logger.error(`message on ${topic.slice(0, 120)} could not be handled: ${err?.message ?? err}`);
     }
   }
 
-  /** Writes buffered heartbeats: one UPDATE for stations, one for cameras. */
-  async flush(): Promise<void> {
-    if (this.pendingStations.size === 0 && this.pendingCameras.size === 0) return;
-    const stations = this.pendingStations;
-    const cameras = this.pendingCameras;
-    this.pendingStations = new Map();
-    this.pendingCameras = new Map();
-    if (stations.size > 0) {
-      const ids = [...stations.keys()];
-      const v = [...stations.values()];
-      await this.dataSource.query(
-        `UPDATE station_state s SET last_seen_at = GREATEST(s.last_seen_at, v.at), power = v.power, temp_c = COALESCE(v.temp_c, s.temp_c)
-         FROM unnest($1::int[], $2::timestamptz[], $3::text[], $4::float8[]) AS v(id, at, power, temp_c)
-         WHERE s.station_id = v.id`,
-        [ids, v.map((x) => x.at.toISOString()), v.map((x) => x.power), v.map((x) => x.tempC)],
-      );
+  /**
+   * A heartbeat or orientation stamped in the future, before the last one accepted
+   * from the same station (camera), or at the same time (a QoS 1 redelivery) is
+   * dropped and counted: applying it would reorder the history.
+   */
+  private acceptTs(stationId: number, msg: Exclude<StationMessage, { kind: 'status' }>, heardAt: Date): boolean {
+    const ts = Date.parse(msg.ts);
+    if (ts > heardAt.getTime() + MAX_CLOCK_AHEAD_MS) {
+      this.drop('future_ts', `${msg.kind} of ${msg.station} stamped ${msg.ts}, more than ${MAX_CLOCK_AHEAD_MS / 1000} s ahead of camnet's clock`);
+      return false;
     }
-    if (cameras.size > 0) {
-      await this.dataSource.query(
-        `UPDATE camera_state c SET last_seen_at = GREATEST(c.last_seen_at, v.at)
-         FROM unnest($1::int[], $2::timestamptz[]) AS v(id, at) WHERE c.camera_id = v.id`,
-        [[...cameras.keys()], [...cameras.values()].map((d) => d.toISOString())],
-      );
+    let key = stationId;
+    let seen = this.lastHeartbeatTs;
+    if (msg.kind === 'orientation') {
+      const cam = this.cameras.get(msg.camera);
+      if (cam === undefined) return true; // dispatch drops it as unknown_camera
+      key = cam.id;
+      seen = this.lastOrientationTs;
     }
+    const last = seen.get(key);
+    if (last !== undefined && ts === last) {
+      this.drop('duplicate', `${msg.kind} of ${msg.station} stamped ${msg.ts} again`);
+      return false;
+    }
+    if (last !== undefined && ts < last) {
+      this.drop('stale_ts', `${msg.kind} of ${msg.station} stamped ${msg.ts}, before the last one (${new Date(last).toISOString()})`);
+      return false;
+    }
+    seen.set(key, ts);
+    return true;
   }
 
-  private dispatch(stationId: number, msg: StationMessage): void {
+  /** Writes buffered heartbeats now (tests, shutdown). */
+  flush(): Promise<void> {
+    return this.state.flushHeartbeats();
+  }
+
+  private dispatch(stationId: number, msg: StationMessage, heardAt: Date): void {
     switch (msg.kind) {
       case 'status':
-        return this.serial(msg.station, () => this.applyStation(stationId, msg.online ? { type: 'online' } : { type: 'will' }));
+        if (!msg.online) return this.holdWill(msg.station, stationId, heardAt);
+        // A station back within the hold: its Will was real and goes first, so the history shows the blip.
+        this.releaseHeldWill(msg.station);
+        return this.serial(msg.station, () => this.applyStation(stationId, { type: 'online' }, { at: heardAt }));
       case 'heartbeat':
-        return this.onHeartbeat(stationId, msg);
+        return this.onHeartbeat(stationId, msg, heardAt);
       case 'orientation': {
         const cam = this.cameras.get(msg.camera);
         if (cam === undefined || cam.stationId !== stationId) {
           return this.drop('unknown_camera', `orientation from ${msg.station} names camera ${msg.camera}, not one of its cameras`);
         }
-        return this.serial(msg.station, () => this.applyHeading(cam, msg.headingDeg, msg.pan, msg.tilt));
+        return this.serial(msg.station, () => this.applyHeading(cam, msg.headingDeg, msg.pan, msg.tilt, heardAt));
       }
     }
   }
 
-  private onHeartbeat(stationId: number, msg: HeartbeatMessage): void {
-    const now = this.clock.now();
-    this.pendingStations.set(stationId, { at: now, power: msg.power, tempC: msg.tempC });
+  /** A Will (or {"online":false}) waits CAMNET_WILL_HOLD_MS: if camnet's own connection closes meanwhile, the broker was going down. */
+  private holdWill(code: string, stationId: number, heardAt: Date): void {
+    if (this.heldWills.has(code)) return;
+    if (this.config.willHoldMs === 0) return this.serial(code, () => this.applyStation(stationId, { type: 'will' }, { at: heardAt }));
+    const held: HeldWill = { stationId, heardAt, timer: setTimeout(() => this.releaseWill(code, held), this.config.willHoldMs) };
+    this.heldWills.set(code, held);
+  }
+
+  private releaseHeldWill(code: string): void {
+    const held = this.heldWills.get(code);
+    if (held !== undefined) this.releaseWill(code, held);
+  }
+
+  private releaseWill(code: string, held: HeldWill): void {
+    clearTimeout(held.timer);
+    if (this.heldWills.get(code) !== held) return;
+    this.heldWills.delete(code);
+    this.serial(code, () => this.applyStation(held.stationId, { type: 'will' }, { at: held.heardAt }), true);
+  }
+
+  private onConnectionClosed(): void {
+    this.listening.lost();
+    if (this.heldWills.size === 0) return;
+    const codes = [...this.heldWills.keys()];
+    for (const held of this.heldWills.values()) clearTimeout(held.timer);
+    this.heldWills.clear();
+    for (const code of codes) this.drop('will_from_closing_broker', `Will of ${code} delivered as the broker connection closed`);
+    this.logger.warn(
+      `the broker connection closed ${this.config.willHoldMs} ms or less after Wills of ${codes.length} stations (${codes.slice(0, 10).join(', ')}${codes.length > 10 ? ', …' : ''}): ` +
+        `a broker shutting down, not stations; they are judged by their messages after reconnection`,
+    );
+  }
+
+  private onHeartbeat(stationId: number, msg: HeartbeatMessage, heardAt: Date): void {
+    const online: number[] = [];
     for (const c of msg.cameras) {
       const cam = this.cameras.get(c.code);
       if (cam === undefined || cam.stationId !== stationId) continue;
-      if (c.online) this.pendingCameras.set(cam.id, now);
+      if (c.online) online.push(cam.id);
       if (c.headingDeg !== null && headingDelta(c.headingDeg, cam.headingDeg) > HEADING_NOISE_DEG) {
         const heading = c.headingDeg;
-        this.serial(msg.station, () => this.applyHeading(cam, heading, null, null));
+        this.serial(msg.station, () => this.applyHeading(cam, heading, null, null, heardAt));
       }
     }
+    this.state.recordHeartbeat(stationId, heardAt, msg.power, msg.tempC, online);
     this.maybeReloadStatuses();
     // Only a station not known to be online needs the state machine; the rest is last-seen.
     const status = this.stationStatus.get(stationId);
-    if (status !== 'online' && status !== 'maintenance') {
-      this.serial(msg.station, () => this.applyStation(stationId, { type: 'heartbeat' }, { power: msg.power, tempC: msg.tempC }));
+    if ((status !== 'online' && status !== 'maintenance') || this.heldWills.has(msg.station)) {
+      this.releaseHeldWill(msg.station);
+      // One queued heartbeat application per station is enough: the rest would only repeat "seen"
+      // (their last-seen times are in the heartbeat buffer), and a slow database would pile them up.
+      if (this.heartbeatQueued.has(msg.station)) return;
+      this.heartbeatQueued.add(msg.station);
+      this.serial(msg.station, () => {
+        this.heartbeatQueued.delete(msg.station);
+        return this.applyStation(stationId, { type: 'heartbeat' }, { power: msg.power, tempC: msg.tempC, at: heardAt });
+      });
     }
   }
 
-  private async applyStation(stationId: number, o: { type: 'online' | 'will' | 'heartbeat' }, details: { power?: string; tempC?: number | null } = {}) {
+  private async applyStation(stationId: number, o: { type: 'online' | 'will' | 'heartbeat' }, details: { power?: string; tempC?: number | null; at: Date }) {
     const next = await this.state.applyStation(stationId, o, 'mqtt', details);
     if (next !== null) this.stationStatus.set(stationId, next);
   }
 
-  private async applyHeading(cam: CameraEntry, heading: number, pan: number | null, tilt: number | null): Promise<void> {
-    const changed = await this.state.applyOrientation(cam.id, heading, { pan, tilt }, 'mqtt');
+  private async applyHeading(cam: CameraEntry, heading: number, pan: number | null, tilt: number | null, heardAt: Date): Promise<void> {
+    const changed = await this.state.applyOrientation(cam.id, heading, { pan, tilt }, 'mqtt', heardAt);
     if (changed) cam.headingDeg = heading;
   }
 
-  private serial(station: string, fn: () => Promise<void>): void {
-    if (this.stopped) return;
+  /**
+   * Runs fn after everything queued for the same station (their order is the order
+   * heard). The service retries transient failures itself; what fails for good is
+   * dropped, counted and logged. A Will is never refused for a full buffer.
+   */
+  private serial(station: string, fn: () => Promise<void>, essential = false): void {
+    if (this.stopped && !essential) return;
+    if (!essential && this.queued >= this.config.applyBufferMax) {
+      this.state.dropped('station_messages', 'overflow', `a message of station ${station}`);
+      return;
+    }
+    this.queued++;
+    this.metrics.bufferSize('station_messages', this.queued);
     const prev = this.chains.get(station) ?? Promise.resolve();
     const next = prev
       .then(fn)
-      .catch((err) => this.logger.warn(`station ${station}: ${err?.message ?? err}`))
+      .catch((err) => this.state.dropped('station_messages', 'permanent', `a message of station ${station}`, err))
       .finally(() => {
+        this.queued--;
+        this.metrics.bufferSize('station_messages', this.queued);
         if (this.chains.get(station) === next) this.chains.delete(station);
       });
     this.chains.set(station, next);
@@ -239,7 +363,7 @@ export class MqttListener implements OnApplicationBootstrap, OnModuleDestroy {
     const now = this.clock.now().getTime();
     if (now - this.lastInventoryLoad < 5_000) return;
     this.lastInventoryLoad = now;
-    this.loadInventory().catch((err) => this.logger.warn(`inventory reload failed: ${err.message}`));
+    this.loadInventory().catch((err) => this.state.quietly('inventory-reload', 'warn', `inventory reload failed: ${err.message}`));
   }
 
   private maybeReloadStatuses(): void {
@@ -247,12 +371,12 @@ export class MqttListener implements OnApplicationBootstrap, OnModuleDestroy {
     if (now - this.lastStatusLoad < STATUS_REFRESH_MS) return;
     this.lastStatusLoad = now;
     // Another replica may have applied a Will this one never saw (shared subscriptions split messages).
-    this.dataSource
-      .query(`SELECT station_id, status FROM station_state`)
-      .then((rows: { station_id: number; status: Status }[]) => {
-        this.stationStatus = new Map(rows.map((r) => [r.station_id, r.status]));
+    this.repo
+      .stationStatuses()
+      .then((statuses) => {
+        this.stationStatus = statuses;
       })
-      .catch((err) => this.logger.warn(`station status reload failed: ${err.message}`));
+      .catch((err) => this.state.quietly('status-reload', 'warn', `station status reload failed: ${err.message}`));
     if (now - this.lastInventoryLoad >= INVENTORY_REFRESH_MS) this.maybeReloadInventory();
   }
 
@@ -264,7 +388,7 @@ export class MqttListener implements OnApplicationBootstrap, OnModuleDestroy {
         `SELECT c.id, c.code, c.station_id, COALESCE(cs.heading_deg, c.heading_deg) AS heading_deg
          FROM camera c LEFT JOIN camera_state cs ON cs.camera_id = c.id WHERE c.station_id IS NOT NULL`,
       ),
-      this.dataSource.query(`SELECT station_id, status FROM station_state`),
+      this.repo.stationStatuses(),
     ]);
     this.stations = new Map(stations.map((s: { id: number; code: string }) => [s.code, s.id]));
     this.cameras = new Map(
@@ -273,7 +397,7 @@ export class MqttListener implements OnApplicationBootstrap, OnModuleDestroy {
         { id: c.id, stationId: c.station_id, headingDeg: c.heading_deg },
       ]),
     );
-    this.stationStatus = new Map(statuses.map((r: { station_id: number; status: Status }) => [r.station_id, r.status]));
+    this.stationStatus = statuses;
     this.lastStatusLoad = this.clock.now().getTime();
   }
 }

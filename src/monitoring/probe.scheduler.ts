@@ -111,6 +111,8 @@ export class ProbeScheduler implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
+    // Checks whose results are still retrying against a missing database must not hold the stop forever.
+    this.state.beginShutdown();
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     await this.ticking;

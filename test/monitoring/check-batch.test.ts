@@ -7,7 +7,11 @@
 import { EventBus } from '../../src/common/event-bus';
 import { ManualClock } from '../../src/common/clock';
 import { loadConfig } from '../../src/config/config';
+import { Registry } from 'prom-client';
+import { CameraStateRepository } from '../../src/monitoring/camera-state.repository';
 import { AppliedCheck, CameraStateService, CheckApplication } from '../../src/monitoring/camera-state.service';
+import { ListeningWindow } from '../../src/monitoring/listening-window';
+import { MonitoringMetrics } from '../../src/monitoring/monitoring.metrics';
 import type { ProbeResult } from '../../src/monitoring/onvif/onvif.types';
 import { ProbeScheduler } from '../../src/monitoring/probe.scheduler';
 import { openTestDatabase, TestDatabase } from '../support/database';
@@ -50,7 +54,7 @@ beforeAll(async () => {
   bus.on('alert.action', (e) => events.push({ name: 'alert', cameraId: idOfSubject(e.subject), detail: `${e.action} ${e.kind}` }));
   bus.on('heading.changed', (e) => events.push({ name: 'heading', cameraId: e.cameraId, detail: String(e.headingDeg) }));
   const config = loadConfig({ DATABASE_URL: db.engine === 'postgres' ? db.url : undefined, CAMNET_SECRET_KEY: 'ab'.repeat(32) });
-  service = new CameraStateService(db.dataSource, bus, clock, config);
+  service = new CameraStateService(new CameraStateRepository(db.dataSource), bus, clock, config, new ListeningWindow(config), new MonitoringMetrics(new Registry()));
 }, 60_000);
 
 afterAll(async () => {

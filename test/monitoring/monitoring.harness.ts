@@ -23,6 +23,7 @@ import { SCHEDULER_OPTIONS, SchedulerOptions } from '../../src/monitoring/probe.
 import { generateSeedInventory } from '../../src/seed/seed.generator';
 import { loadSeedInventory } from '../../src/seed/seed.loader';
 import type { SeedCamera, SeedInventory, SeedStation } from '../../src/seed/seed.types';
+import type { SimChaosOptions } from '../../src/simulator/sim.chaos';
 import { RunningSimulator, startSimulator } from '../../src/simulator/simulator';
 import type { TestBroker } from '../support/mqtt-broker';
 import { openPrivateBroker } from './private-mosquitto';
@@ -35,6 +36,10 @@ export interface FleetOptions {
   /** Start the simulated devices and station agents (default true). */
   simulator?: boolean;
   heartbeatIntervalMs?: number;
+  /** A broker the test controls (default: a private Mosquitto, else the shared one or aedes). */
+  broker?: TestBroker;
+  /** Background failures and recoveries in the simulated fleet (default off). */
+  chaos?: boolean | SimChaosOptions;
 }
 
 export interface Fleet {
@@ -52,7 +57,7 @@ let cachedInventory: SeedInventory | null = null;
 export async function openFleet(o: FleetOptions): Promise<Fleet> {
   // PGlite's socket server mixes up statements from concurrent connections: one connection there.
   const db = await openTestDatabase(testDatabaseEngine() === 'pglite' ? { poolSize: 1 } : {});
-  const broker = await openPrivateBroker();
+  const broker = o.broker ?? (await openPrivateBroker());
   cachedInventory ??= generateSeedInventory({ simBaseUrl: 'http://127.0.0.1:0' });
   const inv = cachedInventory;
   const byStation = new Map<string, SeedCamera[]>();
@@ -72,7 +77,7 @@ export async function openFleet(o: FleetOptions): Promise<Fleet> {
       mqttProtocolVersion: 4,
       heartbeatIntervalMs: o.heartbeatIntervalMs ?? 1000,
       connectSpreadMs: 0,
-      chaos: false,
+      chaos: o.chaos ?? false,
       logger: { log: () => undefined, warn: () => undefined },
     });
   }
@@ -109,6 +114,10 @@ export interface InstanceOptions {
   scheduler?: SchedulerOptions;
   probe?: CameraProbe;
   http?: boolean;
+  /** Reach the database here (a fault proxy) on a pool of the instance's own. */
+  databaseUrl?: string;
+  /** More modules (alerts, uptime, health) beside monitoring. */
+  imports?: any[];
 }
 
 /** One camnet instance (monitoring only) on the fleet's database and broker. */
@@ -124,8 +133,8 @@ export async function startInstance(fleet: Fleet, o: InstanceOptions = {}): Prom
     ...o.env,
   });
   // PGlite serves few connections: the first instance shares the test database's pool.
-  const shared = fleet.db.engine === 'pglite';
-  const dataSource = shared ? fleet.db.dataSource : createDataSource(fleet.db.url, 4);
+  const shared = fleet.db.engine === 'pglite' && o.databaseUrl === undefined;
+  const dataSource = shared ? fleet.db.dataSource : createDataSource(o.databaseUrl ?? fleet.db.url, fleet.db.engine === 'pglite' ? 1 : 4);
   if (!dataSource.isInitialized) await dataSource.initialize();
   const runtime: CamnetRuntime = {
     config,
@@ -135,7 +144,7 @@ export async function startInstance(fleet: Fleet, o: InstanceOptions = {}): Prom
     mqttUrl: fleet.broker.url,
     instanceId: `test-${randomBytes(3).toString('hex')}`,
   };
-  let builder = Test.createTestingModule({ imports: [CoreModule.forRoot(runtime), AuthModule, MonitoringModule] })
+  let builder = Test.createTestingModule({ imports: [CoreModule.forRoot(runtime), AuthModule, MonitoringModule, ...(o.imports ?? [])] })
     .overrideProvider(SCHEDULER_OPTIONS)
     .useValue({ tickMs: 100, sweepMs: 500, ...o.scheduler });
   if (o.probe) builder = builder.overrideProvider(CAMERA_PROBE).useValue(o.probe);

@@ -333,7 +333,8 @@ describe('bad MQTT payloads', () => {
       await client.publishAsync(`${base}/orientation`, JSON.stringify({ ts: good.ts, camera: 'NOT-ITS-CAMERA', heading_deg: 10 }), { qos: 1 });
       expect(await waitFor(async () => (await dropped('unknown_camera')) >= 1, 3000)).toBe(true);
       expect(await dropped('not_json')).toBe(3);
-      expect(await dropped('too_large')).toBe(1);
+      // An MQTT 5 broker never sends camnet a packet over its maximumPacketSize; aedes (3.1.1) does, and camnet drops it.
+      expect(await dropped('too_large')).toBe(fleet.broker.kind === 'mosquitto' ? 0 : 1);
       expect(await dropped('schema')).toBe(2);
       expect(await dropped('not_utf8')).toBe(1);
       expect(await dropped('unknown_station')).toBe(1);

@@ -82,12 +82,14 @@ describePg('two instances on one database and broker', () => {
       (await inst.app.get(MonitoringMetrics).mqttReceived.get()).values.find((v) => v.labels.kind === 'orientation')?.value ?? 0;
     const [a0, b0] = [await received(a), await received(b)];
     // 20 orientation messages that change nothing (the camera's own heading): each must reach exactly one instance.
+    // Each is stamped 1 ms after the last: two with the same time are one message sent twice (dropped as duplicate).
     const cam = fleet.cameras.find((c) => c.stationCode === fleet.stations[1].code)!;
     const client = await mqtt.connectAsync(fleet.broker.url, { protocolVersion: 5, clientId: `camnet-test-${process.pid}-${Date.now()}` });
+    const t0 = Date.now();
     for (let i = 0; i < 20; i++) {
       await client.publishAsync(
         `camnet/v1/stations/${cam.stationCode}/orientation`,
-        JSON.stringify({ ts: new Date().toISOString(), camera: cam.code, heading_deg: cam.headingDeg }),
+        JSON.stringify({ ts: new Date(t0 + i).toISOString(), camera: cam.code, heading_deg: cam.headingDeg }),
         { qos: 1 },
       );
     }
