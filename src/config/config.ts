@@ -17,6 +17,16 @@ export interface CamnetConfig {
   simulator: boolean;
   seed: 'auto' | 'on' | 'off';
   bootstrapToken: string | null;
+  /** The first admin's password, from the environment (never printed); null: generated once and printed once. */
+  adminPassword: string | null;
+  /** A browser session ends after this long without a request… */
+  sessionIdleS: number;
+  /** …and this long after login, whatever happens. */
+  sessionMaxS: number;
+  /** Login attempts per client address per minute, before 429. */
+  loginRatePerMin: number;
+  /** Behind an HTTPS reverse proxy: trust X-Forwarded-* so session cookies are Secure. */
+  trustProxy: boolean;
   pollIntervalS: number;
   probeTimeoutMs: number;
   probeConcurrency: number;
@@ -103,6 +113,11 @@ export function loadConfig(env: Env = process.env): CamnetConfig {
     problems.push('CAMNET_BOOTSTRAP_TOKEN must be at least 16 characters long');
   }
 
+  const adminPassword = env.CAMNET_ADMIN_PASSWORD === undefined || env.CAMNET_ADMIN_PASSWORD === '' ? null : env.CAMNET_ADMIN_PASSWORD;
+  if (adminPassword !== null && (adminPassword.length < 12 || adminPassword.length > 256)) {
+    problems.push('CAMNET_ADMIN_PASSWORD must be 12 to 256 characters long');
+  }
+
   const logLevel = (str('CAMNET_LOG_LEVEL') ?? 'log') as CamnetConfig['logLevel'];
   if (!['error', 'warn', 'log', 'debug'].includes(logLevel)) {
     problems.push(`CAMNET_LOG_LEVEL must be error, warn, log or debug, got "${logLevel}"`);
@@ -119,6 +134,11 @@ export function loadConfig(env: Env = process.env): CamnetConfig {
     simulator: bool('CAMNET_SIMULATOR', embedded),
     seed,
     bootstrapToken,
+    adminPassword,
+    sessionIdleS: int('CAMNET_SESSION_IDLE_S', 1800, 1, 7 * 86400),
+    sessionMaxS: int('CAMNET_SESSION_MAX_S', 12 * 3600, 1, 30 * 86400),
+    loginRatePerMin: int('CAMNET_LOGIN_RATE_PER_MIN', 10, 1, 10000),
+    trustProxy: bool('CAMNET_TRUST_PROXY', false),
     pollIntervalS: int('CAMNET_POLL_INTERVAL_S', 60, 1, 86400),
     probeTimeoutMs: int('CAMNET_PROBE_TIMEOUT_MS', 5000, 50, 120000),
     probeConcurrency: int('CAMNET_PROBE_CONCURRENCY', 256, 1, 10000),
@@ -132,6 +152,9 @@ export function loadConfig(env: Env = process.env): CamnetConfig {
   };
   if (config.mqttSharedGroup !== null && !/^[A-Za-z0-9_-]+$/.test(config.mqttSharedGroup)) {
     problems.push('MQTT_SHARED_GROUP may hold only letters, digits, "-" and "_"');
+  }
+  if (config.sessionIdleS > config.sessionMaxS) {
+    problems.push(`CAMNET_SESSION_IDLE_S (${config.sessionIdleS}) must not exceed CAMNET_SESSION_MAX_S (${config.sessionMaxS})`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,0 +1,66 @@
+import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { Request, Response } from 'express';
+import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
+import { AccountService } from './account.service';
+import { AuthContext, CurrentAuth } from './auth-context';
+import { ChangePasswordDto, LoginDto } from './auth.dto';
+import { AllowPendingPassword, Audited, Public, Roles } from './roles.decorator';
+import { clearSessionCookies, setSessionCookies } from './session.cookie';
+
+const EVERYONE = ['admin', 'technician', 'police', 'planner'] as const;
+
+/** Logging in and out with a login and password: the browser's session cookie. */
+@ApiTags('auth')
+@Controller('api/auth')
+export class SessionController {
+  constructor(
+    private readonly accounts: AccountService,
+    @Inject(CAMNET_CONFIG) private readonly config: CamnetConfig,
+  ) {}
+
+  @Post('login')
+  @HttpCode(200)
+  @Public()
+  @UseGuards(ThrottlerGuard)
+  @Audited('auth.login')
+  async login(@Body() dto: LoginDto, @Req() req: Request & { auth?: AuthContext }, @Res({ passthrough: true }) res: Response) {
+    const { auth, user, cookie, csrf } = await this.accounts.login(dto.login, dto.password);
+    req.auth = auth; // the audit names who logged in
+    setSessionCookies(req, res, cookie, csrf, this.config.sessionMaxS);
+    return { login: user.login, name: user.name, role: user.role, must_change_password: user.mustChangePassword, csrf_token: csrf, idle_timeout_s: this.config.sessionIdleS };
+  }
+
+  @Post('logout')
+  @HttpCode(200)
+  @Roles(...EVERYONE)
+  @AllowPendingPassword()
+  @Audited('auth.logout')
+  async logout(@CurrentAuth() auth: AuthContext, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    await this.accounts.logout(auth);
+    clearSessionCookies(req, res);
+    return { ended: 1 };
+  }
+
+  @Post('logout-everywhere')
+  @HttpCode(200)
+  @Roles(...EVERYONE)
+  @AllowPendingPassword()
+  @Audited('auth.logout_everywhere')
+  async logoutEverywhere(@CurrentAuth() auth: AuthContext, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const ended = await this.accounts.logoutEverywhere(auth);
+    clearSessionCookies(req, res);
+    return { ended };
+  }
+
+  @Post('password')
+  @HttpCode(200)
+  @Roles(...EVERYONE)
+  @AllowPendingPassword()
+  @Audited('auth.password_change')
+  async changePassword(@CurrentAuth() auth: AuthContext, @Body() dto: ChangePasswordDto) {
+    const user = await this.accounts.changePassword(auth, dto.current_password, dto.new_password);
+    return { login: user.login, must_change_password: user.mustChangePassword };
+  }
+}

@@ -1,0 +1,21 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { Role } from './api-token.entity';
+
+export const USER_STATES = ['active', 'disabled'] as const;
+export type UserState = (typeof USER_STATES)[number];
+
+/** A person who logs in: only an argon2id hash of the password is kept. */
+@Entity('app_user')
+export class AppUser {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: 'text', unique: true }) login: string;
+  @Column({ type: 'text' }) name: string;
+  @Column({ type: 'text' }) role: Role;
+  @Column({ type: 'text', default: 'active' }) state: UserState;
+  @Column({ name: 'password_hash', type: 'text', nullable: true }) passwordHash: string | null;
+  @Column({ name: 'must_change_password', type: 'boolean', default: false }) mustChangePassword: boolean;
+  @Column({ name: 'failed_logins', type: 'int', default: 0 }) failedLogins: number;
+  @Column({ name: 'locked_until', type: 'timestamptz', nullable: true }) lockedUntil: Date | null;
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
+}
