@@ -124,6 +124,8 @@ export async function startCamnet(config: CamnetConfig, options: StartOptions = 
       bodyParser: false,
     });
     applyHttpDefaults(app);
+    // Behind an HTTPS reverse proxy: req.secure follows X-Forwarded-Proto, so session cookies get Secure.
+    if (config.trustProxy) app.set('trust proxy', 1);
     const docs = new DocumentBuilder()
       .setTitle('camnet')
       .setDescription('Inventory and health of the Long An security-camera network')

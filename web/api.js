@@ -1,6 +1,6 @@
-// Calls to camnet's HTTP API with the bearer token kept in localStorage.
-
-const TOKEN_KEY = 'camnet.token';
+// Calls to camnet's HTTP API. The session lives in an httpOnly cookie the page's
+// scripts cannot read; writes echo the readable camnet_csrf cookie in a header,
+// which another site cannot do (double submit).
 
 export class ApiError extends Error {
   constructor(status, message) {
@@ -9,21 +9,27 @@ export class ApiError extends Error {
   }
 }
 
-export const getToken = () => localStorage.getItem(TOKEN_KEY);
-export const setToken = (token) => localStorage.setItem(TOKEN_KEY, token);
-export const clearToken = () => localStorage.removeItem(TOKEN_KEY);
+const CSRF_COOKIE = 'camnet_csrf';
+
+function csrfToken() {
+  const hit = document.cookie.split('; ').find((c) => c.startsWith(`${CSRF_COOKIE}=`));
+  return hit ? decodeURIComponent(hit.slice(CSRF_COOKIE.length + 1)) : null;
+}
 
 let onUnauthorized = () => {};
-/** Called when the service says the token is no longer good (401). */
+/** Called when the service says the session is over (401): logged out elsewhere, timed out, disabled. */
 export function setUnauthorizedHandler(fn) {
   onUnauthorized = fn;
 }
 
-export async function api(path, { method = 'GET', body, token = getToken() } = {}) {
+export async function api(path, { method = 'GET', body, quiet401 = false } = {}) {
   const headers = { Accept: 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (method !== 'GET' && method !== 'HEAD') {
+    const csrf = csrfToken();
+    if (csrf) headers['X-CSRF-Token'] = csrf;
+  }
+  const res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
   if (!res.ok) {
     let message = res.statusText;
     try {
@@ -32,7 +38,7 @@ export async function api(path, { method = 'GET', body, token = getToken() } = {
     } catch {
       // not JSON: keep the status text
     }
-    if (res.status === 401 && token === getToken()) onUnauthorized();
+    if (res.status === 401 && !quiet401) onUnauthorized();
     throw new ApiError(res.status, message);
   }
   return res.status === 204 ? null : res.json();

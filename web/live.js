@@ -1,8 +1,9 @@
-// Live status changes over Server-Sent Events. EventSource cannot send headers,
-// so the token travels as ?access_token= (the service accepts it for this route).
+// Live status changes over Server-Sent Events, authenticated by the session
+// cookie the browser sends with the same-origin request. The service ends the
+// stream when the session ends; EventSource then retries and is refused.
 
-export function connectLive(token, { onStatus, onAlert, onState, onReconnect }) {
-  const source = new EventSource(`/api/events?access_token=${encodeURIComponent(token)}`);
+export function connectLive({ onStatus, onAlert, onState, onReconnect, onClosed = () => {} }) {
+  const source = new EventSource('/api/events', { withCredentials: true });
   let everOpen = false;
   let broken = false;
   source.addEventListener('open', () => {
@@ -15,6 +16,8 @@ export function connectLive(token, { onStatus, onAlert, onState, onReconnect }) 
   source.addEventListener('error', () => {
     broken = true;
     onState(false);
+    // Refused on reconnecting (the session ended): EventSource gives up for good.
+    if (source.readyState === EventSource.CLOSED) onClosed();
   });
   source.addEventListener('status', (e) => {
     try {
