@@ -18,6 +18,6 @@ module.exports = {
       },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|aedes|kdbush)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|aedes|kdbush|otplib|@otplib|@scure|@noble)/)'],
   testTimeout: 60000,
 };

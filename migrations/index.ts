@@ -5,5 +5,6 @@ import { CreateAuth1764230401000 } from './1764230401000-CreateAuth';
 import { CreateMonitoring1764230402000 } from './1764230402000-CreateMonitoring';
 import { AddUptimeStatusSplit1795765695000 } from './1795765695000-AddUptimeStatusSplit';
 import { CreateAccounts1796362267728 } from './1796362267728-CreateAccounts';
+import { AddUserTotp1796363794045 } from './1796363794045-AddUserTotp';
 
-export const MIGRATIONS = [CreateInventory1764230400000, CreateAuth1764230401000, CreateMonitoring1764230402000, AddUptimeStatusSplit1795765695000, CreateAccounts1796362267728];
+export const MIGRATIONS = [CreateInventory1764230400000, CreateAuth1764230401000, CreateMonitoring1764230402000, AddUptimeStatusSplit1795765695000, CreateAccounts1796362267728, AddUserTotp1796363794045];

@@ -3,9 +3,10 @@
 // which another site cannot do (double submit).
 
 export class ApiError extends Error {
-  constructor(status, message) {
+  constructor(status, message, body = null) {
     super(message);
     this.status = status;
+    this.body = body;
   }
 }
 
@@ -32,14 +33,15 @@ export async function api(path, { method = 'GET', body, quiet401 = false } = {})
   const res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
   if (!res.ok) {
     let message = res.statusText;
+    let payload = null;
     try {
-      const payload = await res.json();
+      payload = await res.json();
       message = Array.isArray(payload.message) ? payload.message.join('; ') : (payload.message ?? message);
     } catch {
       // not JSON: keep the status text
     }
     if (res.status === 401 && !quiet401) onUnauthorized();
-    throw new ApiError(res.status, message);
+    throw new ApiError(res.status, message, payload);
   }
   return res.status === 204 ? null : res.json();
 }

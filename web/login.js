@@ -12,6 +12,8 @@ addStrings({
     'login.password': 'Mật khẩu',
     'login.bad': 'Sai tên đăng nhập hoặc mật khẩu.',
     'login.locked': 'Tài khoản tạm khoá do đăng nhập sai nhiều lần: {message}',
+    'login.totp': 'Mã xác thực (6 số)',
+    'login.totpNeeded': 'Nhập mã 6 số trong ứng dụng xác thực.',
     'password.title': 'Đổi mật khẩu',
     'password.hint': 'Bạn đang dùng mật khẩu một lần: hãy đặt mật khẩu mới (ít nhất 12 ký tự).',
     'password.current': 'Mật khẩu hiện tại',
@@ -25,6 +27,8 @@ addStrings({
     'login.password': 'Password',
     'login.bad': 'Wrong login or password.',
     'login.locked': 'This account is locked after too many failed logins: {message}',
+    'login.totp': 'Authenticator code (6 digits)',
+    'login.totpNeeded': 'Enter the 6-digit code of your authenticator app.',
     'password.title': 'Change your password',
     'password.hint': 'You signed in with a one-time password: choose a new one (at least 12 characters).',
     'password.current': 'Current password',
@@ -37,6 +41,16 @@ addStrings({
 const $ = (sel) => document.querySelector(sel);
 
 function showError(el, err) {
+  // An account with a second factor: show the code field and ask for it.
+  if (err instanceof ApiError && err.body?.totp_required) {
+    const row = $('#login-totp-row');
+    const first = row.hidden;
+    row.hidden = false;
+    $('#login-totp').focus();
+    el.textContent = first ? t('login.totpNeeded') : err.message;
+    el.hidden = false;
+    return;
+  }
   el.textContent =
     err instanceof ApiError && err.status === 401
       ? t('login.bad')
@@ -77,7 +91,15 @@ function askForPassword() {
 
 function askForLogin() {
   return ask($('#login-form'), $('#login-error'), () =>
-    api('/api/auth/login', { method: 'POST', body: { login: $('#login-name').value.trim(), password: $('#login-password').value }, quiet401: true }),
+    api('/api/auth/login', {
+      method: 'POST',
+      body: {
+        login: $('#login-name').value.trim(),
+        password: $('#login-password').value,
+        ...($('#login-totp-row').hidden ? {} : { totp: $('#login-totp').value.trim() }),
+      },
+      quiet401: true,
+    }),
   );
 }
 

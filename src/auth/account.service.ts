@@ -11,6 +11,7 @@ import { AuditService } from './audit.service';
 import type { AuthContext } from './auth-context';
 import { SessionService } from './session.service';
 import { TokenService } from './token.service';
+import { TotpService } from './totp.service';
 import { AppUser } from './user.entity';
 import { NewUser, UserChange, UserService } from './user.service';
 
@@ -21,6 +22,7 @@ export interface UserView {
   role: string;
   state: string;
   must_change_password: boolean;
+  totp_enabled: boolean;
   locked_until: string | null;
   created_at: string;
 }
@@ -33,6 +35,7 @@ export function viewOf(u: AppUser): UserView {
     role: u.role,
     state: u.state,
     must_change_password: u.mustChangePassword,
+    totp_enabled: u.totpEnabled,
     locked_until: u.lockedUntil?.toISOString() ?? null,
     created_at: u.createdAt.toISOString(),
   };
@@ -46,14 +49,16 @@ export class AccountService {
     private readonly tokens: TokenService,
     private readonly watch: AccessWatch,
     private readonly audit: AuditService,
+    private readonly totp: TotpService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** Checks login and password and opens a session; a refused login is audited under the login it tried. */
-  async login(login: string, password: string): Promise<{ auth: AuthContext; user: AppUser; cookie: string; csrf: string }> {
+  async login(login: string, password: string, totp?: string): Promise<{ auth: AuthContext; user: AppUser; cookie: string; csrf: string }> {
     let user: AppUser;
     try {
       user = await this.users.authenticate(login, password);
+      if (user.totpEnabled) await this.totp.verifyLogin(user, totp);
     } catch (err) {
       await this.audit.record(undefined, 'auth.login', login.slice(0, 64), { reason: (err as Error).message }, { status: (err as { status?: number }).status ?? 401 });
       throw err;
@@ -81,6 +86,16 @@ export class AccountService {
     const user = await this.users.changePassword(auth.userId, current, next);
     await this.sessions.endAllOf(user.id, 'password_changed', auth.sessionId ?? undefined);
     return user;
+  }
+
+  async setupTotp(auth: AuthContext) {
+    if (!auth.userId) throw new BadRequestException('a machine token has no second factor');
+    return this.totp.setup(await this.users.get(auth.userId));
+  }
+
+  async enableTotp(auth: AuthContext, code: string) {
+    if (!auth.userId) throw new BadRequestException('a machine token has no second factor');
+    await this.totp.enable(await this.users.get(auth.userId), code);
   }
 
   create(input: NewUser) {

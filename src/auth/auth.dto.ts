@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsDateString, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { Role, ROLES } from './api-token.entity';
 import { USER_STATES, UserState } from './user.entity';
 
@@ -46,6 +46,19 @@ export class LoginDto {
   @IsString()
   @Length(1, 256)
   password: string;
+
+  @ApiPropertyOptional({ description: 'the authenticator code, for accounts with a second factor', example: '123456' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{6}$/, { message: 'totp must be the 6 digits of the authenticator app' })
+  totp?: string;
+}
+
+export class TotpCodeDto {
+  @ApiProperty({ example: '123456' })
+  @IsString()
+  @Matches(/^\d{6}$/, { message: 'code must be the 6 digits of the authenticator app' })
+  code: string;
 }
 
 export class ChangePasswordDto {

@@ -12,6 +12,7 @@ import { PasswordHasher } from './password.hasher';
 import { SessionController } from './session.controller';
 import { SessionService } from './session.service';
 import { TokenService } from './token.service';
+import { TotpService } from './totp.service';
 import { UserController } from './user.controller';
 import { UserService } from './user.service';
 
@@ -37,6 +38,7 @@ import { UserService } from './user.service';
     SessionService,
     AccessWatch,
     AccountService,
+    TotpService,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
   ],

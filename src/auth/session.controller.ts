@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
 import { AccountService } from './account.service';
 import { AuthContext, CurrentAuth } from './auth-context';
-import { ChangePasswordDto, LoginDto } from './auth.dto';
+import { ChangePasswordDto, LoginDto, TotpCodeDto } from './auth.dto';
 import { AllowPendingPassword, Audited, Public, Roles } from './roles.decorator';
 import { clearSessionCookies, setSessionCookies } from './session.cookie';
 
@@ -26,7 +26,7 @@ export class SessionController {
   @UseGuards(ThrottlerGuard)
   @Audited('auth.login')
   async login(@Body() dto: LoginDto, @Req() req: Request & { auth?: AuthContext }, @Res({ passthrough: true }) res: Response) {
-    const { auth, user, cookie, csrf } = await this.accounts.login(dto.login, dto.password);
+    const { auth, user, cookie, csrf } = await this.accounts.login(dto.login, dto.password, dto.totp);
     req.auth = auth; // the audit names who logged in
     setSessionCookies(req, res, cookie, csrf, this.config.sessionMaxS);
     return { login: user.login, name: user.name, role: user.role, must_change_password: user.mustChangePassword, csrf_token: csrf, idle_timeout_s: this.config.sessionIdleS };
@@ -52,6 +52,23 @@ export class SessionController {
     const ended = await this.accounts.logoutEverywhere(auth);
     clearSessionCookies(req, res);
     return { ended };
+  }
+
+  @Post('totp/setup')
+  @HttpCode(200)
+  @Roles('admin', 'police')
+  @Audited('auth.totp_setup')
+  setupTotp(@CurrentAuth() auth: AuthContext) {
+    return this.accounts.setupTotp(auth);
+  }
+
+  @Post('totp/enable')
+  @HttpCode(200)
+  @Roles('admin', 'police')
+  @Audited('auth.totp_enable')
+  async enableTotp(@CurrentAuth() auth: AuthContext, @Body() dto: TotpCodeDto) {
+    await this.accounts.enableTotp(auth, dto.code);
+    return { totp_enabled: true };
   }
 
   @Post('password')

@@ -16,6 +16,11 @@ export class AppUser {
   @Column({ name: 'must_change_password', type: 'boolean', default: false }) mustChangePassword: boolean;
   @Column({ name: 'failed_logins', type: 'int', default: 0 }) failedLogins: number;
   @Column({ name: 'locked_until', type: 'timestamptz', nullable: true }) lockedUntil: Date | null;
+  /** The TOTP secret sealed with the service key (SecretBox); set at setup, in force once enabled. */
+  @Column({ name: 'totp_secret', type: 'text', nullable: true }) totpSecret: string | null;
+  @Column({ name: 'totp_enabled', type: 'boolean', default: false }) totpEnabled: boolean;
+  /** The last time step accepted: a code is never accepted twice. */
+  @Column({ name: 'totp_last_step', type: 'bigint', nullable: true }) totpLastStep: string | null;
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
 }

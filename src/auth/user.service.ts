@@ -109,6 +109,10 @@ export class UserService {
     const password = oneTimePassword();
     user.passwordHash = await this.hasher.hash(password);
     user.mustChangePassword = true;
+    // A reset is also the way back for a lost authenticator: the second factor is set up again.
+    user.totpSecret = null;
+    user.totpEnabled = false;
+    user.totpLastStep = null;
     user.failedLogins = 0;
     user.lockedUntil = null;
     user.updatedAt = this.clock.now();

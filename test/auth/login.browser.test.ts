@@ -6,6 +6,8 @@
  */
 import * as fs from 'node:fs';
 import { Browser, chromium, Page } from 'playwright-core';
+import { generateSync } from 'otplib';
+import { login } from './session-client';
 import { CamnetInstance, startCamnet } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/config';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../bench/map.measure';
@@ -99,6 +101,28 @@ describe('signing in to the map in Chromium', () => {
     await page.waitForSelector('#login-form', { state: 'visible', timeout: 30_000 });
     const res = await fetch(`${camnet.url}/api/whoami`, { headers: { cookie: `camnet_session=${before}` } });
     expect(res.status).toBe(401);
+  });
+
+  it('asks an officer with a second factor for the authenticator code', async () => {
+    const officer = { login: 'browser.police', password: 'mật khẩu công an trình duyệt' };
+    const adminSession = await login(camnet.url, ADMIN.login, ADMIN.password);
+    await adminSession.write('post', '/api/users').send({ ...officer, name: 'Trung úy Võ Hà', role: 'police' }).expect(201);
+    const s = await login(camnet.url, officer.login, officer.password);
+    const { secret } = (await s.write('post', '/api/auth/totp/setup').expect(200)).body;
+    // Confirmed with the previous step's code (within the drift allowed), so the current one is still unused.
+    const nowS = Math.floor(Date.now() / 1000);
+    await s.write('post', '/api/auth/totp/enable').send({ code: generateSync({ secret, epoch: nowS - 30 }) }).expect(200);
+
+    await page.fill('#login-name', officer.login);
+    await page.fill('#login-password', officer.password);
+    await page.click('#login-submit');
+    await page.waitForSelector('#login-totp', { state: 'visible' });
+    await page.fill('#login-totp', generateSync({ secret, epoch: Math.floor(Date.now() / 1000) }));
+    await page.click('#login-submit');
+    await ready();
+    expect(await page.textContent('#user')).toContain('Trung úy Võ Hà');
+    await page.click('#logout');
+    await page.waitForSelector('#login-form', { state: 'visible', timeout: 30_000 });
   });
 
   it('an idle session times out while the map is open: the live stream ends and the sign-in form comes back', async () => {

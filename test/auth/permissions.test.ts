@@ -23,6 +23,8 @@ const RULES: Record<string, Rule> = {
   'POST /api/auth/logout': ALL,
   'POST /api/auth/logout-everywhere': ALL,
   'POST /api/auth/password': ALL,
+  'POST /api/auth/totp/setup': ['admin', 'police'],
+  'POST /api/auth/totp/enable': ['admin', 'police'],
   'GET /api/whoami': ALL,
   'POST /api/tokens': ['admin'],
   'GET /api/tokens': ['admin'],
