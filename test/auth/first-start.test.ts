@@ -2,7 +2,7 @@
  * The first start and an upgrade: tokens from before accounts keep working; the
  * first admin's one-time password is printed on the first start only and must be
  * changed at first login; CAMNET_BOOTSTRAP_TOKEN is never printed (finding 4);
- * behind a trusted HTTPS proxy the session cookie is Secure.
+ * behind a trusted HTTPS proxy the session cookie is Secure; logins are rate-limited per address.
  */
 import request from 'supertest';
 import { startCamnet } from '../../src/bootstrap';
@@ -75,6 +75,13 @@ describe('first start and upgrade', () => {
       await request(second.url).get('/api/whoami').set('Authorization', `Bearer ${OLD_TOKEN}`).expect(200);
       const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM app_user`);
       expect(n).toBe(1);
+
+      // The default rate limit: 10 login attempts per address per minute, then 429.
+      const statuses: number[] = [];
+      for (let i = 0; i < 11; i++) statuses.push((await request(second.url).post('/api/auth/login').send({ login: `nobody${i}`, password: 'guess guess guess' })).status);
+      expect(statuses).toEqual([...Array(10).fill(401), 429]);
+      const limited = await request(second.url).post('/api/auth/login').send({ login: 'admin', password: 'whatever it is' }).expect(429);
+      expect(limited.body.message).toMatch(/too many login attempts from this address/);
     } finally {
       await second.stop();
     }
