@@ -23,6 +23,7 @@ export interface UserView {
   state: string;
   must_change_password: boolean;
   totp_enabled: boolean;
+  scope: { kind: string; code: string | null } | null;
   locked_until: string | null;
   created_at: string;
 }
@@ -36,6 +37,7 @@ export function viewOf(u: AppUser): UserView {
     state: u.state,
     must_change_password: u.mustChangePassword,
     totp_enabled: u.totpEnabled,
+    scope: u.scopeKind ? { kind: u.scopeKind, code: u.scopeCode } : null,
     locked_until: u.lockedUntil?.toISOString() ?? null,
     created_at: u.createdAt.toISOString(),
   };
@@ -126,5 +128,6 @@ export class AccountService {
 }
 
 export function contextOf(user: AppUser, sessionId: number): AuthContext {
-  return { tokenId: null, userId: user.id, sessionId, name: user.name, role: user.role, mustChangePassword: user.mustChangePassword };
+  const scope = user.scopeKind && user.scopeCode ? { kind: user.scopeKind, code: user.scopeCode } : null;
+  return { tokenId: null, userId: user.id, sessionId, name: user.name, role: user.role, mustChangePassword: user.mustChangePassword, scope };
 }

@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Role } from './api-token.entity';
+import type { Scope } from './user.entity';
 
 /**
  * Who is calling: set on the request by the AuthGuard. A person logged in through
@@ -12,6 +13,8 @@ export interface AuthContext {
   sessionId?: number | null;
   name: string;
   role: Role;
+  /** A user limited to one district or commune; null or absent: the whole province. */
+  scope?: Scope | null;
   /** A user logged in with a one-time password may only change it (and log out). */
   mustChangePassword?: boolean;
 }

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsDateString, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { Role, ROLES } from './api-token.entity';
-import { USER_STATES, UserState } from './user.entity';
+import { SCOPE_KINDS, ScopeKind, USER_STATES, UserState } from './user.entity';
 
 const roleMessage = { message: `role must be one of ${ROLES.join(', ')}` };
 
@@ -73,6 +73,16 @@ export class ChangePasswordDto {
   new_password: string;
 }
 
+export class ScopeDto {
+  @ApiProperty({ enum: SCOPE_KINDS })
+  @IsIn(SCOPE_KINDS as unknown as string[], { message: `scope.kind must be one of ${SCOPE_KINDS.join(', ')}` })
+  kind: ScopeKind;
+
+  @ApiProperty({ description: '2019 code: 3 digits for a district, 5 for a commune', example: '504' })
+  @Matches(/^[0-9]{3}([0-9]{2})?$/, { message: 'scope.code must be a 3-digit district or 5-digit commune code' })
+  code: string;
+}
+
 export class CreateUserDto {
   @ApiProperty({ example: 'lan.nguyen' })
   @IsString()
@@ -87,6 +97,12 @@ export class CreateUserDto {
   @ApiProperty({ enum: ROLES })
   @IsIn(ROLES as unknown as string[], roleMessage)
   role: Role;
+
+  @ApiPropertyOptional({ type: ScopeDto, nullable: true, description: 'one district or commune this user sees and acts on; omitted or null: the whole province' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ScopeDto)
+  scope?: ScopeDto | null;
 
   @ApiPropertyOptional({ description: 'omitted: a one-time password is generated and answered once; it must be changed at first login' })
   @IsOptional()
@@ -106,6 +122,12 @@ export class UpdateUserDto {
   @IsOptional()
   @IsIn(ROLES as unknown as string[], roleMessage)
   role?: Role;
+
+  @ApiPropertyOptional({ type: ScopeDto, nullable: true, description: 'null: the whole province' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ScopeDto)
+  scope?: ScopeDto | null;
 
   @ApiPropertyOptional({ enum: USER_STATES, description: 'disabled: every session of the user ends at once' })
   @IsOptional()

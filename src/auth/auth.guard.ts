@@ -74,7 +74,15 @@ export class AuthGuard implements CanActivate {
     if (!resolved) throw new UnauthorizedException('your session has ended or timed out: log in again');
     this.sessionOf.set(req, resolved.session);
     const { user, session } = resolved;
-    return { tokenId: null, userId: user.id, sessionId: session.id, name: user.name, role: user.role, mustChangePassword: user.mustChangePassword };
+    return {
+      tokenId: null,
+      userId: user.id,
+      sessionId: session.id,
+      name: user.name,
+      role: user.role,
+      mustChangePassword: user.mustChangePassword,
+      scope: user.scopeKind && user.scopeCode ? { kind: user.scopeKind, code: user.scopeCode } : null,
+    };
   }
 }
 

@@ -13,6 +13,8 @@ import { SessionController } from './session.controller';
 import { SessionService } from './session.service';
 import { TokenService } from './token.service';
 import { TotpService } from './totp.service';
+import { ScopeInterceptor } from './scope.interceptor';
+import { ScopeRepository } from './scope.repository';
 import { UserController } from './user.controller';
 import { UserService } from './user.service';
 
@@ -39,8 +41,11 @@ import { UserService } from './user.service';
     AccessWatch,
     AccountService,
     TotpService,
+    ScopeRepository,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+    // After the audit interceptor: a refusal for scope is audited like any other.
+    { provide: APP_INTERCEPTOR, useClass: ScopeInterceptor },
   ],
   exports: [TokenService, AuditService, AccessWatch, UserService],
 })

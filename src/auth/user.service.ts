@@ -10,7 +10,8 @@ import { badField, badRequest } from '../http-defaults';
 import { Role, ROLES } from './api-token.entity';
 import { PasswordHasher } from './password.hasher';
 import { passwordProblems } from './password.policy';
-import { AppUser, UserState } from './user.entity';
+import { AppUser, Scope, UserState } from './user.entity';
+import { ScopeRepository } from './scope.repository';
 
 /** Failed logins in a row that lock an account, and for how long. */
 export const LOCKOUT_AFTER = 5;
@@ -21,6 +22,7 @@ export interface NewUser {
   login: string;
   name: string;
   role: Role;
+  scope?: Scope | null;
   /** Omitted: a one-time password is generated, to be changed at first login. */
   password?: string;
 }
@@ -28,6 +30,7 @@ export interface NewUser {
 export interface UserChange {
   name?: string;
   role?: Role;
+  scope?: Scope | null;
   state?: UserState;
 }
 
@@ -48,6 +51,7 @@ export class UserService {
   constructor(
     dataSource: DataSource,
     private readonly hasher: PasswordHasher,
+    private readonly places: ScopeRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.users = dataSource.getRepository(AppUser);
@@ -72,6 +76,7 @@ export class UserService {
     const generated = input.password === undefined ? oneTimePassword() : null;
     const password = input.password ?? generated!;
     if (generated === null) this.checkPolicy(password, login, 'password');
+    await this.checkScope(input.role, input.scope);
     if (await this.users.exists({ where: { login } })) throw new ConflictException(`a user with login "${login}" exists already`);
     const now = this.clock.now();
     const user = await this.users.save(
@@ -81,6 +86,8 @@ export class UserService {
         role: input.role,
         passwordHash: await this.hasher.hash(password),
         mustChangePassword: generated !== null,
+        scopeKind: input.scope?.kind ?? null,
+        scopeCode: input.scope?.code ?? null,
         createdAt: now,
         updatedAt: now,
       }),
@@ -94,7 +101,12 @@ export class UserService {
     if (user.role === 'admin' && user.state === 'active' && ((change.role !== undefined && change.role !== 'admin') || change.state === 'disabled')) {
       await this.keepOneAdmin(user.id);
     }
+    if (change.scope !== undefined || change.role !== undefined) {
+      const scope = change.scope !== undefined ? change.scope : user.scopeKind ? { kind: user.scopeKind, code: user.scopeCode! } : null;
+      await this.checkScope(change.role ?? user.role, scope);
+    }
     Object.assign(user, {
+      ...(change.scope !== undefined ? { scopeKind: change.scope?.kind ?? null, scopeCode: change.scope?.code ?? null } : {}),
       ...(change.name !== undefined ? { name: change.name.trim() } : {}),
       ...(change.role !== undefined ? { role: change.role } : {}),
       ...(change.state !== undefined ? { state: change.state, ...(change.state === 'active' ? { failedLogins: 0, lockedUntil: null } : {}) } : {}),
@@ -176,6 +188,14 @@ export class UserService {
       [FIRST_ADMIN_LOGIN, await this.hasher.hash(password), configuredPassword === null, now],
     );
     return rows.length > 0 && configuredPassword === null ? { login: FIRST_ADMIN_LOGIN, password } : null;
+  }
+
+  /** A scope names an existing district or commune, and admins keep the whole province. */
+  private async checkScope(role: Role, scope: Scope | null | undefined): Promise<void> {
+    if (!scope) return;
+    if (role === 'admin') throw badField('scope', 'an admin sees the whole province: give no scope');
+    if ((scope.kind === 'district') !== (scope.code.length === 3)) throw badField('scope.code', 'a district code has 3 digits, a commune code 5');
+    if (!(await this.places.exists(scope))) throw badField('scope.code', `no ${scope.kind} with code ${scope.code} in the 2019 layout`);
   }
 
   private checkPolicy(password: string, login: string, field: string): void {
