@@ -18,6 +18,6 @@ module.exports = {
       },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|aedes|kdbush|otplib|@otplib|@scure|@noble)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|aedes|kdbush|otplib|@otplib|@scure|@noble|openid-client|oauth4webapi|jose)/)'],
   testTimeout: 60000,
 };

@@ -13,6 +13,7 @@ addStrings({
     'login.bad': 'Sai tên đăng nhập hoặc mật khẩu.',
     'login.locked': 'Tài khoản tạm khoá do đăng nhập sai nhiều lần: {message}',
     'login.totp': 'Mã xác thực (6 số)',
+    'login.sso': 'Đăng nhập bằng tài khoản cơ quan',
     'login.totpNeeded': 'Nhập mã 6 số trong ứng dụng xác thực.',
     'password.title': 'Đổi mật khẩu',
     'password.hint': 'Bạn đang dùng mật khẩu một lần: hãy đặt mật khẩu mới (ít nhất 12 ký tự).',
@@ -28,6 +29,7 @@ addStrings({
     'login.bad': 'Wrong login or password.',
     'login.locked': 'This account is locked after too many failed logins: {message}',
     'login.totp': 'Authenticator code (6 digits)',
+    'login.sso': 'Sign in with your agency account',
     'login.totpNeeded': 'Enter the 6-digit code of your authenticator app.',
     'password.title': 'Change your password',
     'password.hint': 'You signed in with a one-time password: choose a new one (at least 12 characters).',
@@ -90,6 +92,10 @@ function askForPassword() {
 }
 
 function askForLogin() {
+  // The agency's single sign-on, when camnet is configured for it.
+  api('/api/auth/methods', { quiet401: true })
+    .then((m) => ($('#login-sso-row').hidden = !m.oidc))
+    .catch(() => undefined);
   return ask($('#login-form'), $('#login-error'), () =>
     api('/api/auth/login', {
       method: 'POST',

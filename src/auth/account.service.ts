@@ -69,6 +69,12 @@ export class AccountService {
     return { auth: contextOf(user, session.id), user, cookie, csrf };
   }
 
+  /** A person the identity provider vouched for: a session like a password login's. */
+  async loginVouched(user: AppUser): Promise<{ auth: AuthContext; cookie: string; csrf: string }> {
+    const { session, cookie, csrf } = await this.sessions.open(user);
+    return { auth: contextOf(user, session.id), cookie, csrf };
+  }
+
   async logout(auth: AuthContext): Promise<void> {
     if (!auth.sessionId) throw new BadRequestException('a machine token has no session to end: an admin revokes it with DELETE /api/tokens/{id}');
     await this.sessions.end(auth.sessionId, 'logout');

@@ -13,6 +13,7 @@ import { SessionController } from './session.controller';
 import { SessionService } from './session.service';
 import { TokenService } from './token.service';
 import { TotpService } from './totp.service';
+import { OidcService } from './oidc.service';
 import { ScopeInterceptor } from './scope.interceptor';
 import { ScopeRepository } from './scope.repository';
 import { UserController } from './user.controller';
@@ -41,6 +42,7 @@ import { UserService } from './user.service';
     AccessWatch,
     AccountService,
     TotpService,
+    OidcService,
     ScopeRepository,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },

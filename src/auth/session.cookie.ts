@@ -23,6 +23,18 @@ export function setSessionCookies(req: Request, res: Response, session: string, 
   res.cookie(CSRF_COOKIE, csrf, options(req, false, maxAgeS));
 }
 
+/** The single sign-on's state, PKCE verifier and nonce while the browser is at the provider (Lax: it comes back by a cross-site redirect). */
+export const OIDC_COOKIE = 'camnet_oidc';
+const OIDC_PATH = '/api/auth/oidc';
+
+export function setOidcCookie(req: Request, res: Response, value: string): void {
+  res.cookie(OIDC_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: OIDC_PATH, maxAge: 600_000 });
+}
+
+export function clearOidcCookie(req: Request, res: Response): void {
+  res.clearCookie(OIDC_COOKIE, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: OIDC_PATH });
+}
+
 export function clearSessionCookies(req: Request, res: Response): void {
   res.clearCookie(SESSION_COOKIE, { ...options(req, true, 0), maxAge: undefined });
   res.clearCookie(CSRF_COOKIE, { ...options(req, false, 0), maxAge: undefined });

@@ -26,6 +26,8 @@ export class AppUser {
   /** Null: the whole province. Else the user sees and acts on one district or commune (2019 codes). */
   @Column({ name: 'scope_kind', type: 'text', nullable: true }) scopeKind: ScopeKind | null;
   @Column({ name: 'scope_code', type: 'text', nullable: true }) scopeCode: string | null;
+  /** "<issuer> <sub>" for a user of the agency's OpenID provider (no camnet password). */
+  @Column({ name: 'oidc_subject', type: 'text', nullable: true, unique: true }) oidcSubject: string | null;
   /** The TOTP secret sealed with the service key (SecretBox); set at setup, in force once enabled. */
   @Column({ name: 'totp_secret', type: 'text', nullable: true }) totpSecret: string | null;
   @Column({ name: 'totp_enabled', type: 'boolean', default: false }) totpEnabled: boolean;
