@@ -4,7 +4,7 @@
  * a claim of the userinfo mapped by CAMNET_OIDC_ROLE_MAP; a camnet user created
  * on the first login and kept in step (name, role) at every login after.
  */
-import { ForbiddenException, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
 import { CAMNET_CONFIG, CamnetConfig, OidcConfig } from '../config/config';
@@ -54,8 +54,8 @@ export class OidcService {
 
   /** The provider sent the browser back: the camnet user it vouches for (created on the first login). */
   async finish(currentUrl: URL, pending: OidcPending | null): Promise<AppUser> {
-    if (!pending) throw new UnauthorizedException('the single sign-on was not started from this browser, or took too long: start again');
     const settings = this.settings();
+    if (!pending) throw new BadRequestException('the single sign-on was not started from this browser, or took too long: start again from the sign-in form');
     const { client, config } = await this.discover();
     let claims: Record<string, unknown>;
     let subject: string;
