@@ -19,6 +19,7 @@ import { createDataSource } from './database/data-source';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
 import { EmbeddedBroker, startEmbeddedBroker } from './mqtt/embedded-broker';
 import { TokenService } from './auth/token.service';
+import { UserService } from './auth/user.service';
 import { generateSeedInventory } from './seed/seed.generator';
 import { isSeedLoaded } from './database/seed-meta';
 import { loadSeedInventory } from './seed/seed.loader';
@@ -29,8 +30,11 @@ import { applyHttpDefaults } from './http-defaults';
 export interface CamnetInstance {
   app: INestApplication;
   url: string;
-  /** The admin token when this start created or was given one, else null. */
-  adminToken: string | null;
+  /**
+   * The first admin's login and one-time password when this start created them
+   * (first start only, no CAMNET_ADMIN_PASSWORD), for printing once; else null.
+   */
+  firstAdmin: { login: string; password: string; savedTo: string | null } | null;
   runtime: CamnetRuntime;
   simulatorUrl: string | null;
   stop(): Promise<void>;
@@ -121,6 +125,8 @@ export async function startCamnet(config: CamnetConfig, options: StartOptions = 
       bodyParser: false,
     });
     applyHttpDefaults(app);
+    // Behind an HTTPS reverse proxy: req.secure follows X-Forwarded-Proto, so session cookies get Secure.
+    if (config.trustProxy) app.set('trust proxy', 1);
     const docs = new DocumentBuilder()
       .setTitle('camnet')
       .setDescription('Inventory and health of the Long An security-camera network')
@@ -130,9 +136,17 @@ export async function startCamnet(config: CamnetConfig, options: StartOptions = 
     SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, docs));
     closers.push(() => app.close()); // closed first: pollers stop before the broker and database go
 
-    const adminToken = await app.get(TokenService).ensureAdminToken(config.bootstrapToken);
-    if (adminToken && embedded) {
-      fs.writeFileSync(path.join(config.dataDir, 'admin-token.txt'), adminToken + '\n', { mode: 0o600 });
+    // The bootstrap token is for automation: created once, never printed. Tokens from before accounts keep working.
+    if (config.bootstrapToken && !(await app.get(TokenService).ensureBootstrapToken(config.bootstrapToken))) {
+      logger.warn('CAMNET_BOOTSTRAP_TOKEN names a token that was revoked: it is not accepted');
+    }
+    const created = await app.get(UserService).ensureFirstAdmin(config.adminPassword);
+    let firstAdmin: CamnetInstance['firstAdmin'] = null;
+    if (created) {
+      // Kept beside the database for whoever started it; the password must be changed at first login.
+      const savedTo = embedded ? path.join(config.dataDir, 'first-admin.txt') : null;
+      if (savedTo) fs.writeFileSync(savedTo, `login: ${created.login}\none-time password: ${created.password}\n`, { mode: 0o600 });
+      firstAdmin = { ...created, savedTo };
     }
 
     let url = '';
@@ -141,7 +155,7 @@ export async function startCamnet(config: CamnetConfig, options: StartOptions = 
       const address = app.getHttpServer().address();
       url = `http://localhost:${typeof address === 'object' && address ? address.port : config.port}`;
     }
-    return { app, url, adminToken, runtime, simulatorUrl, stop };
+    return { app, url, firstAdmin, runtime, simulatorUrl, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -5,26 +5,12 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/config';
 import { startCamnet } from './bootstrap';
+import { startBanner } from './start-banner';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const camnet = await startCamnet(config);
-  const lines = [
-    '',
-    'camnet is running',
-    `  map:       ${camnet.url}/`,
-    `  API docs:  ${camnet.url}/api/docs`,
-    `  readiness: ${camnet.url}/readyz`,
-  ];
-  if (camnet.simulatorUrl) lines.push(`  simulated fleet control: ${camnet.simulatorUrl}/sim/devices`);
-  if (camnet.adminToken) {
-    lines.push(`  admin token: ${camnet.adminToken}`);
-    if (config.databaseUrl === null) lines.push(`  (also saved in ${config.dataDir}/admin-token.txt)`);
-    lines.push('  log in on the map with this token, or call the API with "Authorization: Bearer <token>"');
-  } else {
-    lines.push(`  admin token: created on first start (see ${config.dataDir}/admin-token.txt in embedded mode)`);
-  }
-  console.log(lines.join('\n') + '\n');
+  console.log(startBanner(camnet));
 
   const shutdown = async (signal: string) => {
     console.log(`received ${signal}, stopping`);

@@ -1,28 +1,33 @@
 // @ts-check
-// Calls to camnet's HTTP API with the bearer token kept in localStorage.
+// Calls to camnet's HTTP API. The session lives in an httpOnly cookie the page's
+// scripts cannot read; writes echo the readable camnet_csrf cookie in a header,
+// which another site cannot do (double submit).
 
-const TOKEN_KEY = 'camnet.token';
-
-/** An answer other than 2xx: the HTTP status and the service's message. */
+/** An answer other than 2xx: the HTTP status, the service's message and its whole body (code, params). */
 export class ApiError extends Error {
   /**
    * @param {number} status
    * @param {string} message
+   * @param {any} [body] the error's JSON body, when it had one
    */
-  constructor(status, message) {
+  constructor(status, message, body = null) {
     super(message);
     this.status = status;
+    this.body = body;
   }
 }
 
-export const getToken = () => localStorage.getItem(TOKEN_KEY);
-export const setToken = (/** @type {string} */ token) => localStorage.setItem(TOKEN_KEY, token);
-export const clearToken = () => localStorage.removeItem(TOKEN_KEY);
+const CSRF_COOKIE = 'camnet_csrf';
+
+function csrfToken() {
+  const hit = document.cookie.split('; ').find((c) => c.startsWith(`${CSRF_COOKIE}=`));
+  return hit ? decodeURIComponent(hit.slice(CSRF_COOKIE.length + 1)) : null;
+}
 
 /** @type {() => void} */
 let onUnauthorized = () => {};
 /**
- * Called when the service says the token is no longer good (401).
+ * Called when the service says the session is over (401): logged out elsewhere, timed out, disabled.
  * @param {() => void} fn
  */
 export function setUnauthorizedHandler(fn) {
@@ -30,51 +35,60 @@ export function setUnauthorizedHandler(fn) {
 }
 
 /**
+ * Writes echo the CSRF cookie; reads need nothing but the session cookie.
+ * @param {string} method
+ * @returns {Record<string, string>}
+ */
+function csrfHeaders(method) {
+  const csrf = method !== 'GET' && method !== 'HEAD' ? csrfToken() : null;
+  return csrf ? { 'X-CSRF-Token': csrf } : {};
+}
+
+/**
+ * The service's error answer as an ApiError.
+ * @param {Response} res
+ */
+async function apiError(res) {
+  let message = res.statusText;
+  let payload = null;
+  try {
+    payload = await res.json();
+    message = Array.isArray(payload.message) ? payload.message.join('; ') : (payload.message ?? message);
+  } catch {
+    // not JSON: keep the status text
+  }
+  return new ApiError(res.status, message, payload);
+}
+
+/**
  * One call; resolves to the parsed JSON answer (null for 204), rejects with ApiError.
  * @param {string} path
- * @param {{ method?: string, body?: unknown, token?: string | null }} [options]
+ * @param {{ method?: string, body?: unknown, quiet401?: boolean }} [options]
  * @returns {Promise<any>} the answer's JSON, whose shape the caller knows
  */
-export async function api(path, { method = 'GET', body, token = getToken() } = {}) {
+export async function api(path, { method = 'GET', body, quiet401 = false } = {}) {
   /** @type {Record<string, string>} */
-  const headers = { Accept: 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
+  const headers = { Accept: 'application/json', ...csrfHeaders(method) };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
   if (!res.ok) {
-    let message = res.statusText;
-    try {
-      const payload = await res.json();
-      message = Array.isArray(payload.message) ? payload.message.join('; ') : (payload.message ?? message);
-    } catch {
-      // not JSON: keep the status text
-    }
-    if (res.status === 401 && token === getToken()) onUnauthorized();
-    throw new ApiError(res.status, message);
+    if (res.status === 401 && !quiet401) onUnauthorized();
+    throw await apiError(res);
   }
   return res.status === 204 ? null : res.json();
 }
 
 /**
- * Fetches a file from the API with the same credentials as api() and hands it to
- * the browser as a download (the case file's CSV, exports).
+ * Fetches a file from the API with the session and hands it to the browser as a
+ * download (the case file's CSV, exports).
  * @param {string} path
  * @param {string} filename
- * @param {{ token?: string | null }} [options]
  */
-export async function download(path, filename, { token = getToken() } = {}) {
-  /** @type {Record<string, string>} */
-  const headers = {};
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const res = await fetch(path, { headers });
+export async function download(path, filename) {
+  const res = await fetch(path, { credentials: 'same-origin' });
   if (!res.ok) {
-    let message = res.statusText;
-    try {
-      message = (await res.json()).message ?? message;
-    } catch {
-      // not JSON: keep the status text
-    }
-    throw new ApiError(res.status, message);
+    if (res.status === 401) onUnauthorized();
+    throw await apiError(res);
   }
   const url = URL.createObjectURL(await res.blob());
   const a = Object.assign(document.createElement('a'), { href: url, download: filename });
@@ -93,7 +107,6 @@ export async function download(path, filename, { token = getToken() } = {}) {
  * @returns {Promise<any[]>}
  */
 export async function fetchAll(path, params = {}, itemsOf = (page) => page.items) {
-  /** @type {any[]} */
   const items = [];
   let cursor = '';
   for (;;) {
@@ -109,11 +122,10 @@ export async function fetchAll(path, params = {}, itemsOf = (page) => page.items
  * Every camera the filters select, in the compact map view: the service answers
  * {columns, rows, next_cursor} and each row becomes an object keyed by column.
  * @param {Record<string, string>} [params]
- * @returns {Promise<Record<string, any>[]>}
  */
 export function fetchMapCameras(params = {}) {
-  return fetchAll('/api/cameras', { view: 'map', limit: '25000', ...params }, (/** @type {{ columns: string[], rows: unknown[][] }} */ page) =>
-    page.rows.map((row) => {
+  return fetchAll('/api/cameras', { view: 'map', limit: '25000', ...params }, (page) =>
+    page.rows.map((/** @type {unknown[]} */ row) => {
       /** @type {Record<string, unknown>} */
       const cam = {};
       for (let i = 0; i < page.columns.length; i++) cam[page.columns[i]] = row[i];
@@ -123,7 +135,7 @@ export function fetchMapCameras(params = {}) {
 }
 
 /**
- * A query string of the parameters that are set (undefined, null and '' are left out).
+ * A query string from the defined, non-empty parameters.
  * @param {Record<string, unknown>} params
  */
 export function query(params) {

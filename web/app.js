@@ -1,12 +1,13 @@
-// camnet's map: signs in with a token, loads the province's inventory, coverage and
+// camnet's map: signs in (web/login.js), loads the province's inventory, coverage and
 // live statuses, and draws them with Leaflet on one canvas. No build step: plain
 // ES modules served as they are.
 
 /* global L */
-import { api, ApiError, clearToken, fetchAll, fetchMapCameras, getToken, setToken, setUnauthorizedHandler } from './api.js';
+import { api, fetchAll, fetchMapCameras, setUnauthorizedHandler } from './api.js';
 import { applyI18n, currentLang, fmt, onLangChange, setLang, t } from './i18n.js';
 import { GAP_COLOR, HAS_STATIONS_FILL, MapLayers, NO_STATIONS_FILL, ROUTE_COLOR, STATUSES, STATUS_COLORS } from './layers.js';
 import { connectLive } from './live.js';
+import { signIn, signOut } from './login.js';
 import { DetailsPanel, esc, FilterPanel, IncidentPanel, PlannerPanel, SummaryPanel } from './panels.js';
 
 const clock = () => Date.now();
@@ -22,46 +23,6 @@ const hook = {
   counts: () => hook.layers?.stats() ?? null,
 };
 window.camnet = hook;
-
-// ---- sign-in ---------------------------------------------------------------
-
-function askForToken() {
-  const box = $('#login');
-  const form = $('#login-form');
-  const error = $('#login-error');
-  box.hidden = false;
-  $('#login-token').focus();
-  return new Promise((resolve) => {
-    const submit = async (ev) => {
-      ev.preventDefault();
-      const token = $('#login-token').value.trim();
-      error.hidden = true;
-      try {
-        const me = await api('/api/whoami', { token });
-        setToken(token);
-        box.hidden = true;
-        form.removeEventListener('submit', submit);
-        resolve(me);
-      } catch (err) {
-        error.textContent = err instanceof ApiError && err.status === 401 ? t('login.bad') : t('login.failed', { message: err.message });
-        error.hidden = false;
-      }
-    };
-    form.addEventListener('submit', submit);
-  });
-}
-
-async function signIn() {
-  if (getToken()) {
-    try {
-      return await api('/api/whoami');
-    } catch (err) {
-      if (!(err instanceof ApiError && err.status === 401)) throw err;
-      clearToken();
-    }
-  }
-  return askForToken();
-}
 
 // ---- map furniture ---------------------------------------------------------
 
@@ -163,14 +124,10 @@ function showNotice(errors) {
 async function main() {
   applyI18n();
   $('#lang').addEventListener('click', () => setLang(currentLang() === 'vi' ? 'en' : 'vi'));
-  $('#logout').addEventListener('click', () => {
-    clearToken();
-    location.reload();
-  });
-  setUnauthorizedHandler(() => {
-    clearToken();
-    location.reload();
-  });
+  $('#logout').addEventListener('click', () => signOut());
+  $('#logout-everywhere').addEventListener('click', () => signOut({ everywhere: true }));
+  // The session ended (timed out, logged out elsewhere, user disabled): back to the sign-in form.
+  setUnauthorizedHandler(() => location.reload());
 
   const map = L.map('map', { preferCanvas: true, center: [10.72, 106.2], zoom: 10, minZoom: 8, maxZoom: 19 });
   const layers = new MapLayers(map);
@@ -259,7 +216,7 @@ async function main() {
       // the next reconnect tries again
     }
   };
-  connectLive(getToken(), {
+  connectLive({
     onState: (on) => {
       const el = $('#live');
       el.className = `live ${on ? 'on' : 'off'}`;
@@ -278,6 +235,8 @@ async function main() {
     },
     onAlert: (alert) => summary.addAlert(alert),
     onReconnect: resync,
+    // The stream was refused: a 401 from whoami sends the user back to the sign-in form.
+    onClosed: () => api('/api/whoami').catch(() => undefined),
   });
 
   // Settled once the canvas has painted the first full load.

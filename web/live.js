@@ -1,20 +1,21 @@
 // @ts-check
-// Live status changes over Server-Sent Events. EventSource cannot send headers,
-// so the token travels as ?access_token= (the service accepts it for this route).
+// Live status changes over Server-Sent Events, authenticated by the session
+// cookie the browser sends with the same-origin request. The service ends the
+// stream when the session ends; EventSource then retries and is refused.
 
 /**
  * Opens the stream; returns a function that closes it.
- * @param {string} token
  * @param {{
  *   onStatus: (event: any) => void,
  *   onAlert: (event: any) => void,
  *   onState: (connected: boolean) => void,
  *   onReconnect: () => void,
+ *   onClosed?: () => void,
  * }} handlers the events' JSON is the service's (GET /api/events)
  * @returns {() => void}
  */
-export function connectLive(token, { onStatus, onAlert, onState, onReconnect }) {
-  const source = new EventSource(`/api/events?access_token=${encodeURIComponent(token)}`);
+export function connectLive({ onStatus, onAlert, onState, onReconnect, onClosed = () => {} }) {
+  const source = new EventSource('/api/events', { withCredentials: true });
   let everOpen = false;
   let broken = false;
   source.addEventListener('open', () => {
@@ -27,6 +28,8 @@ export function connectLive(token, { onStatus, onAlert, onState, onReconnect }) 
   source.addEventListener('error', () => {
     broken = true;
     onState(false);
+    // Refused on reconnecting (the session ended): EventSource gives up for good.
+    if (source.readyState === EventSource.CLOSED) onClosed();
   });
   source.addEventListener('status', (e) => {
     try {

@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@ne
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AuthContext, CurrentAuth } from '../auth/auth-context';
 import { Audited, Roles } from '../auth/roles.decorator';
+import { Scoped } from '../auth/scope.interceptor';
 import { AlertQueryDto } from './alert.dto';
 import { AlertService } from './alert.service';
 
@@ -13,6 +14,7 @@ export class AlertController {
 
   @Get()
   @Roles('admin', 'technician')
+  @Scoped('alerts')
   list(@Query() q: AlertQueryDto) {
     return this.alerts.list(q.state, q.limit ?? 100);
   }

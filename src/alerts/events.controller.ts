@@ -1,7 +1,8 @@
 import { Controller, MessageEvent, Sse } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Observable } from 'rxjs';
-import { Roles } from '../auth/roles.decorator';
+import { AuthContext, CurrentAuth } from '../auth/auth-context';
+import { AllowQueryToken, Roles } from '../auth/roles.decorator';
 import { EventsService } from './events.service';
 
 @ApiTags('alerts')
@@ -12,12 +13,14 @@ export class EventsController {
 
   /**
    * Server-sent events: `status` ({subject, code, status, previous, at, reason}) and
-   * `alert` ({id, kind, subject, state, at}). EventSource cannot send headers, so the
-   * token may also be given as ?access_token=.
+   * `alert` ({id, kind, subject, state, at}). The map's EventSource sends its session
+   * cookie; a machine token may come as ?access_token=, on this route only. The
+   * stream ends within seconds of the access behind it ending.
    */
   @Sse('events')
   @Roles('admin', 'technician', 'police', 'planner')
-  stream(): Observable<MessageEvent> {
-    return this.events.stream();
+  @AllowQueryToken()
+  stream(@CurrentAuth() auth: AuthContext): Observable<MessageEvent> {
+    return this.events.stream(auth);
   }
 }

@@ -3,7 +3,9 @@
  * from the bus as server-sent events, with a heartbeat comment so proxies and
  * browsers keep an idle connection open.
  */
-import { Inject, Injectable, MessageEvent } from '@nestjs/common';
+import { Inject, Injectable, MessageEvent, Optional } from '@nestjs/common';
+import { AccessWatch } from '../auth/access.watch';
+import type { AuthContext } from '../auth/auth-context';
 import { Observable } from 'rxjs';
 import { EventBus } from '../common/event-bus';
 
@@ -15,11 +17,17 @@ export class EventsService {
   constructor(
     private readonly bus: EventBus,
     @Inject(SSE_HEARTBEAT_MS) private readonly heartbeatMs: number,
+    @Optional() private readonly access?: AccessWatch,
   ) {}
 
-  /** One subscriber's stream; everything it holds is released when the client goes away. */
-  stream(): Observable<MessageEvent> {
+  /**
+   * One subscriber's stream; everything it holds is released when the client goes
+   * away, and the stream ends when the caller's access ends (token revoked,
+   * session ended or timed out, user disabled).
+   */
+  stream(auth?: AuthContext): Observable<MessageEvent> {
     return new Observable<MessageEvent>((subscriber) => {
+      const unwatch = auth && this.access ? this.access.watch(auth, () => subscriber.complete()) : () => undefined;
       const offStatus = this.bus.on('status.changed', (e) =>
         subscriber.next({
           type: 'status',
@@ -33,6 +41,7 @@ export class EventsService {
       subscriber.next({ comment: 'connected' });
       const heartbeat = setInterval(() => subscriber.next({ comment: 'heartbeat' }), this.heartbeatMs);
       return () => {
+        unwatch();
         offStatus();
         offAlert();
         clearInterval(heartbeat);

@@ -1,11 +1,22 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Role } from './api-token.entity';
+import type { Scope } from './user.entity';
 
-/** Who is calling: set on the request by the AuthGuard. */
+/**
+ * Who is calling: set on the request by the AuthGuard. A person logged in through
+ * a session (userId and sessionId set), or an integration's machine token
+ * (tokenId set); `name` is the person's or the token's name, for the audit.
+ */
 export interface AuthContext {
-  tokenId: number;
+  tokenId: number | null;
+  userId?: number | null;
+  sessionId?: number | null;
   name: string;
   role: Role;
+  /** A user limited to one district or commune; null or absent: the whole province. */
+  scope?: Scope | null;
+  /** A user logged in with a one-time password may only change it (and log out). */
+  mustChangePassword?: boolean;
 }
 
 export const CurrentAuth = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthContext | undefined => {

@@ -1,41 +1,51 @@
-import { Body, Controller, Delete, Get, Inject, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CLOCK, Clock } from '../common/clock';
 import { AuthContext, CurrentAuth } from './auth-context';
 import { AuditQueryDto, CreateTokenDto } from './auth.dto';
 import { AuditService } from './audit.service';
-import { Audited, Roles } from './roles.decorator';
+import { AllowPendingPassword, Audited, Roles } from './roles.decorator';
 import { TokenService } from './token.service';
+import { AccountService } from './account.service';
 
 @ApiTags('auth')
 @ApiBearerAuth()
+/** Machine tokens for integrations, the audit log, and who is calling. */
 @Controller('api')
 export class AuthController {
   constructor(
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly accounts: AccountService,
   ) {}
 
   @Post('tokens')
   @Roles('admin')
   @Audited('token.create')
-  async createToken(@Body() dto: CreateTokenDto) {
-    const { token, record } = await this.tokens.create(dto.name, dto.role);
-    return { id: record.id, name: record.name, role: record.role, created_at: record.createdAt, token };
+  async createToken(@Body() dto: CreateTokenDto, @CurrentAuth() auth: AuthContext) {
+    const expiresAt = dto.expires_at ? new Date(dto.expires_at) : null;
+    const { token, record } = await this.tokens.create(dto.name, dto.role, undefined, { expiresAt, createdBy: auth.userId ?? null });
+    return { id: record.id, name: record.name, role: record.role, created_at: record.createdAt, expires_at: record.expiresAt, token };
   }
 
   @Get('tokens')
   @Roles('admin')
   async listTokens() {
-    return (await this.tokens.list()).map((t) => ({ id: t.id, name: t.name, role: t.role, created_at: t.createdAt, revoked_at: t.revokedAt }));
+    return (await this.tokens.list()).map((t) => ({
+      id: t.id,
+      name: t.name,
+      role: t.role,
+      created_at: t.createdAt,
+      expires_at: t.expiresAt,
+      revoked_at: t.revokedAt,
+      created_by: t.createdBy,
+    }));
   }
 
   @Delete('tokens/:id')
   @Roles('admin')
   @Audited('token.revoke')
   async revokeToken(@Param('id', ParseIntPipe) id: number) {
-    const t = await this.tokens.revoke(id, this.clock.now());
+    const t = await this.accounts.revokeToken(id);
     return { id: t.id, name: t.name, role: t.role, revoked_at: t.revokedAt };
   }
 
@@ -47,7 +57,14 @@ export class AuthController {
 
   @Get('whoami')
   @Roles('admin', 'technician', 'police', 'planner')
+  @AllowPendingPassword()
   whoami(@CurrentAuth() auth: AuthContext) {
-    return { name: auth.name, role: auth.role };
+    return {
+      name: auth.name,
+      role: auth.role,
+      kind: auth.sessionId ? 'session' : 'token',
+      user_id: auth.userId ?? null,
+      must_change_password: auth.mustChangePassword ?? false,
+    };
   }
 }

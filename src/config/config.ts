@@ -17,6 +17,18 @@ export interface CamnetConfig {
   simulator: boolean;
   seed: 'auto' | 'on' | 'off';
   bootstrapToken: string | null;
+  /** The first admin's password, from the environment (never printed); null: generated once and printed once. */
+  adminPassword: string | null;
+  /** A browser session ends after this long without a request… */
+  sessionIdleS: number;
+  /** …and this long after login, whatever happens. */
+  sessionMaxS: number;
+  /** Login attempts per client address per minute, before 429. */
+  loginRatePerMin: number;
+  /** Single sign-on with an agency's OpenID Connect provider; null: logins with camnet passwords only. */
+  oidc: OidcConfig | null;
+  /** Behind an HTTPS reverse proxy: trust X-Forwarded-* so session cookies are Secure. */
+  trustProxy: boolean;
   pollIntervalS: number;
   probeTimeoutMs: number;
   probeConcurrency: number;
@@ -35,6 +47,18 @@ export interface CamnetConfig {
   /** Most station messages (Wills, statuses, orientations) and check results kept in memory while the database is away. */
   applyBufferMax: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug';
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Where the provider sends the browser back: <CAMNET_PUBLIC_URL>/api/auth/oidc/callback. */
+  redirectUri: string;
+  /** The claim (from userinfo) that says the person's role… */
+  roleClaim: string;
+  /** …and its values mapped to camnet roles. */
+  roleMap: Record<string, 'admin' | 'technician' | 'police' | 'planner'>;
 }
 
 export class ConfigError extends Error {
@@ -109,6 +133,13 @@ export function loadConfig(env: Env = process.env): CamnetConfig {
     problems.push('CAMNET_BOOTSTRAP_TOKEN must be at least 16 characters long');
   }
 
+  const adminPassword = env.CAMNET_ADMIN_PASSWORD === undefined || env.CAMNET_ADMIN_PASSWORD === '' ? null : env.CAMNET_ADMIN_PASSWORD;
+  if (adminPassword !== null && (adminPassword.length < 12 || adminPassword.length > 256)) {
+    problems.push('CAMNET_ADMIN_PASSWORD must be 12 to 256 characters long');
+  }
+
+  const oidc = oidcConfig(env, problems, str, url);
+
   const logLevel = (str('CAMNET_LOG_LEVEL') ?? 'log') as CamnetConfig['logLevel'];
   if (!['error', 'warn', 'log', 'debug'].includes(logLevel)) {
     problems.push(`CAMNET_LOG_LEVEL must be error, warn, log or debug, got "${logLevel}"`);
@@ -125,6 +156,12 @@ export function loadConfig(env: Env = process.env): CamnetConfig {
     simulator: bool('CAMNET_SIMULATOR', embedded),
     seed,
     bootstrapToken,
+    adminPassword,
+    sessionIdleS: int('CAMNET_SESSION_IDLE_S', 1800, 1, 7 * 86400),
+    sessionMaxS: int('CAMNET_SESSION_MAX_S', 12 * 3600, 1, 30 * 86400),
+    loginRatePerMin: int('CAMNET_LOGIN_RATE_PER_MIN', 10, 1, 10000),
+    trustProxy: bool('CAMNET_TRUST_PROXY', false),
+    oidc,
     pollIntervalS: int('CAMNET_POLL_INTERVAL_S', 60, 1, 86400),
     probeTimeoutMs: int('CAMNET_PROBE_TIMEOUT_MS', 5000, 50, 120000),
     probeConcurrency: int('CAMNET_PROBE_CONCURRENCY', 256, 1, 10000),
@@ -142,8 +179,48 @@ export function loadConfig(env: Env = process.env): CamnetConfig {
   if (config.mqttSharedGroup !== null && !/^[A-Za-z0-9_-]+$/.test(config.mqttSharedGroup)) {
     problems.push('MQTT_SHARED_GROUP may hold only letters, digits, "-" and "_"');
   }
+  if (config.sessionIdleS > config.sessionMaxS) {
+    problems.push(`CAMNET_SESSION_IDLE_S (${config.sessionIdleS}) must not exceed CAMNET_SESSION_MAX_S (${config.sessionMaxS})`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** CAMNET_OIDC_*: all of issuer, client id, secret, public URL and role map, or none. */
+function oidcConfig(
+  env: Env,
+  problems: string[],
+  str: (name: string) => string | null,
+  url: (name: string, protocols: string[]) => string | null,
+): OidcConfig | null {
+  const names = ['CAMNET_OIDC_ISSUER', 'CAMNET_OIDC_CLIENT_ID', 'CAMNET_OIDC_CLIENT_SECRET', 'CAMNET_PUBLIC_URL', 'CAMNET_OIDC_ROLE_MAP'];
+  const given = names.filter((n) => str(n) !== null);
+  if (given.length === 0) return null;
+  if (given.length < names.length) {
+    problems.push(`single sign-on needs all of ${names.join(', ')}; missing: ${names.filter((n) => !given.includes(n)).join(', ')}`);
+    return null;
+  }
+  const issuer = url('CAMNET_OIDC_ISSUER', ['https:', 'http:']);
+  if (issuer && new URL(issuer).protocol === 'http:' && !['127.0.0.1', 'localhost', '[::1]'].includes(new URL(issuer).hostname)) {
+    problems.push('CAMNET_OIDC_ISSUER must be https (http is accepted for a provider on this machine only)');
+  }
+  const publicUrl = url('CAMNET_PUBLIC_URL', ['https:', 'http:']);
+  const roleMap: OidcConfig['roleMap'] = {};
+  for (const pair of str('CAMNET_OIDC_ROLE_MAP')!.split(',')) {
+    const [value, role] = pair.split('=').map((x) => x.trim());
+    if (!value || !['admin', 'technician', 'police', 'planner'].includes(role)) {
+      problems.push(`CAMNET_OIDC_ROLE_MAP must be claim-value=role pairs separated by commas (roles: admin, technician, police, planner), got "${pair}"`);
+    } else roleMap[value] = role as OidcConfig['roleMap'][string];
+  }
+  if (!issuer || !publicUrl) return null;
+  return {
+    issuer,
+    clientId: str('CAMNET_OIDC_CLIENT_ID')!,
+    clientSecret: str('CAMNET_OIDC_CLIENT_SECRET')!,
+    redirectUri: `${publicUrl.replace(/\/+$/, '')}/api/auth/oidc/callback`,
+    roleClaim: str('CAMNET_OIDC_ROLE_CLAIM') ?? 'camnet_role',
+    roleMap,
+  };
 }
 
 export function isValidSecretKey(key: string): boolean {

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestj
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AuthContext, canSeeOwnerContacts, CurrentAuth } from '../auth/auth-context';
 import { Audited, Roles } from '../auth/roles.decorator';
+import { Scoped } from '../auth/scope.interceptor';
 import { CameraService } from './camera.service';
 import { CameraInputDto, CameraQueryDto, UpdateCameraDto } from './inventory.dto';
 
@@ -14,6 +15,7 @@ export class CameraController {
   @Get()
   @Roles('admin', 'technician', 'police', 'planner')
   @Audited('camera.list')
+  @Scoped('camera-list')
   list(@Query() q: CameraQueryDto, @CurrentAuth() auth: AuthContext) {
     return this.cameras.list(q, canSeeOwnerContacts(auth));
   }
@@ -21,6 +23,7 @@ export class CameraController {
   @Get(':code')
   @Roles('admin', 'technician', 'police', 'planner')
   @Audited('camera.read')
+  @Scoped('camera')
   get(@Param('code') code: string, @CurrentAuth() auth: AuthContext) {
     return this.cameras.get(code, canSeeOwnerContacts(auth));
   }
@@ -28,6 +31,7 @@ export class CameraController {
   @Post()
   @Roles('admin', 'technician')
   @Audited('camera.create')
+  @Scoped('camera-create')
   create(@Body() dto: CameraInputDto, @CurrentAuth() auth: AuthContext) {
     return this.cameras.create(dto, canSeeOwnerContacts(auth));
   }
@@ -35,6 +39,7 @@ export class CameraController {
   @Patch(':code')
   @Roles('admin', 'technician')
   @Audited('camera.update')
+  @Scoped('camera')
   update(@Param('code') code: string, @Body() dto: UpdateCameraDto, @CurrentAuth() auth: AuthContext) {
     return this.cameras.update(code, dto, canSeeOwnerContacts(auth));
   }
@@ -42,6 +47,7 @@ export class CameraController {
   @Delete(':code')
   @Roles('admin', 'technician')
   @Audited('camera.retire')
+  @Scoped('camera')
   retire(@Param('code') code: string, @CurrentAuth() auth: AuthContext) {
     return this.cameras.retire(code, canSeeOwnerContacts(auth));
   }

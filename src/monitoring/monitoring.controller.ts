@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Audited, Roles } from '../auth/roles.decorator';
+import { Scoped } from '../auth/scope.interceptor';
 import { MaintenanceService } from './maintenance.service';
 import { CreateMaintenanceWindowDto, HistoryQueryDto, MaintenanceQueryDto } from './monitoring.dto';
 import { MonitoringQueryService } from './monitoring-query.service';
@@ -19,6 +20,7 @@ export class MonitoringController {
   @Get('cameras/:code/status')
   @Roles('admin', 'technician', 'police', 'planner')
   @Audited('camera.status')
+  @Scoped('camera')
   status(@Param('code') code: string) {
     return this.query.cameraStatus(code);
   }
@@ -27,6 +29,7 @@ export class MonitoringController {
   @HttpCode(200)
   @Roles('admin', 'technician')
   @Audited('camera.check')
+  @Scoped('camera')
   async check(@Param('code') code: string) {
     await this.scheduler.checkNow(code);
     return this.query.cameraStatus(code);
@@ -35,6 +38,7 @@ export class MonitoringController {
   @Get('cameras/:code/history')
   @Roles('admin', 'technician', 'police', 'planner')
   @Audited('camera.history')
+  @Scoped('camera')
   history(@Param('code') code: string, @Query() q: HistoryQueryDto) {
     return this.query.history(code, q.from, q.to);
   }

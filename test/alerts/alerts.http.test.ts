@@ -167,7 +167,7 @@ describe('alerts, events and uptime over HTTP', () => {
     expect(acked.body).toMatchObject({ id: open.id, state: 'acked', acked_by: 'technician user' });
     await request(app.getHttpServer()).post(`/api/alerts/424242/ack`).set('Authorization', `Bearer ${tokens.admin}`).expect(404);
 
-    const audit = await db.dataSource.query(`SELECT action, target FROM audit_log WHERE action = 'alert.ack'`);
+    const audit = await db.dataSource.query(`SELECT action, target FROM audit_log WHERE action = 'alert.ack' AND outcome = 'ok'`);
     expect(audit).toEqual([{ action: 'alert.ack', target: String(open.id) }]);
   });
 

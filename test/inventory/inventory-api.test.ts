@@ -262,7 +262,7 @@ describe('inventory API on the seeded Long An inventory', () => {
       const created = await t.as('admin').post('/api/tokens').send({ name: 'Công an xã', role: 'police' }).expect(201);
       expect(created.body.token).toMatch(/^cn_/);
       const request = (await import('supertest')).default;
-      await request(t.url).get('/api/whoami').set('Authorization', `Bearer ${created.body.token}`).expect(200, { name: 'Công an xã', role: 'police' });
+      expect((await request(t.url).get('/api/whoami').set('Authorization', `Bearer ${created.body.token}`).expect(200)).body).toMatchObject({ name: 'Công an xã', role: 'police' });
       const [{ token_hash }] = await t.db.dataSource.query(`SELECT token_hash FROM api_token WHERE id = $1`, [created.body.id]);
       expect(token_hash).not.toBe(created.body.token);
       await t.as('admin').delete(`/api/tokens/${created.body.id}`).expect(200);

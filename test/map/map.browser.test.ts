@@ -16,6 +16,8 @@ import { openTestBroker, TestBroker } from '../support/mqtt-broker';
 import { CHROMIUM, CHROMIUM_ARGS, measureMapLoad } from '../../bench/map.measure';
 
 const ADMIN_TOKEN = 'test-admin-token-123456';
+/** The map signs in as a person: the first admin, with the password given in the configuration. */
+const ADMIN = { login: 'admin', password: 'mật khẩu quản trị thử' };
 
 interface Camera {
   code: string;
@@ -48,6 +50,7 @@ describe('the map in Chromium', () => {
       MQTT_URL: broker.url,
       CAMNET_SECRET_KEY: 'ab'.repeat(32),
       CAMNET_BOOTSTRAP_TOKEN: ADMIN_TOKEN,
+      CAMNET_ADMIN_PASSWORD: ADMIN.password,
       CAMNET_SEED: 'on',
       CAMNET_SIMULATOR: 'off',
       CAMNET_MONITORING: 'off',
@@ -98,7 +101,8 @@ describe('the map in Chromium', () => {
   it('signs in and draws the province: boundaries, routes, stations and every camera, with no errors', async () => {
     await page.goto('/');
     expect(await page.getAttribute('html', 'lang')).toBe('vi');
-    await page.fill('#login-token', ADMIN_TOKEN);
+    await page.fill('#login-name', ADMIN.login);
+    await page.fill('#login-password', ADMIN.password);
     await page.click('#login-submit');
     await waitReady();
 
@@ -136,13 +140,13 @@ describe('the map in Chromium', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('vi');
   });
 
-  it('keeps the token over a reload; a cold load reports its payload and settle time', async () => {
+  it('keeps the session over a reload; a cold load reports its payload and settle time', async () => {
     await page.reload();
     await waitReady();
     expect(await page.isVisible('#login')).toBe(false);
 
-    // A cold browser cache with the token already stored: what a returning user's first load costs.
-    const m = await measureMapLoad(browser, camnet.url, ADMIN_TOKEN);
+    // A cold browser cache with a session already open: what a returning user's first load costs.
+    const m = await measureMapLoad(browser, camnet.url, ADMIN);
     problems.push(...m.pageErrors.map((e) => `page error: ${e}`));
     // eslint-disable-next-line no-console
     console.log(`map cold load: ${m.requests} API requests, ${m.transferBytes} bytes transferred (${m.bodyBytes} decoded), settled ${m.settledMs} ms after navigation`);
