@@ -59,6 +59,11 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    // A route's @Header (text/csv, attachment) is set before it runs; its error is JSON, shown, not downloaded.
+    if (!res.headersSent) {
+      res.removeHeader('Content-Disposition');
+      res.type('application/json');
+    }
     if (exception instanceof HttpException) {
       const body = exception.getResponse();
       res.status(exception.getStatus()).json(typeof body === 'string' ? { statusCode: exception.getStatus(), message: body } : body);

@@ -1,6 +1,7 @@
 import { Controller, MessageEvent, Sse } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Observable } from 'rxjs';
+import { AuthContext, CurrentAuth } from '../auth/auth-context';
 import { Roles } from '../auth/roles.decorator';
 import { EventsService } from './events.service';
 
@@ -17,7 +18,7 @@ export class EventsController {
    */
   @Sse('events')
   @Roles('admin', 'technician', 'police', 'planner')
-  stream(): Observable<MessageEvent> {
-    return this.events.stream();
+  stream(@CurrentAuth() auth: AuthContext): Observable<MessageEvent> {
+    return this.events.stream(auth);
   }
 }

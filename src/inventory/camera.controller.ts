@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AuthContext, canSeeOwnerContacts, CurrentAuth } from '../auth/auth-context';
+import { AuthContext, cameraAccess, CurrentAuth } from '../auth/auth-context';
 import { Audited, Roles } from '../auth/roles.decorator';
 import { CameraService } from './camera.service';
 import { CameraInputDto, CameraQueryDto, UpdateCameraDto } from './inventory.dto';
@@ -15,34 +15,34 @@ export class CameraController {
   @Roles('admin', 'technician', 'police', 'planner')
   @Audited('camera.list')
   list(@Query() q: CameraQueryDto, @CurrentAuth() auth: AuthContext) {
-    return this.cameras.list(q, canSeeOwnerContacts(auth));
+    return this.cameras.list(q, cameraAccess(auth));
   }
 
   @Get(':code')
   @Roles('admin', 'technician', 'police', 'planner')
   @Audited('camera.read')
   get(@Param('code') code: string, @CurrentAuth() auth: AuthContext) {
-    return this.cameras.get(code, canSeeOwnerContacts(auth));
+    return this.cameras.get(code, cameraAccess(auth));
   }
 
   @Post()
   @Roles('admin', 'technician')
   @Audited('camera.create')
   create(@Body() dto: CameraInputDto, @CurrentAuth() auth: AuthContext) {
-    return this.cameras.create(dto, canSeeOwnerContacts(auth));
+    return this.cameras.create(dto, cameraAccess(auth));
   }
 
   @Patch(':code')
   @Roles('admin', 'technician')
   @Audited('camera.update')
   update(@Param('code') code: string, @Body() dto: UpdateCameraDto, @CurrentAuth() auth: AuthContext) {
-    return this.cameras.update(code, dto, canSeeOwnerContacts(auth));
+    return this.cameras.update(code, dto, cameraAccess(auth));
   }
 
   @Delete(':code')
   @Roles('admin', 'technician')
   @Audited('camera.retire')
   retire(@Param('code') code: string, @CurrentAuth() auth: AuthContext) {
-    return this.cameras.retire(code, canSeeOwnerContacts(auth));
+    return this.cameras.retire(code, cameraAccess(auth));
   }
 }

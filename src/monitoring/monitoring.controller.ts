@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AuthContext, canSeePrivateCameras, CurrentAuth } from '../auth/auth-context';
 import { Audited, Roles } from '../auth/roles.decorator';
 import { MaintenanceService } from './maintenance.service';
 import { CreateMaintenanceWindowDto, HistoryQueryDto, MaintenanceQueryDto } from './monitoring.dto';
@@ -19,8 +20,8 @@ export class MonitoringController {
   @Get('cameras/:code/status')
   @Roles('admin', 'technician', 'police', 'planner')
   @Audited('camera.status')
-  status(@Param('code') code: string) {
-    return this.query.cameraStatus(code);
+  status(@Param('code') code: string, @CurrentAuth() auth: AuthContext) {
+    return this.query.cameraStatus(code, canSeePrivateCameras(auth));
   }
 
   @Post('cameras/:code/check')
@@ -35,8 +36,8 @@ export class MonitoringController {
   @Get('cameras/:code/history')
   @Roles('admin', 'technician', 'police', 'planner')
   @Audited('camera.history')
-  history(@Param('code') code: string, @Query() q: HistoryQueryDto) {
-    return this.query.history(code, q.from, q.to);
+  history(@Param('code') code: string, @Query() q: HistoryQueryDto, @CurrentAuth() auth: AuthContext) {
+    return this.query.history(code, q.from, q.to, canSeePrivateCameras(auth));
   }
 
   @Post('maintenance-windows')

@@ -8,7 +8,7 @@ import { AuditService } from '../auth/audit.service';
 import { AuthContext, canSeeOwnerContacts } from '../auth/auth-context';
 import { CLOCK, Clock, localDay } from '../common/clock';
 import { EventBus } from '../common/event-bus';
-import { csvField } from '../inventory/csv';
+import { csvComment, csvLine } from '../common/csv';
 import { PointIndex, seesPoint } from '../geo';
 import { CameraHistoryRepository, SearchCamera } from './camera-history.repository';
 import { NearCameraDto, NearQueryDto, NearResultDto } from './search.dto';
@@ -121,16 +121,13 @@ export class SearchService implements OnApplicationBootstrap {
   async nearCsv(q: NearQueryDto, auth: AuthContext | undefined): Promise<string> {
     const result = await this.near(q, auth, 'search.near.export');
     const header = ['code', 'ownership', 'lat', 'lon', 'distance_m', 'sees_point', 'status_at', 'heading_at', 'fov_deg', 'range_m', 'owner_name', 'owner_phone'];
-    const lines = [
-      `# camnet incident search at ${result.at}; point ${result.point.lat},${result.point.lon}; radius ${result.radius_m} m${q.case_ref ? `; case ${q.case_ref}` : ''}`,
-      header.join(','),
-      ...result.cameras.map((c) =>
-        [c.code, c.ownership, c.lat, c.lon, c.distance_m, c.sees_point, c.status_at, c.heading_at, c.fov_deg, c.range_m, c.owner?.name ?? '', c.owner?.phone ?? '']
-          .map(csvCell)
-          .join(','),
-      ),
-    ];
-    return lines.join('\r\n') + '\r\n';
+    return (
+      csvComment(`camnet incident search at ${result.at}; point ${result.point.lat},${result.point.lon}; radius ${result.radius_m} m${q.case_ref ? `; case ${q.case_ref}` : ''}`) +
+      csvLine(header) +
+      result.cameras
+        .map((c) => csvLine([c.code, c.ownership, c.lat, c.lon, c.distance_m, c.sees_point, c.status_at, c.heading_at, c.fov_deg, c.range_m, c.owner?.name ?? '', c.owner?.phone ?? '']))
+        .join('')
+    );
   }
 
   /** Reloads the cameras now if the table changed (or was never loaded). */
@@ -180,13 +177,4 @@ export class SearchService implements OnApplicationBootstrap {
 
 function round2(x: number): number {
   return Math.round(x * 100) / 100;
-}
-
-/**
- * The case file is opened in spreadsheets, never re-imported: a leading =, +, - or @
- * is neutralised so it is never run as a formula. (The inventory export keeps values
- * as they are, so that it re-imports unchanged.)
- */
-function csvCell(v: unknown): string {
-  return csvField(typeof v === 'string' && /^[=+\-@]/.test(v) ? `'${v}` : v);
 }
