@@ -119,7 +119,7 @@ export async function startCamnet(config: CamnetConfig, options: StartOptions = 
       logger: LOG_LEVELS[config.logLevel],
       bodyParser: false,
     });
-    applyHttpDefaults(app);
+    applyHttpDefaults(app, { tileUrl: config.tileUrl });
     const docs = new DocumentBuilder()
       .setTitle('camnet')
       .setDescription('Inventory and health of the Long An security-camera network')
