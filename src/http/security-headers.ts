@@ -23,14 +23,14 @@ const isDocs = (req: IncomingMessage) => (req.url ?? '').startsWith(DOCS);
 
 export function securityHeaders(options: { tileUrl: string | null }) {
   const tiles = tileOrigin(options.tileUrl);
-  const docsOnly = (source: string) => (req: IncomingMessage, _res: ServerResponse) => (isDocs(req) ? source : "'self'");
+  const selfAndOnDocs = (source: string) => (req: IncomingMessage, _res: ServerResponse) => (isDocs(req) ? `'self' ${source}` : "'self'");
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", docsOnly("'unsafe-inline'")],
-        styleSrc: ["'self'", docsOnly("'unsafe-inline'")],
+        scriptSrc: [selfAndOnDocs("'unsafe-inline'")],
+        styleSrc: [selfAndOnDocs("'unsafe-inline'")],
         imgSrc: ["'self'", 'data:', 'blob:', ...(tiles ? [tiles] : [])],
         connectSrc: ["'self'"],
         fontSrc: ["'self'", 'data:'],

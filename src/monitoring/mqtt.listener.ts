@@ -7,6 +7,7 @@
  * camnet_mqtt_messages_dropped_total{reason} and logged without flooding.
  * With MQTT_SHARED_GROUP the replicas share one subscription (MQTT 5 `$share/…`).
  */
+import { redactedUrl } from '../mqtt/mqtt-credentials';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import mqtt, { MqttClient } from 'mqtt';
 import { DataSource } from 'typeorm';
@@ -82,7 +83,7 @@ export class MqttListener implements OnApplicationBootstrap, OnModuleDestroy {
     });
     this.client = client;
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
-    client.on('error', (err) => this.logger.warn(`broker ${this.runtime.mqttUrl}: ${err.message}`));
+    client.on('error', (err) => this.logger.warn(`broker ${redactedUrl(this.runtime.mqttUrl)}: ${err.message}`));
     client.on('close', () => this.listening.lost());
     const subscribed = new Promise<void>((resolve) => {
       client.on('connect', () => {
@@ -90,7 +91,7 @@ export class MqttListener implements OnApplicationBootstrap, OnModuleDestroy {
           if (err) this.logger.error(`cannot subscribe to ${topics.join(', ')}: ${err.message}`);
           else {
             this.listening.connected(this.clock.now());
-            this.logger.log(`subscribed to ${topics.join(', ')} on ${this.runtime.mqttUrl}`);
+            this.logger.log(`subscribed to ${topics.join(', ')} on ${redactedUrl(this.runtime.mqttUrl)}`);
           }
           resolve();
         });
