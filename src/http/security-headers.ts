@@ -1,7 +1,8 @@
 /**
  * Security headers on every answer (helmet), with a Content-Security-Policy the
  * map works under: scripts, styles and data from camnet itself, images also from
- * the base-map tile server named by TILE_URL. The OpenAPI page (Swagger UI)
+ * the base-map tile server named by TILE_URL; style attributes are allowed (the
+ * map's panels write them), <style> elements and inline scripts are not. The OpenAPI page (Swagger UI)
  * carries inline styles and scripts of its own, so /api/docs gets those allowed
  * and nothing else does.
  */
@@ -31,6 +32,9 @@ export function securityHeaders(options: { tileUrl: string | null }) {
         defaultSrc: ["'self'"],
         scriptSrc: [selfAndOnDocs("'unsafe-inline'")],
         styleSrc: [selfAndOnDocs("'unsafe-inline'")],
+        // The map's panels and Leaflet set style="…" attributes in markup they build; that is allowed, <style>
+        // elements and scripts from anywhere but camnet are not.
+        styleSrcAttr: ["'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:', ...(tiles ? [tiles] : [])],
         connectSrc: ["'self'"],
         fontSrc: ["'self'", 'data:'],

@@ -36,7 +36,10 @@ describe('security headers', () => {
       const csp = res.headers['content-security-policy'] as string;
       expect(csp).toContain("default-src 'self'");
       expect(csp).toContain("script-src 'self'");
-      expect(csp).not.toContain('unsafe-inline');
+      // Inline scripts and <style> elements are refused; only style attributes (the map's panels) are allowed.
+      expect(csp).toMatch(/script-src 'self';/);
+      expect(csp).toMatch(/style-src 'self';/);
+      expect(csp).toContain("style-src-attr 'unsafe-inline'");
       expect(csp).toContain("frame-ancestors 'none'");
       // Base-map tiles come from TILE_URL's server, with its {s} subdomains.
       expect(csp).toMatch(/img-src 'self' data: blob: https:\/\/\*\.tile\.example\.org/);
