@@ -28,9 +28,11 @@ export class MonitoringController {
   @HttpCode(200)
   @Roles('admin', 'technician')
   @Audited('camera.check')
-  async check(@Param('code') code: string) {
+  async check(@Param('code') code: string, @CurrentAuth() auth: AuthContext) {
+    const seesPrivate = canSeePrivateCameras(auth);
+    await this.query.cameraStatus(code, seesPrivate); // a technician's check of a private camera is "not found", and not run
     await this.scheduler.checkNow(code);
-    return this.query.cameraStatus(code);
+    return this.query.cameraStatus(code, seesPrivate);
   }
 
   @Get('cameras/:code/history')

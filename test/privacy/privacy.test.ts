@@ -171,6 +171,7 @@ describe('what technicians and planners get from every GET route', () => {
     const before = await t.db.dataSource.query(`SELECT lat, owner_name, retired_on FROM camera WHERE code = 'CIT-PRIV-1'`);
     await t.as('technician').patch('/api/cameras/CIT-PRIV-1').send({ heading_deg: 10 }).expect(404);
     await t.as('technician').delete('/api/cameras/CIT-PRIV-1').expect(404);
+    await t.as('technician').post('/api/cameras/CIT-PRIV-1/check').expect(404);
     const create = await t.as('technician').post('/api/cameras').send({ ...SECRET[0], code: 'CIT-PRIV-2', commune_code: COMMUNE, heading_deg: 0, fov_deg: 90, range_m: 40 }).expect(403);
     expect(create.body.message).toMatch(/private cameras .* are registered by an admin/);
     await t.as('technician').patch(`/api/cameras/${stationCamera}`).send({ ownership: 'citizen' }).expect(403);
