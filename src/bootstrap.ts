@@ -3,6 +3,7 @@
  * An seed, the MQTT broker and simulated fleet in embedded mode, then the Nest
  * application. main.ts and the end-to-end tests share it.
  */
+import { EventBus } from './common/event-bus';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -18,6 +19,8 @@ import { CamnetRuntime } from './core.module';
 import { createDataSource } from './database/data-source';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
 import { EmbeddedBroker, startEmbeddedBroker } from './mqtt/embedded-broker';
+import { derivedStationPassword, serviceCredentials } from './mqtt/mqtt-credentials';
+import { StationCredentials } from './mqtt/station-credentials.repository';
 import { TokenService } from './auth/token.service';
 import { UserService } from './auth/user.service';
 import { generateSeedInventory } from './seed/seed.generator';
@@ -64,7 +67,8 @@ export async function startCamnet(config: CamnetConfig, options: StartOptions = 
   try {
     const embedded = config.databaseUrl === null;
     if (embedded) fs.mkdirSync(config.dataDir, { recursive: true });
-    const secretBox = new SecretBox(config.secretKey ?? readOrCreateSecretKey(config.dataDir));
+    const secretKey = config.secretKey ?? readOrCreateSecretKey(config.dataDir);
+    const secretBox = new SecretBox(secretKey);
 
     let pglite: EmbeddedPostgres | null = null;
     if (embedded) {
@@ -80,13 +84,17 @@ export async function startCamnet(config: CamnetConfig, options: StartOptions = 
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     if (applied.length) logger.log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
 
+    // camnet's own MQTT account: MQTT_URL's user and password, or `camnet` with a password derived from the key.
+    const service = serviceCredentials(config.mqttUrl ?? 'mqtt://127.0.0.1', secretKey);
+    const stationCredentials = new StationCredentials(dataSource, service);
     let broker: EmbeddedBroker | null = null;
     if (config.mqttUrl === null) {
-      broker = await startEmbeddedBroker(config.mqttEmbeddedPort);
+      // Stations log in with their own account and publish only under their own topics.
+      broker = await startEmbeddedBroker(config.mqttEmbeddedPort, '127.0.0.1', stationCredentials);
       closers.push(() => broker!.close());
       logger.log(`embedded MQTT broker on ${broker.url}`);
     }
-    const mqttUrl = config.mqttUrl ?? broker!.url;
+    const mqttUrl = withCredentials(config.mqttUrl ?? broker!.url, service);
 
     const clock = options.clock ?? systemClock;
     const simBaseUrl = `http://127.0.0.1:${config.simPort}`;
@@ -103,10 +111,22 @@ export async function startCamnet(config: CamnetConfig, options: StartOptions = 
       });
       logger.log(`loaded the Long An inventory in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
+    const issued = await stationCredentials.issueMissing(secretKey);
+    if (issued) logger.log(`issued MQTT credentials to ${issued} stations (derived from the secret key)`);
+    if (config.mqttPasswordFile) {
+      const n = await stationCredentials.writeMosquittoPasswordFile(config.mqttPasswordFile);
+      logger.log(`wrote Mosquitto's password file ${config.mqttPasswordFile} (camnet and ${n} stations)`);
+    }
 
     let simulatorUrl: string | null = null;
     if (config.simulator) {
-      const sim = await startLongAnFleet({ port: config.simPort, mqttUrl, chaos: config.simChaos, inventory: seedInventory() });
+      const sim = await startLongAnFleet({
+        port: config.simPort,
+        mqttUrl: config.mqttUrl ?? broker!.url,
+        chaos: config.simChaos,
+        inventory: seedInventory(),
+        stationPassword: (code) => derivedStationPassword(secretKey, code),
+      });
       closers.push(() => sim.stop());
       simulatorUrl = sim.baseUrl;
       logger.log(`simulated fleet on ${sim.baseUrl} (control API at ${sim.baseUrl}/sim/devices)`);
@@ -124,9 +144,18 @@ export async function startCamnet(config: CamnetConfig, options: StartOptions = 
       logger: LOG_LEVELS[config.logLevel],
       bodyParser: false,
     });
-    applyHttpDefaults(app);
+    applyHttpDefaults(app, { tileUrl: config.tileUrl });
     // Behind an HTTPS reverse proxy: req.secure follows X-Forwarded-Proto, so session cookies get Secure.
     if (config.trustProxy) app.set('trust proxy', 1);
+    if (config.mqttPasswordFile) {
+      // A station created (or retired) is in Mosquitto's password file at once; Mosquitto reads it on SIGHUP (deploy/mosquitto/).
+      const file = config.mqttPasswordFile;
+      const off = app.get(EventBus).on('inventory.changed', (e) => {
+        if (e.what !== 'station') return;
+        stationCredentials.writeMosquittoPasswordFile(file).catch((err) => logger.error(`could not write ${file}: ${err.message}`));
+      });
+      closers.push(async () => off());
+    }
     const docs = new DocumentBuilder()
       .setTitle('camnet')
       .setDescription('Inventory and health of the Long An security-camera network')
@@ -169,4 +198,12 @@ function readOrCreateSecretKey(dataDir: string): string {
   const key = generateSecretKey();
   fs.writeFileSync(file, key + '\n', { mode: 0o600 });
   return key;
+}
+
+/** The broker URL with camnet's account in it, for the listener (mqtt.js reads user and password from the URL). */
+function withCredentials(url: string, account: { username: string; password: string }): string {
+  const u = new URL(url);
+  u.username = encodeURIComponent(account.username);
+  u.password = encodeURIComponent(account.password);
+  return u.toString();
 }

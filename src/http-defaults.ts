@@ -16,7 +16,10 @@ import {
 } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import compression from 'compression';
-import type { Request, Response } from 'express';
+import { json, type Request, type Response } from 'express';
+import { refuseDeepJson } from './http/json-depth';
+import { refuseControlCharacters } from './http/request-chars';
+import { securityHeaders } from './http/security-headers';
 
 /** JSON bodies larger than this are refused with 413. Imports go through multipart with their own limit. */
 export const JSON_BODY_LIMIT = '1mb';
@@ -59,6 +62,11 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    // A route's @Header (text/csv, attachment) is set before it runs; its error is JSON, shown, not downloaded.
+    if (!res.headersSent) {
+      res.removeHeader('Content-Disposition');
+      res.type('application/json');
+    }
     if (exception instanceof HttpException) {
       const body = exception.getResponse();
       res.status(exception.getStatus()).json(typeof body === 'string' ? { statusCode: exception.getStatus(), message: body } : body);
@@ -82,10 +90,14 @@ function bodyParserError(err: unknown): { statusCode: number; message: string } 
   return { statusCode: e.status, message };
 }
 
-export function applyHttpDefaults(app: NestExpressApplication): void {
+export function applyHttpDefaults(app: NestExpressApplication, options: { tileUrl?: string | null } = {}): void {
+  app.disable('x-powered-by');
+  app.use(securityHeaders({ tileUrl: options.tileUrl ?? null }));
+  app.use(refuseControlCharacters);
   // The map's first load is megabytes of JSON; gzip makes it a fifth. The live stream must not be buffered.
   app.use(compression({ filter: (req: Request, res: Response) => !String(req.headers.accept).includes('text/event-stream') && compression.filter(req, res) }));
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  // express.json itself rather than useBodyParser, which reserves `verify`: the depth check must run before parsing.
+  app.use(json({ limit: JSON_BODY_LIMIT, verify: refuseDeepJson() }));
   // Parser errors happen in Express middleware, before Nest's filters can see them.
   app.use((err: unknown, _req: unknown, res: Response, next: (err?: unknown) => void) => {
     const parserError = bodyParserError(err);

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AuthContext, CurrentAuth } from '../auth/auth-context';
+import { AuthContext, canSeePrivateCameras, CurrentAuth } from '../auth/auth-context';
 import { Audited, Roles } from '../auth/roles.decorator';
 import { Scoped } from '../auth/scope.interceptor';
 import { AlertQueryDto } from './alert.dto';
@@ -15,8 +15,8 @@ export class AlertController {
   @Get()
   @Roles('admin', 'technician')
   @Scoped('alerts')
-  list(@Query() q: AlertQueryDto) {
-    return this.alerts.list(q.state, q.limit ?? 100);
+  list(@Query() q: AlertQueryDto, @CurrentAuth() auth: AuthContext) {
+    return this.alerts.list(q.state, q.limit ?? 100, canSeePrivateCameras(auth));
   }
 
   @Post(':id/ack')

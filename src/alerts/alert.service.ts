@@ -144,7 +144,8 @@ export class AlertService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Alerts newest first; 'open' = neither acknowledged nor resolved, 'acked' = acknowledged, not resolved. */
-  async list(state: AlertState | undefined, limit = 100): Promise<AlertView[]> {
+  /** Without `seesPrivate`, alerts about private cameras are left out (they reach technicians as counts only). */
+  async list(state: AlertState | undefined, limit = 100, seesPrivate = true): Promise<AlertView[]> {
     const where =
       state === 'open'
         ? 'acked_at IS NULL AND resolved_at IS NULL'
@@ -153,7 +154,8 @@ export class AlertService implements OnModuleInit, OnModuleDestroy {
           : state === 'resolved'
             ? 'resolved_at IS NOT NULL'
             : 'true';
-    const rows: AlertRow[] = await this.db.query(`SELECT ${COLUMNS} FROM alert WHERE ${where} ORDER BY opened_at DESC, id DESC LIMIT $1`, [limit]);
+    const visible = seesPrivate ? 'true' : `(subject NOT LIKE 'camera:%' OR substring(subject from 8) IN (SELECT code FROM camera WHERE ownership = 'station'))`;
+    const rows: AlertRow[] = await this.db.query(`SELECT ${COLUMNS} FROM alert WHERE ${where} AND ${visible} ORDER BY opened_at DESC, id DESC LIMIT $1`, [limit]);
     return rows.map(view);
   }
 

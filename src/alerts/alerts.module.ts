@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AlertController } from './alert.controller';
 import { AlertService } from './alert.service';
+import { CameraVisibility } from './camera-visibility';
 import { EventsController } from './events.controller';
 import { DEFAULT_SSE_HEARTBEAT_MS, EventsService, SSE_HEARTBEAT_MS } from './events.service';
 import { DEFAULT_WEBHOOK_OPTIONS, WEBHOOK_OPTIONS, WebhookNotifier } from './webhook.notifier';
@@ -12,6 +13,7 @@ import { DEFAULT_WEBHOOK_OPTIONS, WEBHOOK_OPTIONS, WebhookNotifier } from './web
     AlertService,
     WebhookNotifier,
     EventsService,
+    CameraVisibility,
     { provide: WEBHOOK_OPTIONS, useValue: DEFAULT_WEBHOOK_OPTIONS },
     { provide: SSE_HEARTBEAT_MS, useValue: DEFAULT_SSE_HEARTBEAT_MS },
   ],

@@ -27,3 +27,18 @@ export const CurrentAuth = createParamDecorator((_: unknown, ctx: ExecutionConte
 export function canSeeOwnerContacts(auth: AuthContext | undefined): boolean {
   return auth?.role === 'police' || auth?.role === 'admin';
 }
+
+/**
+ * Whether this caller may see private cameras (citizens', businesses', households')
+ * one by one: their positions, headings and codes. Technicians and planners get
+ * them only as counts and coverage shares; the server enforces it on every route,
+ * export and event (README, "Who sees private cameras").
+ */
+export function canSeePrivateCameras(auth: AuthContext | undefined): boolean {
+  return auth?.role === 'police' || auth?.role === 'admin';
+}
+
+/** Both answers at once, as the inventory's services take them. */
+export function cameraAccess(auth: AuthContext | undefined): { seesPrivate: boolean; seesOwners: boolean } {
+  return { seesPrivate: canSeePrivateCameras(auth), seesOwners: canSeeOwnerContacts(auth) };
+}

@@ -14,6 +14,8 @@ export interface CamnetConfig {
   mqttUrl: string | null;
   mqttEmbeddedPort: number;
   mqttSharedGroup: string | null;
+  /** Where camnet writes Mosquitto's password_file (camnet and every station's account); unset: not written. */
+  mqttPasswordFile: string | null;
   simulator: boolean;
   seed: 'auto' | 'on' | 'off';
   bootstrapToken: string | null;
@@ -153,6 +155,7 @@ export function loadConfig(env: Env = process.env): CamnetConfig {
     mqttUrl,
     mqttEmbeddedPort: int('MQTT_EMBEDDED_PORT', 1884, 0, 65535),
     mqttSharedGroup: str('MQTT_SHARED_GROUP'),
+    mqttPasswordFile: str('MQTT_PASSWORD_FILE'),
     simulator: bool('CAMNET_SIMULATOR', embedded),
     seed,
     bootstrapToken,

@@ -5,6 +5,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { parse } from 'csv-parse/sync';
+import { readCsvText } from '../common/csv';
 import { flattenValidationErrors } from '../http-defaults';
 import { CAMERA_FIELDS, CameraInputDto } from './inventory.dto';
 import type { RowError } from './camera.writer';
@@ -47,7 +48,8 @@ function csvRecords(text: string): Record<string, unknown>[] {
   if (table.length === 0) throw new ImportFileError('the file is empty: expected a header line and rows');
   const header = table[0];
   checkFields(header, 'column');
-  return table.slice(1).map((cells) => typed(Object.fromEntries(header.map((h, i) => [h, cells[i]]))));
+  // Text that camnet's own export neutralised (a leading apostrophe before =, +, -, @) reads back as it was.
+  return table.slice(1).map((cells) => typed(Object.fromEntries(header.map((h, i) => [h, cells[i] === undefined ? undefined : readCsvText(cells[i])]))));
 }
 
 function geojsonRecords(text: string): Record<string, unknown>[] {

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AuthContext, canSeeOwnerContacts, CurrentAuth } from '../auth/auth-context';
+import { AuthContext, cameraAccess, CurrentAuth } from '../auth/auth-context';
 import { Audited, Roles } from '../auth/roles.decorator';
 import { Scoped } from '../auth/scope.interceptor';
 import { CameraService } from './camera.service';
@@ -17,7 +17,7 @@ export class CameraController {
   @Audited('camera.list')
   @Scoped('camera-list')
   list(@Query() q: CameraQueryDto, @CurrentAuth() auth: AuthContext) {
-    return this.cameras.list(q, canSeeOwnerContacts(auth));
+    return this.cameras.list(q, cameraAccess(auth));
   }
 
   @Get(':code')
@@ -25,7 +25,7 @@ export class CameraController {
   @Audited('camera.read')
   @Scoped('camera')
   get(@Param('code') code: string, @CurrentAuth() auth: AuthContext) {
-    return this.cameras.get(code, canSeeOwnerContacts(auth));
+    return this.cameras.get(code, cameraAccess(auth));
   }
 
   @Post()
@@ -33,7 +33,7 @@ export class CameraController {
   @Audited('camera.create')
   @Scoped('camera-create')
   create(@Body() dto: CameraInputDto, @CurrentAuth() auth: AuthContext) {
-    return this.cameras.create(dto, canSeeOwnerContacts(auth));
+    return this.cameras.create(dto, cameraAccess(auth));
   }
 
   @Patch(':code')
@@ -41,7 +41,7 @@ export class CameraController {
   @Audited('camera.update')
   @Scoped('camera')
   update(@Param('code') code: string, @Body() dto: UpdateCameraDto, @CurrentAuth() auth: AuthContext) {
-    return this.cameras.update(code, dto, canSeeOwnerContacts(auth));
+    return this.cameras.update(code, dto, cameraAccess(auth));
   }
 
   @Delete(':code')
@@ -49,6 +49,6 @@ export class CameraController {
   @Audited('camera.retire')
   @Scoped('camera')
   retire(@Param('code') code: string, @CurrentAuth() auth: AuthContext) {
-    return this.cameras.retire(code, canSeeOwnerContacts(auth));
+    return this.cameras.retire(code, cameraAccess(auth));
   }
 }

@@ -2,10 +2,11 @@ import { BadRequestException, Controller, Get, Header, Post, Query, UploadedFile
 import { FileInterceptor } from '@nestjs/platform-express';
 import 'multer'; // declares Express.Multer.File
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
-import { AuthContext, canSeeOwnerContacts, CurrentAuth } from '../auth/auth-context';
+import { AuthContext, CurrentAuth } from '../auth/auth-context';
 import { Audited, Roles } from '../auth/roles.decorator';
 import { CameraExportService } from './camera-export.service';
 import { CameraImportService } from './camera-import.service';
+import { ExportQueryDto } from './inventory.dto';
 
 /** Import files larger than this are refused (a full province export is about 6 MB). */
 export const IMPORT_FILE_LIMIT = 50 * 1024 * 1024;
@@ -36,15 +37,15 @@ export class ImportExportController {
   @Audited('export.cameras')
   @Header('Content-Type', 'text/csv; charset=utf-8')
   @Header('Content-Disposition', 'attachment; filename="cameras.csv"')
-  exportCsv(@CurrentAuth() auth: AuthContext) {
-    return this.exporter.csv(canSeeOwnerContacts(auth));
+  exportCsv(@Query() q: ExportQueryDto, @CurrentAuth() auth: AuthContext) {
+    return this.exporter.csv(q, auth);
   }
 
   @Get('export/cameras.geojson')
   @Roles('admin', 'technician', 'police', 'planner')
   @Audited('export.cameras')
   @Header('Content-Type', 'application/geo+json; charset=utf-8')
-  exportGeojson(@CurrentAuth() auth: AuthContext) {
-    return this.exporter.geojson(canSeeOwnerContacts(auth));
+  exportGeojson(@Query() q: ExportQueryDto, @CurrentAuth() auth: AuthContext) {
+    return this.exporter.geojson(q, auth);
   }
 }

@@ -308,3 +308,31 @@ export class AdminUnitQueryDto extends LayoutQueryDto {
 
   @ApiPropertyOptional() @IsOptional() @Matches(/^[0-9]{2,5}$/) parent?: string;
 }
+
+/**
+ * `GET /api/export/cameras.{csv,geojson}`. Police exports carry owners' contacts,
+ * so a police officer must name the case and the area (bbox, commune or
+ * district) it concerns; the export is audited with both.
+ */
+export class ExportQueryDto {
+  @ApiPropertyOptional({ description: 'case reference: required for police, recorded in the audit', example: 'VV-2025-0142' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100, { message: (a) => `case_ref must be 1 to 100 characters, got ${got(a)}` })
+  case_ref?: string;
+
+  @ApiPropertyOptional({ description: 'minLon,minLat,maxLon,maxLat' })
+  @IsOptional()
+  @Matches(/^-?\d+(\.\d+)?,-?\d+(\.\d+)?,-?\d+(\.\d+)?,-?\d+(\.\d+)?$/, { message: 'bbox must be minLon,minLat,maxLon,maxLat' })
+  bbox?: string;
+
+  @ApiPropertyOptional({ description: '5-digit commune code (2019 layout)' })
+  @IsOptional()
+  @Matches(/^[0-9]{5}$/, { message: 'commune must be a 5-digit commune code' })
+  commune?: string;
+
+  @ApiPropertyOptional({ description: '3-digit district code' })
+  @IsOptional()
+  @Matches(/^[0-9]{3}$/, { message: 'district must be a 3-digit district code' })
+  district?: string;
+}

@@ -18,4 +18,6 @@ export class Station {
   @Column({ type: 'text', nullable: true }) uplink: string | null;
   @Column({ type: 'text', nullable: true }) notes: string | null;
   @Column({ name: 'retired_on', type: 'date', nullable: true }) retiredOn: string | null;
+  /** The station's MQTT password as a Mosquitto `$7$` hash (src/mqtt/mqtt-credentials.ts); never selected by default. */
+  @Column({ name: 'mqtt_password_hash', type: 'text', nullable: true, select: false }) mqttPasswordHash: string | null;
 }

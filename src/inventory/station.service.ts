@@ -1,3 +1,4 @@
+import { hashMqttPassword, newStationPassword, stationTopicPrefix } from '../mqtt/mqtt-credentials';
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { CLOCK, Clock, localDay } from '../common/clock';
@@ -36,6 +37,14 @@ const STATION_SQL = `
   FROM station s LEFT JOIN station_state ss ON ss.station_id = s.id`;
 
 /** Camera stations: listing, and create / update / retire with their reference checks. */
+/** A new station's MQTT account, answered once by POST /api/stations. */
+export interface StationMqttAccount {
+  username: string;
+  password: string;
+  topic_prefix: string;
+  note: string;
+}
+
 @Injectable()
 export class StationService {
   constructor(
@@ -63,20 +72,33 @@ export class StationService {
     return viewOf(rows[0]);
   }
 
-  async create(dto: StationInputDto): Promise<StationView> {
+  /**
+   * A new station gets its own MQTT account; the password is answered this once
+   * (for provisioning the station's agent) and stored only as a hash.
+   */
+  async create(dto: StationInputDto): Promise<StationView & { mqtt: StationMqttAccount }> {
+    const password = newStationPassword();
     await this.dataSource.transaction(async (m) => {
       const taken = await m.query(`SELECT 1 FROM station WHERE code = $1`, [dto.code]);
       if (taken.length) throw badField('code', `a station with code ${dto.code} already exists`);
       await this.checkReferences(m, dto);
       await m.query(
-        `INSERT INTO station (code, name, commune_code, commune_code_2025, lat, lon, route_ref, installed_on, funding_vnd, funding_source, uplink, notes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        `INSERT INTO station (code, name, commune_code, commune_code_2025, lat, lon, route_ref, installed_on, funding_vnd, funding_source, uplink, notes, mqtt_password_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
         [dto.code, dto.name, dto.commune_code, await this.communes.commune2025(dto.lat, dto.lon, m), dto.lat, dto.lon, dto.route_ref ?? null,
-          dto.installed_on ?? null, dto.funding_vnd ?? 0, dto.funding_source ?? null, dto.uplink ?? null, dto.notes ?? null],
+          dto.installed_on ?? null, dto.funding_vnd ?? 0, dto.funding_source ?? null, dto.uplink ?? null, dto.notes ?? null, hashMqttPassword(password)],
       );
     });
     this.changed();
-    return this.get(dto.code);
+    return {
+      ...(await this.get(dto.code)),
+      mqtt: {
+        username: dto.code,
+        password,
+        topic_prefix: stationTopicPrefix(dto.code),
+        note: 'shown once: configure the station agent now; camnet keeps only a hash',
+      },
+    };
   }
 
   async update(code: string, patch: UpdateStationDto): Promise<StationView> {

@@ -53,12 +53,12 @@ export class MonitoringQueryService {
     return out;
   }
 
-  /** GET /api/cameras/{code}/status. */
-  async cameraStatus(code: string): Promise<CameraStatusView> {
+  /** GET /api/cameras/{code}/status. Without `seesPrivate` a private camera is not found (README, "Who sees private cameras"). */
+  async cameraStatus(code: string, seesPrivate = true): Promise<CameraStatusView> {
     const [r] = await this.dataSource.query(
       `SELECT c.code, COALESCE(cs.status, 'unknown') AS status, cs.since, cs.last_check_at, cs.last_ok_at, cs.last_error,
               cs.clock_offset_s, COALESCE(cs.heading_deg, c.heading_deg) AS heading_deg, cs.ptz, cs.device
-       FROM camera c LEFT JOIN camera_state cs ON cs.camera_id = c.id WHERE c.code = $1`,
+       FROM camera c LEFT JOIN camera_state cs ON cs.camera_id = c.id WHERE c.code = $1 ${seesPrivate ? '' : `AND c.ownership = 'station'`}`,
       [code],
     );
     if (!r) throw new NotFoundException(`no camera with code ${code}`);
@@ -86,11 +86,11 @@ export class MonitoringQueryService {
   }
 
   /** GET /api/cameras/{code}/history: status and orientation events in [from, to]; default the last 7 days. */
-  async history(code: string, fromIso?: string, toIso?: string): Promise<CameraHistoryView> {
+  async history(code: string, fromIso?: string, toIso?: string, seesPrivate = true): Promise<CameraHistoryView> {
     const to = toIso ? new Date(toIso) : this.clock.now();
     const from = fromIso ? new Date(fromIso) : new Date(to.getTime() - 7 * 86_400_000);
     if (!(from < to)) throw new BadRequestException(`from must be before to, got from=${from.toISOString()} to=${to.toISOString()}`);
-    const [cam] = await this.dataSource.query(`SELECT id FROM camera WHERE code = $1`, [code]);
+    const [cam] = await this.dataSource.query(`SELECT id FROM camera WHERE code = $1 ${seesPrivate ? '' : `AND ownership = 'station'`}`, [code]);
     if (!cam) throw new NotFoundException(`no camera with code ${code}`);
     const [before, status, orientation] = await Promise.all([
       this.statusAt([cam.id], new Date(from.getTime() - 1)),

@@ -20,6 +20,7 @@
  * broker never sends camnet a message over the 16 KiB contract; a 3.1.1-only broker
  * (aedes, the embedded one) is spoken 3.1.1.
  */
+import { redactedUrl } from '../mqtt/mqtt-credentials';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import mqtt, { IClientOptions, MqttClient } from 'mqtt';
 import { DataSource } from 'typeorm';
@@ -118,13 +119,13 @@ export class MqttListener implements OnApplicationBootstrap, OnModuleDestroy {
     client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet.retain));
     client.on('error', (err: Error & { code?: number }) => {
       if (client.options.protocolVersion === 5 && /unacceptable protocol version|unsupported protocol version/i.test(err.message)) {
-        if (group) this.logger.error(`broker ${this.runtime.mqttUrl} speaks no MQTT 5: MQTT_SHARED_GROUP cannot work there; subscribing without it`);
-        else this.logger.log(`broker ${this.runtime.mqttUrl} speaks MQTT 3.1.1 only: messages over 16 KiB are refused after they arrive`);
+        if (group) this.logger.error(`broker ${redactedUrl(this.runtime.mqttUrl)} speaks no MQTT 5: MQTT_SHARED_GROUP cannot work there; subscribing without it`);
+        else this.logger.log(`broker ${redactedUrl(this.runtime.mqttUrl)} speaks MQTT 3.1.1 only: messages over 16 KiB are refused after they arrive`);
         client.options.protocolVersion = 4;
         delete client.options.properties;
         return;
       }
-      this.logger.warn(`broker ${this.runtime.mqttUrl}: ${err.message}`);
+      this.logger.warn(`broker ${redactedUrl(this.runtime.mqttUrl)}: ${err.message}`);
     });
     client.on('close', () => this.onConnectionClosed());
     const subscribed = new Promise<void>((resolve) => {
@@ -135,7 +136,7 @@ export class MqttListener implements OnApplicationBootstrap, OnModuleDestroy {
           if (err) this.logger.error(`cannot subscribe to ${subscribeTo.join(', ')}: ${err.message}`);
           else {
             this.listening.connected(this.clock.now());
-            this.logger.log(`subscribed to ${subscribeTo.join(', ')} on ${this.runtime.mqttUrl} (MQTT ${shared ? 5 : '3.1.1'})`);
+            this.logger.log(`subscribed to ${subscribeTo.join(', ')} on ${redactedUrl(this.runtime.mqttUrl)} (MQTT ${shared ? 5 : '3.1.1'})`);
           }
           resolve();
         });

@@ -9,7 +9,7 @@ import { AuthContext, canSeeOwnerContacts } from '../auth/auth-context';
 import { pointToPolygonDistance } from '@turf/turf';
 import { CLOCK, Clock, localDay, localIsoString, parseLocalDateTime } from '../common/clock';
 import { EventBus } from '../common/event-bus';
-import { csvField } from '../inventory/csv';
+import { csvLine } from '../common/csv';
 import { PointIndex, PolygonIndex, seesPoint } from '../geo';
 import { CameraHistoryRepository, SearchCamera } from './camera-history.repository';
 import { recordedAt, recordedRank } from './recording';
@@ -67,9 +67,9 @@ export class SearchService implements OnApplicationBootstrap {
 
   /**
    * Checks the query against the caller and the clock; answers the normalised
-   * search. A refusal of a search that names no case is itself audited.
+   * search. (A refused search is audited as refused by the audit interceptor.)
    */
-  async parse(q: NearQueryDto, auth: AuthContext | undefined, action: string): Promise<NearSearch> {
+  parse(q: NearQueryDto): NearSearch {
     const now = this.clock.now();
     const at = q.at === undefined ? now : parseLocalDateTime(q.at);
     if (at === null) {
@@ -84,7 +84,6 @@ export class SearchService implements OnApplicationBootstrap {
     }
     const caseRef = q.case_ref?.trim() || null;
     if (!caseRef) {
-      await this.audit.record(auth, `${action}.refused`, null, { lat: q.lat, lon: q.lon, radius_m: q.radius_m, at: at.toISOString(), reason: 'case_ref missing' });
       throw searchError('case_ref is required for an incident search: give the case reference (e.g. case_ref=VV-2025-0142)', 'case_ref_required', {
         field: 'case_ref',
       });
@@ -94,7 +93,7 @@ export class SearchService implements OnApplicationBootstrap {
 
   /** The search as DESIGN.md shapes it, audited as `action` (search.near, or search.near.export for the CSV). */
   async near(q: NearQueryDto, auth: AuthContext | undefined, action = 'search.near'): Promise<NearResultDto> {
-    const s = await this.parse(q, auth, action);
+    const s = this.parse(q);
     const snap = await this.current();
     this.refuseOutsideProvince(snap, s);
     const day = localDay(s.at);
@@ -181,8 +180,7 @@ export class SearchService implements OnApplicationBootstrap {
       c.owner?.name ?? '',
       c.owner?.phone ?? '',
     ]);
-    const lines = [...particulars, [], header, ...rows].map((row) => row.map(csvCell).join(','));
-    return '\uFEFF' + lines.join('\r\n') + '\r\n';
+    return '\uFEFF' + [...particulars, [], header, ...rows].map(csvLine).join('');
   }
 
   /**
@@ -257,13 +255,4 @@ function searchError(message: string, code: string, params: Record<string, unkno
 
 function round2(x: number): number {
   return Math.round(x * 100) / 100;
-}
-
-/**
- * The case file is opened in spreadsheets, never re-imported: a leading =, +, -, @, tab or CR
- * is neutralised so it is never run as a formula. (The inventory export keeps values
- * as they are, so that it re-imports unchanged.)
- */
-function csvCell(v: unknown): string {
-  return csvField(typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
 }

@@ -20,6 +20,8 @@ export interface SimulatorOptions {
   port: number;
   /** Broker for the station agents; null runs ONVIF only. */
   mqttUrl: string | null;
+  /** Each station's MQTT password (its username is its code); unset: the agents connect without credentials. */
+  stationPassword?: (code: string) => string;
   /** Default 15 000. */
   heartbeatIntervalMs?: number;
   /** true: defaults (an incident every 20 s); an object tunes it; false/undefined: off. */
@@ -50,6 +52,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       : new StationFleet({
           state,
           mqttUrl: options.mqttUrl,
+          stationPassword: options.stationPassword,
           protocolVersion: options.mqttProtocolVersion,
           heartbeatIntervalMs: options.heartbeatIntervalMs,
           connectSpreadMs: options.connectSpreadMs,
@@ -85,7 +88,14 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
  * The seeded Long An fleet: the station cameras and stations the service seeds, on `port`.
  * `inventory` saves generating the seed again when the caller already has it.
  */
-export function startLongAnFleet(options: { port: number; mqttUrl: string; chaos: boolean; logger?: SimLogger; inventory?: SeedInventory }): Promise<RunningSimulator> {
+export function startLongAnFleet(options: {
+  port: number;
+  mqttUrl: string;
+  chaos: boolean;
+  logger?: SimLogger;
+  inventory?: SeedInventory;
+  stationPassword?: (code: string) => string;
+}): Promise<RunningSimulator> {
   const { inventory = generateSeedInventory({ simBaseUrl: `http://127.0.0.1:${options.port}` }), ...rest } = options;
   return startSimulator({
     cameras: inventory.cameras.filter((c) => c.onvifUrl !== null),

@@ -15,6 +15,8 @@ export interface StationAgentOptions {
   station: StationState;
   state: SimFleetState;
   mqttUrl: string;
+  /** Each station's MQTT password (its username is its code); unset: the agents connect without credentials. */
+  stationPassword?: (code: string) => string;
   /** 4 (MQTT 3.1.1, what aedes speaks) unless told 5. */
   protocolVersion?: 4 | 5;
   heartbeatIntervalMs: number;
@@ -81,6 +83,7 @@ export class StationAgent {
     const client = mqtt.connect(this.o.mqttUrl, {
       clientId: `camnet-sim-${this.code}`,
       protocolVersion: this.o.protocolVersion ?? 4,
+      ...(this.o.stationPassword ? { username: this.code, password: this.o.stationPassword(this.code) } : {}),
       clean: true,
       keepalive: 30,
       reconnectPeriod: 2000,

@@ -11,6 +11,8 @@ import { StationAgent } from './station-agent';
 export interface StationFleetOptions {
   state: SimFleetState;
   mqttUrl: string;
+  /** Each station's MQTT password (its username is its code); unset: the agents connect without credentials. */
+  stationPassword?: (code: string) => string;
   protocolVersion?: 4 | 5;
   /** Default 15 000 ms (the contract allows 10–30 s). */
   heartbeatIntervalMs?: number;
@@ -38,6 +40,7 @@ export class StationFleet {
           station,
           state: o.state,
           mqttUrl: o.mqttUrl,
+          stationPassword: o.stationPassword,
           protocolVersion: o.protocolVersion,
           heartbeatIntervalMs: o.heartbeatIntervalMs ?? 15_000,
           clock,

@@ -128,8 +128,11 @@ describe('inventory API on the seeded Long An inventory', () => {
     expect(asObjects(map.body)).toEqual(full.body.items.map((c: Record<string, unknown>) => Object.fromEntries(columns.map((k) => [k, c[k]]))));
 
     // One page may hold the whole province with view=map; filters apply as in the full view.
-    const all = await t.as('planner').get('/api/cameras?view=map&limit=25000').expect(200);
+    const all = await t.as('admin').get('/api/cameras?view=map&limit=25000').expect(200);
     expect(all.body.rows).toHaveLength(24609);
+    // A planner gets the station cameras only (private ones as counts: test/privacy).
+    const asPlanner = await t.as('planner').get('/api/cameras?view=map&limit=25000').expect(200);
+    expect(asPlanner.body.rows).toHaveLength(1696);
     expect(all.body.next_cursor).toBeNull();
     const stations = await t.as('planner').get('/api/cameras?view=map&ownership=station&limit=25000').expect(200);
     expect(stations.body.rows).toHaveLength(1696);
@@ -146,9 +149,9 @@ describe('inventory API on the seeded Long An inventory', () => {
     await t.as('planner').get('/api/cameras?view=full&limit=5000').expect(200);
   });
 
-  it('shows owners only to police and admin, and never a password', async () => {
+  it('shows private cameras and owners only to police and admin, and never a password', async () => {
     const asPlanner = await t.as('planner').get('/api/cameras?ownership=citizen&limit=1').expect(200);
-    expect(asPlanner.body.items[0].owner_phone).toBeNull();
+    expect(asPlanner.body.items).toEqual([]);
     const asPolice = await t.as('police').get('/api/cameras?ownership=citizen&limit=1').expect(200);
     expect(asPolice.body.items[0].owner_phone).toMatch(/^0\d{9}$/);
     const st = await t.as('admin').get('/api/cameras?ownership=station&limit=1').expect(200);
@@ -156,28 +159,28 @@ describe('inventory API on the seeded Long An inventory', () => {
     expect(JSON.stringify(st.body)).not.toMatch(/password"\s*:\s*"|onvif_secret/);
   });
 
-  it('creates, updates and retires a camera, encrypting its password and auditing each write', async () => {
-    const created = await t.as('technician').post('/api/cameras').send(newCamera).expect(201);
+  it('creates, updates and retires a private camera (admin), encrypting its password and auditing each write', async () => {
+    const created = await t.as('admin').post('/api/cameras').send(newCamera).expect(201);
     expect(created.body).toMatchObject({ code: 'CIT-TEST-1', ownership: 'citizen', has_onvif_password: true, commune_code_2025: expect.any(String) });
     expect(created.body).not.toHaveProperty('onvif_password');
     const [stored] = await t.db.dataSource.query(`SELECT onvif_secret_enc FROM camera WHERE code = 'CIT-TEST-1'`);
     expect(stored.onvif_secret_enc).not.toContain('pa55');
     expect(new SecretBox(TEST_SECRET_KEY).decrypt(stored.onvif_secret_enc)).toBe('pa55-word-xyz');
 
-    const updated = await t.as('technician').patch('/api/cameras/CIT-TEST-1').send({ heading_deg: 180 }).expect(200);
+    const updated = await t.as('admin').patch('/api/cameras/CIT-TEST-1').send({ heading_deg: 180 }).expect(200);
     expect(updated.body.heading_deg).toBe(180);
     const [still] = await t.db.dataSource.query(`SELECT onvif_secret_enc FROM camera WHERE code = 'CIT-TEST-1'`);
     expect(still.onvif_secret_enc).toBe(stored.onvif_secret_enc);
 
-    await t.as('technician').delete('/api/cameras/CIT-TEST-1').expect(200);
-    const after = await t.as('technician').get('/api/cameras/CIT-TEST-1').expect(200);
+    await t.as('admin').delete('/api/cameras/CIT-TEST-1').expect(200);
+    const after = await t.as('admin').get('/api/cameras/CIT-TEST-1').expect(200);
     expect(after.body.retired_on).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 
     const audit = await t.as('admin').get('/api/audit?limit=50').expect(200);
     const actions = audit.body.map((a: { action: string }) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['camera.create', 'camera.update', 'camera.retire']));
     const create = audit.body.find((a: { action: string }) => a.action === 'camera.create');
-    expect(create.role).toBe('technician');
+    expect(create.role).toBe('admin');
     expect(JSON.stringify(create.params)).not.toContain('pa55');
   });
 

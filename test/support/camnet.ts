@@ -25,8 +25,11 @@ export interface TestCamnet {
   close(): Promise<void>;
 }
 
-export async function startTestCamnet(options: { seed?: boolean; env?: Record<string, string>; clock?: Clock } = {}): Promise<TestCamnet> {
+export async function startTestCamnet(
+  options: { seed?: boolean; env?: Record<string, string>; clock?: Clock; beforeStart?: (db: TestDatabase) => Promise<void> } = {},
+): Promise<TestCamnet> {
   const db = await openTestDatabase({ migrate: false });
+  await options.beforeStart?.(db);
   const broker = await startEmbeddedBroker(0);
   const config = loadConfig({
     DATABASE_URL: db.url,
