@@ -18,6 +18,6 @@ module.exports = {
       },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|aedes|kdbush)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|aedes|kdbush|supercluster)/)'],
   testTimeout: 60000,
 };

@@ -2,10 +2,14 @@
 
 const TOKEN_KEY = 'camnet.token';
 
+/** A failed call: the HTTP status, the service's English message, and its stable code and params (see errors.js). */
 export class ApiError extends Error {
-  constructor(status, message) {
+  constructor(status, message, { code = null, params = {}, errors = null } = {}) {
     super(message);
     this.status = status;
+    this.code = code;
+    this.params = params;
+    this.errors = errors;
   }
 }
 
@@ -26,14 +30,16 @@ export async function api(path, { method = 'GET', body, token = getToken() } = {
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (!res.ok) {
     let message = res.statusText;
+    let coded = {};
     try {
       const payload = await res.json();
       message = Array.isArray(payload.message) ? payload.message.join('; ') : (payload.message ?? message);
+      coded = { code: payload.code ?? null, params: payload.params ?? {}, errors: payload.errors ?? null };
     } catch {
       // not JSON: keep the status text
     }
     if (res.status === 401 && token === getToken()) onUnauthorized();
-    throw new ApiError(res.status, message);
+    throw new ApiError(res.status, message, coded);
   }
   return res.status === 204 ? null : res.json();
 }

@@ -4,11 +4,13 @@
 import { api, query } from './api.js';
 import { fmt, fmtTime, t } from './i18n.js';
 import { colorOf, OWNERSHIPS, STATUSES, STATUS_COLORS } from './layers.js';
+import { errorMessage } from './errors.js';
 
 export const esc = (s) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
-const errorText = (err) => (err?.status === 403 ? t('error.forbidden') : t('error.generic', { message: err?.message ?? err }));
+// The API's coded errors in the reader's language (errors.js); a 403 in the map's own words.
+const errorText = (err) => (err?.status === 403 ? t('error.forbidden') : errorMessage(err));
 
 // ---- summary ---------------------------------------------------------------
 

@@ -1,0 +1,33 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audited, Public, Roles } from '../auth/roles.decorator';
+import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
+import { MAX_SEARCH_RADIUS_M } from '../search/search.dto';
+import { MapViewQueryDto } from './map.dto';
+import { MapService } from './map.service';
+
+@ApiTags('map')
+@ApiBearerAuth()
+@Controller('api')
+export class MapController {
+  constructor(
+    private readonly map: MapService,
+    @Inject(CAMNET_CONFIG) private readonly config: CamnetConfig,
+  ) {}
+
+  /** What the map needs before login: the base tiles and the limits its forms share with the API. */
+  @Get('map-config')
+  @Public()
+  mapConfig() {
+    return this.map.config(this.config, { search_radius_m: { min: 1, max: MAX_SEARCH_RADIUS_M } });
+  }
+
+  // Private cameras' positions go to police and admin only (DESIGN.md, privacy); police reads are audited.
+  @Get('map/private-cameras')
+  @Roles('admin', 'police')
+  @Audited('map.private_cameras')
+  @ApiOperation({ summary: 'private cameras in a viewport: clusters with counts up to zoom 15, single cameras from zoom 16' })
+  privateCameras(@Query() q: MapViewQueryDto) {
+    return this.map.privateCameras(q);
+  }
+}
