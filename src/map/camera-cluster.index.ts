@@ -61,7 +61,7 @@ export interface ViewAnswer {
 /** Clusters exist up to this zoom; from CLUSTER_MAX_ZOOM + 1 on every camera stands alone. */
 export const CLUSTER_MAX_ZOOM = 15;
 /** Cluster radius in screen pixels (supercluster's unit). */
-export const CLUSTER_RADIUS_PX = 60;
+export const CLUSTER_RADIUS_PX = 90;
 
 type Props = { i: number };
 type Reduced = { c: number; b: number; h: number; on: number; dg: number; of: number; mt: number; un: number };

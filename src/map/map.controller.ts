@@ -4,6 +4,7 @@ import { Audited, Public, Roles } from '../auth/roles.decorator';
 import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
 import { MAX_SEARCH_RADIUS_M } from '../search/search.dto';
 import { MapViewQueryDto } from './map.dto';
+import { MapBaseService } from './map-base.service';
 import { MapService } from './map.service';
 
 @ApiTags('map')
@@ -12,6 +13,7 @@ import { MapService } from './map.service';
 export class MapController {
   constructor(
     private readonly map: MapService,
+    private readonly base: MapBaseService,
     @Inject(CAMNET_CONFIG) private readonly config: CamnetConfig,
   ) {}
 
@@ -19,7 +21,15 @@ export class MapController {
   @Get('map-config')
   @Public()
   mapConfig() {
-    return this.map.config(this.config, { search_radius_m: { min: 1, max: MAX_SEARCH_RADIUS_M } });
+    return this.map.config(this.config, { search_radius_m: { min: 1, max: MAX_SEARCH_RADIUS_M } }, this.base.provinceBounds());
+  }
+
+  /** Boundaries, commune points, routes and road signs in one cached answer: nothing private, so every role. */
+  @Get('map/base')
+  @Roles('admin', 'technician', 'police', 'planner')
+  @ApiOperation({ summary: 'the map reference layers: districts, communes (2019 points, July-2025 boundaries), routes, road signs' })
+  mapBase() {
+    return this.base.base();
   }
 
   // Private cameras' positions go to police and admin only (DESIGN.md, privacy); police reads are audited.

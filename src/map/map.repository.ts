@@ -7,6 +7,16 @@ import type { MapCamera } from './camera-cluster.index';
 export class MapRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** The extent of the 2019 districts (each carries its bbox), or null before the inventory is loaded. */
+  async provinceBounds(): Promise<[number, number, number, number] | null> {
+    const [r] = await this.dataSource.query(
+      `SELECT min((properties->'bbox'->>0)::float8) AS w, min((properties->'bbox'->>1)::float8) AS s,
+              max((properties->'bbox'->>2)::float8) AS e, max((properties->'bbox'->>3)::float8) AS n
+       FROM admin_unit WHERE layout = '2019' AND level = 'district' AND properties ? 'bbox'`,
+    );
+    return r && r.w !== null ? [r.w, r.s, r.e, r.n] : null;
+  }
+
   /** Private cameras not retired, in id order (stable across reloads). Owners are not read: the map never sends them. */
   async privateCameras(): Promise<MapCamera[]> {
     const rows: MapCamera[] = await this.dataSource.query(

@@ -71,8 +71,8 @@ export class MapService implements OnApplicationBootstrap, OnModuleDestroy {
     await this.loading?.catch(() => undefined);
   }
 
-  config(config: CamnetConfig, limits: Record<string, { min: number; max: number }>) {
-    return { tile_url: config.tileUrl, tile_attribution: config.tileUrl ? config.tileAttribution : null, limits };
+  async config(config: CamnetConfig, limits: Record<string, { min: number; max: number }>, provinceBounds: Promise<[number, number, number, number] | null>) {
+    return { tile_url: config.tileUrl, tile_attribution: config.tileUrl ? config.tileAttribution : null, province_bbox: await provinceBounds, limits };
   }
 
   /** `GET /api/map/private-cameras`: the viewport checked, the filter read, the answer from the filter's index. */
