@@ -92,7 +92,33 @@ describe('the map API', () => {
   it('map-config gives the limits the forms share with the API, before login', async () => {
     const res = await fetch(`${t.url}/api/map-config`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ tile_url: null, tile_attribution: null, limits: { search_radius_m: { min: 1, max: 5000 } } });
+    const body = await res.json();
+    expect(body).toMatchObject({ tile_url: null, tile_attribution: null, limits: { search_radius_m: { min: 1, max: 5000 } } });
+    // The province's extent, so the map frames it before anything else arrives.
+    const [w, s, e, n] = body.province_bbox;
+    expect(w).toBeGreaterThan(105.4);
+    expect(e).toBeLessThan(107.1);
+    expect(s).toBeGreaterThan(10.2);
+    expect(n).toBeLessThan(11.1);
+    expect(w < e && s < n).toBe(true);
+  });
+
+  it('map/base gives every role the reference layers in one answer, kept until the inventory changes', async () => {
+    const base = (await t.as('technician').get('/api/map/base').expect(200)).body;
+    expect(base.districts).toHaveLength(15);
+    expect(base.communes_2019).toHaveLength(192);
+    expect(base.communes_2025).toHaveLength(60);
+    expect(base.road_signs).toHaveLength(115);
+    expect(base.routes.length).toBeGreaterThanOrEqual(8);
+    expect(base.communes_2019.filter((c: { has_stations: boolean }) => c.has_stations)).toHaveLength(112);
+    // The same as the inventory's own lists.
+    const direct = (await t.as('planner').get('/api/admin-units?layout=2025-07&level=commune').expect(200)).body;
+    expect(base.communes_2025).toEqual(direct);
+    // A station in a commune without one shows in the next answer: the inventory change drops the kept one.
+    const before = base.communes_2019.find((c: { has_stations: boolean }) => !c.has_stations);
+    await t.as('admin').post('/api/stations').send({ code: 'ST-MAP-1', name: 'Trạm thử bản đồ', commune_code: before.code, lat: before.lat, lon: before.lon }).expect(201);
+    const after = (await t.as('planner').get('/api/map/base').expect(200)).body;
+    expect(after.communes_2019.find((c: { code: string }) => c.code === before.code).has_stations).toBe(true);
   });
 
   it('private positions go to police and admin only', async () => {
