@@ -2,7 +2,7 @@ import { BadRequestException, ValidationError } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { NearQueryDto } from './search/search.dto';
-import { badField, badRequest, conflict, errorBody, flattenValidationErrors, notFound, tooLarge } from './http-defaults';
+import { badField, badRequest, conflict, errorBody, fieldLimits, flattenValidationErrors, notFound, tooLarge } from './http-defaults';
 
 const validate = (plain: object): ValidationError[] => validateSync(plainToInstance(NearQueryDto, plain), { whitelist: true, forbidNonWhitelisted: true });
 
@@ -12,6 +12,11 @@ describe('error answers', () => {
     expect(e).toMatchObject({ field: 'radius_m', code: 'out_of_range', params: { field: 'radius_m', value: 99999, min: 1 } });
     expect(e.params!.max).toBeGreaterThanOrEqual(2000);
     expect(e.reason).toMatch(/radius_m must be between/);
+  });
+
+  it('reads a field\'s bounds from its DTO, for the forms that send it', () => {
+    expect(fieldLimits(NearQueryDto, 'radius_m')).toEqual({ min: 1, max: 5000 });
+    expect(fieldLimits(NearQueryDto, 'case_ref')).toEqual({ min: null, max: null });
   });
 
   it('one bad field lends its code to the answer; several make invalid_fields', () => {

@@ -76,6 +76,20 @@ function paramValue(value: unknown): string | number | boolean | null {
 }
 
 /**
+ * The bounds a DTO's own @Min/@Max put on a field ({min, max}, null where none):
+ * what a client's form should allow, read from the one place the server checks.
+ */
+export function fieldLimits(dto: new (...args: never[]) => object, field: string): { min: number | null; max: number | null } {
+  const limits: { min: number | null; max: number | null } = { min: null, max: null };
+  for (const m of getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false)) {
+    if (m.propertyName !== field || typeof m.constraints?.[0] !== 'number') continue;
+    if (m.name === 'min') limits.min = m.constraints[0];
+    if (m.name === 'max') limits.max = m.constraints[0];
+  }
+  return limits;
+}
+
+/**
  * The stable code and parameters of one class-validator constraint. The bounds
  * come from the DTO's own decorators (Min and Max together make one range), so
  * the client's sentence always names the limits the server applies.

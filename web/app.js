@@ -265,7 +265,7 @@ async function main() {
   await privateLoaded;
   filters.shown = layers.shownCount + (privateCameras?.matching ?? 0);
   const incident = new IncidentPanel($('#incident'), { layers, clock, limits: data.limits.search_radius_m });
-  const planner = new PlannerPanel($('#planner'), { layers, coverage: data.coverage, coverageError: data.coverageError });
+  const planner = new PlannerPanel($('#planner'), { layers, coverage: data.coverage, coverageError: data.coverageError, limits: data.limits.budget_vnd });
   details.render();
   filters.render();
   incident.render();

@@ -361,9 +361,11 @@ export class IncidentPanel {
 // ---- planner ---------------------------------------------------------------
 
 export class PlannerPanel {
-  constructor(el, { layers, coverage, coverageError }) {
+  constructor(el, { layers, coverage, coverageError, limits }) {
     this.el = el;
     this.layers = layers;
+    // The budget the API accepts (GET /api/map-config).
+    this.budgetLimits = { min: limits?.min ?? 1, max: limits?.max ?? null };
     this.coverage = coverage;
     this.coverageError = coverageError;
     this.proposal = null;
@@ -423,7 +425,7 @@ export class PlannerPanel {
           : `<p class="error">${esc(t('planner.unavailable', { message: errorText(this.coverageError) }))}</p>`
       }
       <form>
-        <label>${esc(t('planner.budget'))} <input type="number" id="planner-budget" min="0" step="10000000" value="${esc(this.budget)}"></label>
+        <label>${esc(t('planner.budget'))} <input type="number" id="planner-budget" min="${esc(this.budgetLimits.min)}"${this.budgetLimits.max !== null ? ` max="${esc(this.budgetLimits.max)}"` : ''} step="1" required value="${esc(this.budget)}"></label>
         <button type="submit" id="planner-propose">${esc(t('planner.propose'))}</button>
       </form>
       ${this.error ? `<p class="error">${esc(this.error)}</p>` : ''}

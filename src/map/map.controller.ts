@@ -2,10 +2,18 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audited, Public, Roles } from '../auth/roles.decorator';
 import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
-import { MAX_SEARCH_RADIUS_M } from '../search/search.dto';
+import { fieldLimits } from '../http-defaults';
+import { ProposalRequestDto } from '../planning/planning.dto';
+import { NearQueryDto } from '../search/search.dto';
 import { MapViewQueryDto } from './map.dto';
 import { MapBaseService } from './map-base.service';
 import { MapService } from './map.service';
+
+/** The bounds of the fields the map's forms send, read from the DTOs that check them. */
+const MAP_FORM_LIMITS = {
+  search_radius_m: fieldLimits(NearQueryDto, 'radius_m'),
+  budget_vnd: fieldLimits(ProposalRequestDto, 'budget_vnd'),
+};
 
 @ApiTags('map')
 @ApiBearerAuth()
@@ -21,7 +29,7 @@ export class MapController {
   @Get('map-config')
   @Public()
   mapConfig() {
-    return this.map.config(this.config, { search_radius_m: { min: 1, max: MAX_SEARCH_RADIUS_M } }, this.base.provinceBounds());
+    return this.map.config(this.config, MAP_FORM_LIMITS, this.base.provinceBounds());
   }
 
   /** Boundaries, commune points, routes and road signs in one cached answer: nothing private, so every role. */

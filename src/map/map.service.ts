@@ -8,7 +8,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { CLOCK, Clock } from '../common/clock';
 import { EventBus } from '../common/event-bus';
-import type { CamnetConfig } from '../config/config';
+import { CAMNET_CONFIG, type CamnetConfig } from '../config/config';
 import { badField, badInput } from '../http-defaults';
 import { CameraClusterIndex, CameraFilter, filterKey, MapCamera, MapStatus, MAP_STATUSES, PrivateOwnership, PRIVATE_OWNERSHIPS, ViewAnswer } from './camera-cluster.index';
 import { MapViewQueryDto } from './map.dto';
@@ -17,7 +17,12 @@ import { checkViewport } from './viewport';
 
 /** Cluster counts are rebuilt after a status change at most this often (a rebuild of 230,826 cameras takes about a second). */
 export const REBUILD_MIN_MS = 10_000;
-/** The cameras are re-read at most this often, which also picks up changes made through another replica. */
+/**
+ * With PostgreSQL (where other replicas may change the inventory and statuses)
+ * the cameras are re-read in the background when older than this. Embedded mode
+ * is one replica whose events say every change, and its one database session is
+ * better left to the rest.
+ */
 export const SNAPSHOT_TTL_MS = 60_000;
 /** Filters in use at once (each a cluster index); the least recently used goes first. */
 const MAX_INDEXES = 8;
@@ -32,6 +37,8 @@ interface Snapshot {
   cameras: MapCamera[];
   byCode: Map<string, MapCamera>;
   loadedAt: number;
+  /** The inventory change count when the read began: older than inventoryVersion means stale. */
+  version: number;
 }
 
 @Injectable()
@@ -39,7 +46,8 @@ export class MapService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('map');
   private snapshot: Snapshot | null = null;
   private loading: Promise<Snapshot> | null = null;
-  private stale = false;
+  /** Counts the inventory changes heard (cameras created, changed, retired, imported). */
+  private inventoryVersion = 0;
   private statusVersion = 0;
   private readonly indexes = new Map<string, CachedIndex>();
   private readonly unsubscribe: (() => void)[] = [];
@@ -48,6 +56,7 @@ export class MapService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly repo: MapRepository,
     private readonly events: EventBus,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CAMNET_CONFIG) private readonly camnetConfig: CamnetConfig,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -59,7 +68,10 @@ export class MapService implements OnApplicationBootstrap, OnModuleDestroy {
         this.statusVersion++;
       }),
       this.events.on('inventory.changed', (e) => {
-        if (e.what === 'camera') this.stale = true;
+        if (e.what !== 'camera') return;
+        // Read again now, so the next map view waits as little as possible for the change.
+        this.inventoryVersion++;
+        if (!this.loading) this.load().catch((err) => this.logger.warn(`reloading the private cameras for the map failed: ${err.message}`));
       }),
     );
     // Warm in the background, so the first map load does not pay for reading every camera.
@@ -71,7 +83,7 @@ export class MapService implements OnApplicationBootstrap, OnModuleDestroy {
     await this.loading?.catch(() => undefined);
   }
 
-  async config(config: CamnetConfig, limits: Record<string, { min: number; max: number }>, provinceBounds: Promise<[number, number, number, number] | null>) {
+  async config(config: CamnetConfig, limits: Record<string, { min: number | null; max: number | null }>, provinceBounds: Promise<[number, number, number, number] | null>) {
     return { tile_url: config.tileUrl, tile_attribution: config.tileUrl ? config.tileAttribution : null, province_bbox: await provinceBounds, limits };
   }
 
@@ -95,19 +107,21 @@ export class MapService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** The cameras now: reloaded at once after an inventory change, in the background when merely old. */
   private async current(): Promise<Snapshot> {
-    if (!this.snapshot || this.stale) return this.load();
-    if (this.clock.now().getTime() - this.snapshot.loadedAt > SNAPSHOT_TTL_MS) {
+    // A read already under way may have begun before the change: wait for it, then read again if still stale.
+    while (!this.snapshot || this.snapshot.version < this.inventoryVersion) await (this.loading ?? this.load());
+    const shared = this.camnetConfig.databaseUrl !== null;
+    if (shared && !this.loading && this.clock.now().getTime() - this.snapshot.loadedAt > SNAPSHOT_TTL_MS) {
       this.load().catch((err) => this.logger.warn(`reloading the private cameras for the map failed: ${err.message}`));
     }
-    return this.snapshot;
+    return this.snapshot!;
   }
 
   private load(): Promise<Snapshot> {
     this.loading ??= (async () => {
       try {
-        this.stale = false;
+        const version = this.inventoryVersion;
         const cameras = await this.repo.privateCameras();
-        const snapshot: Snapshot = { cameras, byCode: new Map(cameras.map((c) => [c.code, c])), loadedAt: this.clock.now().getTime() };
+        const snapshot: Snapshot = { cameras, byCode: new Map(cameras.map((c) => [c.code, c])), loadedAt: this.clock.now().getTime(), version };
         this.snapshot = snapshot;
         this.indexes.clear();
         return snapshot;

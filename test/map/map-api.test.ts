@@ -26,7 +26,7 @@ describe('the map API', () => {
   let offsetMs = 0;
   beforeAll(async () => {
     t = await startTestCamnet({ seed: true, clock: { now: () => new Date(Date.now() + offsetMs) } });
-  }, 120_000);
+  }, 300_000);
   afterAll(() => t?.close());
 
   const view = async (role: 'admin' | 'police', query: string): Promise<ViewBody> =>
@@ -93,7 +93,7 @@ describe('the map API', () => {
     const res = await fetch(`${t.url}/api/map-config`);
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body).toMatchObject({ tile_url: null, tile_attribution: null, limits: { search_radius_m: { min: 1, max: 5000 } } });
+    expect(body).toMatchObject({ tile_url: null, tile_attribution: null, limits: { search_radius_m: { min: 1, max: 5000 }, budget_vnd: { min: 1 } } });
     // The province's extent, so the map frames it before anything else arrives.
     const [w, s, e, n] = body.province_bbox;
     expect(w).toBeGreaterThan(105.4);

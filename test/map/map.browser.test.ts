@@ -355,6 +355,8 @@ describe('the map in Chromium', () => {
     expect(planner.tabs).toEqual(['planner']);
     expect(await planner.p.isVisible('.modes button[data-mode=incident]')).toBe(false);
     expect(await planner.p.evaluate(() => document.body.dataset.mode)).toBe('planner');
+    // The budget field refuses what the API would: less than 1 VND.
+    expect(await planner.p.getAttribute('#planner-budget', 'min')).toBe('1');
     expect(planner.errors).toEqual([]);
     await planner.ctx.close();
 
