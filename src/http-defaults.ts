@@ -152,12 +152,13 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
  * One bad field lends the answer its own code; several make `invalid_fields`.
  */
 export function badRequest(errors: readonly FieldError[], message = errors.map((f) => `${f.field}: ${f.reason}`).join('; '), code?: string, params?: ErrorParams): BadRequestException {
-  const listed = errors.map((f) => ({ ...f, code: f.code ?? 'invalid_field', params: f.params ?? { field: f.field } }));
+  // Each field error is listed as it was given (with its code when it has one); the answer always has its own.
+  const listed = [...errors];
   const own =
     code !== undefined
       ? { code, params: params ?? {} }
       : listed.length === 1
-        ? { code: listed[0].code, params: listed[0].params }
+        ? { code: listed[0].code ?? 'invalid_field', params: listed[0].params ?? { field: listed[0].field } }
         : listed.length > 1
           ? { code: 'invalid_fields', params: { fields: [...new Set(listed.map((f) => f.field))] } }
           : { code: 'bad_request', params: {} };
