@@ -31,7 +31,7 @@ const UNIT_TESTS_IN_TEST_DIR = [
 const common = {
   testEnvironment: 'node',
   transform,
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|aedes|kdbush|otplib|@otplib|@scure|@noble|openid-client|oauth4webapi|jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|aedes|kdbush|otplib|@otplib|@scure|@noble|openid-client|oauth4webapi|jose|supercluster)/)'],
 };
 
 /** @type {import('jest').Config} */

@@ -3,13 +3,17 @@
  * route coverage time over the full Long An inventory (24,609 cameras), on a
  * fresh embedded database in a temporary folder (or on GEO_BENCH_DATABASE_URL,
  * an empty PostgreSQL database), the seed's generation time, and a cold load of
- * the map in Chromium (payload and settle time). The last line printed is JSON.
+ * the map in Chromium (payload and settle time). BENCH_CAMERAS_FACTOR=10 first
+ * registers nine more copies of every private camera near the original (230,826
+ * cameras in all), to show the map's first load does not grow with the province.
+ * The last line printed is JSON.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import { AuthContext } from '../src/auth/auth-context';
+import { EventBus } from '../src/common/event-bus';
 import { TokenService } from '../src/auth/token.service';
 import { UserService } from '../src/auth/user.service';
 import { startCamnet } from '../src/bootstrap';
@@ -27,6 +31,14 @@ import { CHROMIUM, CHROMIUM_ARGS, Credentials, measureMapLoad } from './map.meas
 const SEARCHES = 400;
 const RADIUS_M = 300;
 const COVERAGE_RUNS = 20;
+
+/** How many times the private cameras are multiplied (1: the seed as it is). */
+function camerasFactor(): number {
+  const raw = process.env.BENCH_CAMERAS_FACTOR ?? '1';
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 50) throw new Error(`BENCH_CAMERAS_FACTOR must be a whole number from 1 to 50, got "${raw}"`);
+  return n;
+}
 
 /** p50, p95 and max (ms, two decimals), by the same nearest-rank percentile as the other benchmarks. */
 function summary(samples: number[]): { p50: number; p95: number; max: number } {
@@ -65,6 +77,24 @@ async function runGeoBench(): Promise<Record<string, unknown>> {
     const coverage = app.get(CoverageService);
     const auth: AuthContext = { tokenId: record.id, name: record.name, role: 'admin' };
 
+    const factor = camerasFactor();
+    if (factor > 1) {
+      // Copies of each private camera within about 110 m of it, as an import of that many registrations would leave them.
+      const s0 = Date.now();
+      await instance.runtime.dataSource.query(
+        `INSERT INTO camera (code, ownership, commune_code, commune_code_2025, lat, lon, heading_deg, fov_deg, range_m, owner_name, owner_phone, registered_on)
+         SELECT c.code || '-X' || k, c.ownership, c.commune_code, c.commune_code_2025,
+                c.lat + ((((c.id * 7919 + k * 104729) % 2001) - 1000) * 1e-6), c.lon + ((((c.id * 15485 + k * 32452) % 2001) - 1000) * 1e-6),
+                c.heading_deg, c.fov_deg, c.range_m, c.owner_name, c.owner_phone, c.registered_on
+         FROM camera c CROSS JOIN generate_series(1, $1::int) AS k WHERE c.ownership <> 'station'`,
+        [factor - 1],
+      );
+      app.get(EventBus).emit('inventory.changed', { at: new Date(), what: 'camera' });
+      // The map's service re-reads the cameras on the next view: let that happen before anything is timed.
+      const warm = await fetch(`${url}/api/map/private-cameras?bbox=105,10,107.5,11.5&zoom=9`, { headers: { authorization: `Bearer ${token}` } });
+      if (warm.status !== 200) throw new Error(`the map's private cameras answered ${warm.status}`);
+      console.log(`registered ${factor - 1} more copies of every private camera in ${((Date.now() - s0) / 1000).toFixed(1)} s`);
+    }
     const [{ n }] = await instance.runtime.dataSource.query(`SELECT count(*)::int AS n FROM camera`);
     const points: { lat: number; lon: number }[] = await instance.runtime.dataSource.query(`SELECT lat, lon FROM camera ORDER BY id`);
     const random = rng(42);
@@ -142,8 +172,11 @@ async function runGeoBench(): Promise<Record<string, unknown>> {
       coverage_routes_p50_ms: warmS.p50,
       coverage_routes_http_p50_ms: httpS.p50,
       coverage_routes_payload_bytes: coveragePayload,
+      cameras_factor: factor,
       seed_generate_ms: seedGenerateMs(),
       ...(await mapFigures(url, person)),
+      // The service's memory after the map loads (the database included when it is embedded PGlite).
+      rss_mb: Math.round(process.memoryUsage().rss / 1e6),
     };
     return figures;
   } finally {

@@ -3,17 +3,23 @@
 // scripts cannot read; writes echo the readable camnet_csrf cookie in a header,
 // which another site cannot do (double submit).
 
-/** An answer other than 2xx: the HTTP status, the service's message and its whole body (code, params). */
+/** A failed call: the HTTP status, the service's English message, and its stable code and params (see errors.js). */
 export class ApiError extends Error {
   /**
    * @param {number} status
    * @param {string} message
-   * @param {any} [body] the error's JSON body, when it had one
+   * @param {any} [body] the error's JSON body, when it had one: {message, code, params, errors}
    */
   constructor(status, message, body = null) {
     super(message);
     this.status = status;
     this.body = body;
+    /** @type {string | null} */
+    this.code = body?.code ?? null;
+    /** @type {Record<string, unknown>} */
+    this.params = body?.params ?? {};
+    /** @type {{ field: string, reason: string, code?: string, params?: Record<string, unknown> }[] | null} */
+    this.errors = body?.errors ?? null;
   }
 }
 
@@ -76,6 +82,23 @@ export async function api(path, { method = 'GET', body, quiet401 = false } = {})
     throw await apiError(res);
   }
   return res.status === 204 ? null : res.json();
+}
+
+/**
+ * A write whose answer the caller reads itself (a file, say): the session and the
+ * CSRF header as api() sends them; rejects with ApiError.
+ * @param {string} path
+ * @param {unknown} body sent as JSON
+ * @returns {Promise<Response>}
+ */
+export async function postForResponse(path, body) {
+  const headers = { 'Content-Type': 'application/json', ...csrfHeaders('POST') };
+  const res = await fetch(path, { method: 'POST', headers, credentials: 'same-origin', body: JSON.stringify(body) });
+  if (!res.ok) {
+    if (res.status === 401) onUnauthorized();
+    throw await apiError(res);
+  }
+  return res;
 }
 
 /**

@@ -4,11 +4,15 @@
 
 /* global L */
 import { api, fetchAll, fetchMapCameras, setUnauthorizedHandler } from './api.js';
+import { errorMessage } from './errors.js';
 import { applyI18n, currentLang, fmt, onLangChange, setLang, t } from './i18n.js';
+import { MapLabels } from './labels.js';
 import { GAP_COLOR, HAS_STATIONS_FILL, MapLayers, NO_STATIONS_FILL, ROUTE_COLOR, STATUSES, STATUS_COLORS } from './layers.js';
 import { connectLive } from './live.js';
 import { signIn, signOut } from './login.js';
 import { DetailsPanel, esc, FilterPanel, IncidentPanel, PlannerPanel, SummaryPanel } from './panels.js';
+import { PrivateCameraLayer } from './private-cameras.js';
+import { applyRoleTabs, seesPrivateCameras } from './roles.js';
 
 const clock = () => Date.now();
 const $ = (sel) => document.querySelector(sel);
@@ -17,19 +21,35 @@ const $ = (sel) => document.querySelector(sel);
 const hook = {
   map: null,
   layers: null,
+  labels: null,
+  privateCameras: null,
   settledMs: null,
   loadErrors: [],
   cameraLayerStatus: (code) => hook.layers?.cameraLayerStatus(code) ?? null,
-  counts: () => hook.layers?.stats() ?? null,
+  counts: () => {
+    const stats = hook.layers?.stats();
+    if (!stats) return null;
+    // Private cameras are loaded for the screen: their count is the province's, from the service.
+    const priv = hook.privateCameras?.stats() ?? { matching: 0, clusters: 0, singles: 0 };
+    return { ...stats, privateCameras: priv.matching, privateClusters: priv.clusters, privateDrawn: priv.singles, shownCameras: stats.shownCameras + priv.matching };
+  },
+  labelCounts: () => hook.labels?.shown() ?? null,
+  labelTexts: (kind) => hook.labels?.texts(kind) ?? [],
 };
 window.camnet = hook;
 
 // ---- map furniture ---------------------------------------------------------
 
-function layerControl(map, layers, tiles) {
+function layerControl(map, layers, tiles, labels) {
   const g = layers.groups;
   const overlays = {};
   if (tiles) overlays[t('layer.tiles')] = tiles;
+  // Labels switch on and off as one (each kind still keeps to its zooms).
+  const labelSwitch = L.layerGroup();
+  labelSwitch.onAdd = () => ((labels.enabled = true), labels.update());
+  labelSwitch.onRemove = () => ((labels.enabled = false), labels.update());
+  if (labels.enabled) labelSwitch.addTo(map);
+  overlays[t('layer.labels')] = labelSwitch;
   Object.assign(overlays, {
     [t('layer.districts')]: g.districts,
     [t('layer.communes2025')]: g.communes2025,
@@ -65,22 +85,22 @@ function legendControl(map) {
 
 const settle = (promise) => promise.then((value) => ({ value }), (error) => ({ error }));
 
-async function load(me, map, layers, summary) {
-  const privateAllowed = me.role === 'police' || me.role === 'admin';
-  // The compact map view: only what the map draws and filters by; a click fetches the rest.
-  const privates = privateAllowed ? [fetchMapCameras({ ownership: 'citizen,business,household' })] : [];
+async function load(me, mapConfig, map, layers, labels, summary) {
+  const privateAllowed = seesPrivateCameras(me.role);
+  // The reference layers come in one cached answer; station cameras (1,696) whole in the compact map view;
+  // private ones per view (private-cameras.js), asked for by main() at the same time.
+  const base = api('/api/map/base');
   const jobs = {
     summary: api('/api/summary').then((s) => (summary.set(s), s)),
-    mapConfig: api('/api/map-config'),
-    districts: api('/api/admin-units?layout=2019&level=district'),
-    communes2019: api('/api/admin-units?layout=2019&level=commune'),
-    communes2025: api('/api/admin-units?layout=2025-07&level=commune'),
-    routes: api('/api/routes'),
+    mapConfig: Promise.resolve(mapConfig),
+    districts: base.then((b) => b.districts),
+    communes2019: base.then((b) => b.communes_2019),
+    communes2025: base.then((b) => b.communes_2025),
+    routes: base.then((b) => b.routes),
     coverage: api('/api/coverage/routes?min_gap_m=500'),
-    roadSigns: api('/api/road-signs'),
+    roadSigns: base.then((b) => b.road_signs),
     stations: fetchAll('/api/stations', { limit: 1000 }),
     stationCameras: fetchMapCameras({ ownership: 'station' }),
-    privateCameras: Promise.all(privates).then((lists) => lists.flat()),
   };
   const names = Object.keys(jobs);
   const results = Object.fromEntries((await Promise.all(Object.values(jobs).map(settle))).map((r, i) => [names[i], r]));
@@ -91,15 +111,19 @@ async function load(me, map, layers, summary) {
   let tiles = null;
   const tileUrl = val('mapConfig', {})?.tile_url;
   if (tileUrl) tiles = L.tileLayer(tileUrl, { maxZoom: 19, attribution: val('mapConfig', {}).tile_attribution ?? '' }).addTo(map);
+  // Place names and route numbers stand in for the streets a base layer would give; over tiles they would repeat them.
+  labels.enabled = !tiles;
 
   layers.drawAdminUnits({ districts: val('districts'), communes2025: val('communes2025'), communes2019: val('communes2019'), stations: val('stations') });
   layers.drawRoutes(val('routes'), results.coverage.value ?? null);
   layers.drawRoadSigns(val('roadSigns'));
   layers.drawStations(val('stations'));
-  layers.drawCameras([...val('stationCameras'), ...val('privateCameras')]);
-  // Frame the province before the layers join the map, so the canvas projects 24,609 shapes once, not twice.
+  layers.drawCameras(val('stationCameras'));
+  labels.drawPlaces({ districts: val('districts'), communes2025: val('communes2025'), communes2019: val('communes2019') });
+  labels.drawRoutes(val('routes'));
+  // Frame the province before the layers join the map (unless main() did from map-config), so the canvas projects once.
   const bounds = layers.groups.districts.getLayers().length ? L.featureGroup(layers.groups.districts.getLayers()).getBounds() : null;
-  if (bounds?.isValid()) map.fitBounds(bounds, { padding: [10, 10], animate: false });
+  if (!mapConfig?.province_bbox && bounds?.isValid()) map.fitBounds(bounds, { padding: [10, 10], animate: false });
   layers.addToMap({ communes2025: false, proposals: true });
 
   return {
@@ -107,6 +131,7 @@ async function load(me, map, layers, summary) {
     tiles,
     districts: val('districts'),
     communes2019: val('communes2019'),
+    limits: val('mapConfig', {})?.limits ?? {},
     coverage: results.coverage.value ?? null,
     coverageError: results.coverage.error ?? null,
   };
@@ -114,9 +139,8 @@ async function load(me, map, layers, summary) {
 
 function showNotice(errors) {
   const notice = $('#notice');
-  const shown = errors.filter((e) => !(e.layer === 'privateCameras' && e.status === 403));
-  notice.hidden = shown.length === 0;
-  notice.textContent = shown.length ? t('load.partial', { names: shown.map((e) => `${e.layer} (${e.status ?? e.message})`).join(', ') }) : '';
+  notice.hidden = errors.length === 0;
+  notice.textContent = errors.length ? t('load.partial', { names: errors.map((e) => `${e.layer} (${e.status ?? e.message})`).join(', ') }) : '';
 }
 
 // ---- start -----------------------------------------------------------------
@@ -131,26 +155,62 @@ async function main() {
 
   const map = L.map('map', { preferCanvas: true, center: [10.72, 106.2], zoom: 10, minZoom: 8, maxZoom: 19 });
   const layers = new MapLayers(map);
+  const labels = new MapLabels(map);
   hook.map = map;
   hook.layers = layers;
+  hook.labels = labels;
   const summary = new SummaryPanel($('#summary'));
   summary.render();
 
+  // The map's configuration is public: asked for while the token is checked.
+  const mapConfigAsked = api('/api/map-config').catch(() => ({}));
   const me = await signIn();
+  const mapConfig = await mapConfigAsked;
+  const pb = mapConfig.province_bbox;
+  if (pb) map.fitBounds([[pb[1], pb[0]], [pb[3], pb[2]]], { padding: [10, 10], animate: false });
   const showUser = () => ($('#user').textContent = t('header.user', { name: me.name, role: t(`role.${me.role}`) }));
   showUser();
 
-  const data = await load(me, map, layers, summary);
+  const tabs = applyRoleTabs(me.role, document.querySelectorAll('.modes button'));
+  // Technicians and planners count only the cameras they may see: the station cameras.
+  summary.stationsOnly = !seesPrivateCameras(me.role);
+  // Private cameras for the framed view are asked for with everything else, under the filters' initial state (all).
+  let privateCameras = null;
+  let privateError = null;
+  let filters = null;
+  const allCameras = { ownerships: new Set(['station', 'citizen', 'business', 'household']), statuses: new Set(STATUSES), district: '', commune: '' };
+  if (seesPrivateCameras(me.role)) {
+    privateCameras = new PrivateCameraLayer(map, layers, {
+      filter: () => filters?.state ?? allCameras,
+      onCameraClick: (entry) => layers.onCameraClick(entry),
+      onLoaded: () => {
+        privateError = null;
+        if (filters) showShown();
+      },
+      onError: (err) => {
+        privateError = err;
+        const notice = $('#notice');
+        notice.hidden = false;
+        notice.textContent = t('load.private', { message: errorMessage(err) });
+      },
+    });
+    hook.privateCameras = privateCameras;
+  }
+  const privateLoaded = privateCameras?.load();
+  const data = await load(me, mapConfig, map, layers, labels, summary);
   showNotice(hook.loadErrors);
+  if (summary.stationsOnly) summary.setStatusCounts(layers.statusCounts());
 
   const communeNames = new Map(data.communes2019.map((c) => [c.code, c.name]));
   const details = new DetailsPanel($('#details'), { communeName: (code) => communeNames.get(code), clock });
-  const filters = new FilterPanel($('#filters'), {
+  filters = new FilterPanel($('#filters'), {
     districts: data.districts,
     communes: data.communes2019,
     privateAllowed: data.privateAllowed,
     onChange: () => {
-      filters.setShown(layers.applyFilter(filters.predicate()));
+      layers.applyFilter(filters.predicate());
+      privateCameras?.schedule(0);
+      showShown();
       const d = filters.state.district;
       const layer = d && data.districts.find((x) => x.code === d)?.boundary;
       if (layer) map.fitBounds(L.geoJSON(layer).getBounds());
@@ -158,9 +218,11 @@ async function main() {
   });
   // Every camera loaded is shown at first, which is what the filters' initial state means.
   layers.predicate = filters.predicate();
-  filters.shown = layers.stats().shownCameras;
-  const incident = new IncidentPanel($('#incident'), { layers, clock });
-  const planner = new PlannerPanel($('#planner'), { layers, coverage: data.coverage, coverageError: data.coverageError });
+  const showShown = () => filters.setShown(layers.shownCount + (privateCameras?.matching ?? 0));
+  await privateLoaded;
+  filters.shown = layers.shownCount + (privateCameras?.matching ?? 0);
+  const incident = new IncidentPanel($('#incident'), { layers, clock, limits: data.limits.search_radius_m });
+  const planner = new PlannerPanel($('#planner'), { layers, coverage: data.coverage, coverageError: data.coverageError, limits: data.limits.budget_vnd });
   details.render();
   filters.render();
   incident.render();
@@ -171,7 +233,7 @@ async function main() {
     for (const b of document.querySelectorAll('.modes button')) b.setAttribute('aria-pressed', String(b.dataset.mode === mode));
   };
   for (const b of document.querySelectorAll('.modes button')) b.addEventListener('click', () => setMode(b.dataset.mode));
-  setMode('view');
+  setMode(tabs[0] ?? 'view');
   map.on('click', (e) => {
     if (document.body.dataset.mode === 'incident') incident.pick(e.latlng.lat, e.latlng.lng);
   });
@@ -181,7 +243,7 @@ async function main() {
   };
   layers.onStationClick = (s, marker) => {
     if (document.body.dataset.mode === 'incident') return;
-    const cams = [...layers.cameras.values()].filter((e) => e.cam.station_code === s.code).length;
+    const cams = layers.camerasOfStation(s.code).length;
     marker
       .bindPopup(
         `<b>${esc(t('station.popup', { code: s.code, name: s.name }))}</b><br>${esc(t('details.commune'))}: ${esc(communeNames.get(s.commune_code) ?? s.commune_code)}` +
@@ -190,14 +252,22 @@ async function main() {
       .openPopup();
   };
 
-  let control = layerControl(map, layers, data.tiles);
+  let control = layerControl(map, layers, data.tiles, labels);
   let legend = legendControl(map);
+  let live = false;
+  const showLive = () => {
+    const el = $('#live');
+    el.className = `live ${live ? 'on' : 'off'}`;
+    el.textContent = t(live ? 'live.on' : 'live.off');
+  };
   onLangChange(() => {
     showUser();
+    showLive();
     showNotice(hook.loadErrors);
+    if (privateError) privateCameras?.onError(privateError);
     control.remove();
     legend.remove();
-    control = layerControl(map, layers, data.tiles);
+    control = layerControl(map, layers, data.tiles, labels);
     legend = legendControl(map);
     summary.render();
     filters.render();
@@ -210,27 +280,30 @@ async function main() {
     try {
       const cams = await fetchMapCameras({ ownership: 'station' });
       for (const c of cams) if (c.status) layers.setCameraStatus(c.code, c.status);
-      filters.setShown(layers.shownCount);
+      await privateCameras?.load();
+      showShown();
       summary.set(await api('/api/summary'));
+      if (summary.stationsOnly) summary.setStatusCounts(layers.statusCounts());
     } catch {
       // the next reconnect tries again
     }
   };
   connectLive({
     onState: (on) => {
-      const el = $('#live');
-      el.className = `live ${on ? 'on' : 'off'}`;
-      el.textContent = t(on ? 'live.on' : 'live.off');
+      live = on;
+      showLive();
     },
     onStatus: (ev) => {
       if (ev.subject === 'station') {
         layers.setStationStatus(ev.code, ev.status);
         return;
       }
-      const previous = layers.setCameraStatus(ev.code, ev.status);
-      filters.setShown(layers.shownCount);
+      const station = layers.setCameraStatus(ev.code, ev.status);
+      const previous = station ?? privateCameras?.setStatus(ev.code, ev.status) ?? null;
+      showShown();
       const from = previous ?? ev.previous;
-      if (from !== ev.status) summary.move(from, ev.status);
+      // A technician's or planner's counts hold only station cameras.
+      if (from !== ev.status && (station !== null || !summary.stationsOnly)) summary.move(from, ev.status);
       details.statusChanged(ev.code, ev.status, ev.at);
     },
     onAlert: (alert) => summary.addAlert(alert),

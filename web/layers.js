@@ -25,6 +25,14 @@ const PROPOSAL_COLOR = '#8e24aa';
 export const WEDGE_MIN_ZOOM = 14;
 /** Below it they are dots pushed this many pixels out along their heading, so a station's cameras fan out. */
 const PETAL_OFFSET_PX = 7;
+/**
+ * Below this zoom a station's cameras are not drawn: the station stands for them,
+ * small, coloured by its worst camera, and drawn under the routes so that the
+ * lines and their gaps stay readable at province zoom.
+ */
+export const STATION_CAMERAS_MIN_ZOOM = 12;
+/** Which status a station shows for its cameras at province zoom: the first found in this order. */
+const WORST_FIRST = ['offline', 'degraded', 'maintenance', 'unknown', 'online'];
 
 export const colorOf = (status) => STATUS_COLORS[status] ?? STATUS_COLORS.unknown;
 
@@ -51,6 +59,8 @@ export class MapLayers {
     /** code → {cam, status, district, dot, wedge, shown} */
     this.cameras = new Map();
     this.stations = new Map();
+    /** station code → camera entries */
+    this.stationCameras = new Map();
     this.communeDistrict = new Map();
     this.predicate = () => true;
     this.shownCount = 0;
@@ -62,6 +72,28 @@ export class MapLayers {
 
   get wedgesMode() {
     return this.map.getZoom() >= WEDGE_MIN_ZOOM;
+  }
+
+  get provinceMode() {
+    return this.map.getZoom() < STATION_CAMERAS_MIN_ZOOM;
+  }
+
+  camerasOfStation(code) {
+    return this.stationCameras.get(code) ?? [];
+  }
+
+  /** Status counts of the cameras loaded here (the station cameras): what a technician or planner may count. */
+  statusCounts() {
+    const counts = Object.fromEntries(STATUSES.map((s) => [s, 0]));
+    for (const e of this.cameras.values()) counts[e.status] = (counts[e.status] ?? 0) + 1;
+    return counts;
+  }
+
+  /** The colour a station shows: at province zoom its worst camera's, else its own status's. */
+  stationColor(s) {
+    if (!this.provinceMode) return colorOf(s.status);
+    const statuses = new Set(this.camerasOfStation(s.code).map((e) => e.status));
+    return colorOf(WORST_FIRST.find((st) => statuses.has(st)) ?? s.status);
   }
 
   /** Shapes in painting order: areas, then lines, then cameras, then stations and signs on top. */
@@ -162,7 +194,7 @@ export class MapLayers {
         radius: 5,
         weight: 2,
         color: '#111',
-        fillColor: colorOf(s.status),
+        fillColor: this.stationColor(s),
         fillOpacity: 1,
       });
       m.on('click', (e) => this.onStationClick(s, m, e));
@@ -200,6 +232,10 @@ export class MapLayers {
         shown: false,
       };
       this.cameras.set(cam.code, entry);
+      if (cam.station_code) {
+        if (!this.stationCameras.has(cam.station_code)) this.stationCameras.set(cam.station_code, []);
+        this.stationCameras.get(cam.station_code).push(entry);
+      }
       if (cam.ownership === 'station') {
         entry.dot = L.circleMarker([cam.lat, cam.lon], {
           renderer: this.renderer,
@@ -244,6 +280,10 @@ export class MapLayers {
     const group = this.groups.stationCameras;
     const wedges = this.wedgesMode;
     group.clearLayers();
+    if (this.provinceMode) {
+      this.raiseStations();
+      return;
+    }
     group.addLayer(wedges ? this.cameraWedges : this.cameraDots);
     if (wedges) {
       this.cameraWedges.clearLayers();
@@ -259,16 +299,20 @@ export class MapLayers {
     this.raiseStations();
   }
 
-  /** Stations on top of the cameras, small at province zoom so that their cameras' dots show around them. */
+  /** Stations on top of their cameras when zoomed in; at province zoom small, under the routes and their gaps. */
   raiseStations() {
-    const small = this.map.getZoom() < 12;
-    const radius = small ? 3 : 5;
-    for (const { marker } of this.stations.values()) {
+    const small = this.provinceMode;
+    const radius = small ? 2.5 : 5;
+    for (const { station, marker } of this.stations.values()) {
       if (marker.getRadius() !== radius) {
         marker.setRadius(radius);
-        marker.setStyle({ weight: small ? 1 : 2 });
+        marker.setStyle({ weight: small ? 0.8 : 2 });
       }
-      if (this.map.hasLayer(marker)) marker.bringToFront();
+      marker.setStyle({ fillColor: this.stationColor(station) });
+      if (!small && this.map.hasLayer(marker)) marker.bringToFront();
+    }
+    if (small) {
+      for (const g of [this.groups.routes, this.groups.gaps]) if (this.map.hasLayer(g)) g.eachLayer((l) => l.bringToFront());
     }
   }
 
@@ -317,6 +361,8 @@ export class MapLayers {
     const color = colorOf(status);
     entry.dot?.setStyle({ fillColor: color });
     entry.wedge?.setStyle({ color, fillColor: color });
+    const station = entry.cam.station_code && this.stations.get(entry.cam.station_code);
+    if (station) station.marker.setStyle({ fillColor: this.stationColor(station.station) });
     // A status filter may now hide or show this camera.
     const shown = this.predicate(entry);
     if (shown !== entry.shown) this.showCamera(entry, shown);
@@ -328,7 +374,7 @@ export class MapLayers {
     if (!s) return null;
     const previous = s.station.status;
     s.station.status = status;
-    s.marker.setStyle({ fillColor: colorOf(status) });
+    s.marker.setStyle({ fillColor: this.stationColor(s.station) });
     return previous;
   }
 
@@ -347,8 +393,9 @@ export class MapLayers {
     g.addLayer(L.circle([lat, lon], { renderer: this.renderer, radius: result.radius_m, color: '#000', weight: 1, dashArray: '4 4', fill: false, interactive: false }));
     for (const c of result.cameras) {
       const entry = this.cameras.get(c.code);
-      const fov = entry?.cam.fov_deg ?? 90;
-      const range = entry?.cam.range_m ?? 100;
+      // Private cameras are loaded per view: the search answer carries each camera's field of view itself.
+      const fov = c.fov_deg ?? entry?.cam.fov_deg ?? 90;
+      const range = c.range_m ?? entry?.cam.range_m ?? 100;
       g.addLayer(
         L.polygon(sector(c.lat, c.lon, c.heading_at ?? entry?.cam.heading_deg ?? 0, fov, range), {
           renderer: this.renderer,

@@ -4,11 +4,13 @@
 import { api, download, query } from './api.js';
 import { addStrings, fmt, fmtTime, t } from './i18n.js';
 import { colorOf, OWNERSHIPS, STATUSES, STATUS_COLORS } from './layers.js';
+import { errorMessage } from './errors.js';
 
 export const esc = (s) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
-const errorText = (err) => (err?.status === 403 ? t('error.forbidden') : t('error.generic', { message: err?.message ?? err }));
+// The API's coded errors in the reader's language (errors.js); a 403 in the map's own words.
+const errorText = (err) => (err?.status === 403 ? t('error.forbidden') : errorMessage(err));
 
 // ---- summary ---------------------------------------------------------------
 
@@ -17,11 +19,22 @@ export class SummaryPanel {
     this.el = el;
     this.summary = null;
     this.alerts = [];
+    /** True for roles that may not see private cameras: the status counts are then the station cameras' alone. */
+    this.stationsOnly = false;
+    this.stationCounts = null;
   }
 
   set(summary) {
     this.summary = summary;
+    if (this.stationsOnly) summary.status = this.stationCounts ?? {};
     this.render();
+  }
+
+  /** The status counts to show instead of the province's (those of the cameras this role may see). */
+  setStatusCounts(counts) {
+    this.stationCounts = counts;
+    if (this.summary) this.summary.status = counts;
+    this.renderStatus();
   }
 
   /** A live status change: one camera leaves one count and joins another. */
@@ -58,7 +71,7 @@ export class SummaryPanel {
         ${row('summary.roadSigns', fmt(s.road_signs), 'sum-road-signs')}
         ${row('summary.funding', esc(t('unit.vnd', { n: fmt(s.funding_vnd) })), 'sum-funding')}
       </table>
-      <h3>${esc(t('summary.status'))}</h3>
+      <h3>${esc(t(this.stationsOnly ? 'summary.statusStations' : 'summary.status'))}</h3>
       <ul class="status-counts" id="sum-status"></ul>
       <div id="sum-alerts"></div>`;
     this.renderStatus();
@@ -129,14 +142,23 @@ export class FilterPanel {
   render() {
     const s = this.state;
     const opt = (value, label, selected) => `<option value="${esc(value)}"${selected ? ' selected' : ''}>${esc(label)}</option>`;
-    const communes = this.communes.filter((c) => !s.district || c.parent_code === s.district);
+    // Commune names repeat across districts (Phường 1, Bình Thạnh…): each says its district, grouped under it.
+    const districtName = new Map(this.districts.map((d) => [d.code, d.name]));
+    const communeOptions = this.districts
+      .filter((d) => !s.district || d.code === s.district)
+      .map((d) => {
+        const inDistrict = this.communes.filter((c) => c.parent_code === d.code);
+        const options = inDistrict.map((c) => opt(c.code, t('filters.communeOf', { commune: c.name, district: districtName.get(c.parent_code) ?? c.parent_code }), c.code === s.commune)).join('');
+        return `<optgroup label="${esc(d.name)}">${options}</optgroup>`;
+      })
+      .join('');
     const check = (name, value, label, checked, disabled) =>
       `<label class="check"><input type="checkbox" name="${name}" value="${value}"${checked ? ' checked' : ''}${disabled ? ' disabled' : ''}>${label}</label>`;
     this.el.innerHTML = `
       <label>${esc(t('filters.district'))}
         <select id="f-district">${opt('', t('filters.all'), !s.district)}${this.districts.map((d) => opt(d.code, d.name, d.code === s.district)).join('')}</select></label>
       <label>${esc(t('filters.commune'))}
-        <select id="f-commune">${opt('', t('filters.all'), !s.commune)}${communes.map((c) => opt(c.code, c.name, c.code === s.commune)).join('')}</select></label>
+        <select id="f-commune">${opt('', t('filters.all'), !s.commune)}${communeOptions}</select></label>
       <fieldset><legend>${esc(t('filters.status'))}</legend>${STATUSES.map((st) =>
         check('f-status', st, `<span class="chip" style="background:${STATUS_COLORS[st]}"></span>${esc(t(`status.${st}`))}`, s.statuses.has(st), false),
       ).join('')}</fieldset>
@@ -245,10 +267,12 @@ export class DetailsPanel {
 // ---- incident search -------------------------------------------------------
 
 export class IncidentPanel {
-  constructor(el, { layers, clock }) {
+  constructor(el, { layers, clock, limits }) {
     this.el = el;
     this.layers = layers;
     this.clock = clock;
+    // The radius the API accepts (GET /api/map-config), so the form refuses what the service would.
+    this.radiusLimits = { min: limits?.min ?? 1, max: limits?.max ?? 5000 };
     this.point = null;
     this.result = null;
     this.error = null;
@@ -320,7 +344,7 @@ export class IncidentPanel {
       <p id="incident-point">${this.point ? esc(t('incident.point', { lat: this.point.lat.toFixed(5), lon: this.point.lon.toFixed(5) })) : esc(t('incident.noPoint'))}</p>
       <form>
         <label>${esc(t('incident.atLocal'))} <input type="datetime-local" name="at" value="${esc(f.at || longAnNow())}"></label>
-        <label>${esc(t('incident.radius'))} <input type="number" name="radius" min="1" max="2000" step="1" value="${esc(f.radius)}"></label>
+        <label>${esc(t('incident.radius'))} <input type="number" name="radius" min="${esc(this.radiusLimits.min)}" max="${esc(this.radiusLimits.max)}" step="1" required value="${esc(f.radius)}"></label>
         <label>${esc(t('incident.caseRef'))} <input type="text" name="caseRef" required maxlength="100" value="${esc(f.caseRef)}"></label>
         <button type="submit" id="incident-search">${esc(t('incident.search'))}</button>
       </form>

@@ -3,7 +3,7 @@
 // registered private cameras), the longest gaps, and station proposals for a
 // budget with a choice of objective, drawn on the map numbered with their gain
 // and exported as GeoJSON or CSV.
-import { getToken } from './api.js';
+import { ApiError, postForResponse } from './api.js';
 import { addStrings, fmt, t } from './i18n.js';
 import { sector } from './sector.js';
 
@@ -58,19 +58,17 @@ function errorMessage(status, payload) {
 
 /** POST to the planning API; answers the Response, or throws Error(message in the UI's language). */
 async function post(path, body) {
-  const headers = { 'Content-Type': 'application/json' };
-  const token = getToken();
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const res = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body) });
-  if (!res.ok) {
-    const payload = await res.json().catch(() => null);
-    throw new Error(errorMessage(res.status, payload));
+  try {
+    return await postForResponse(path, body);
+  } catch (err) {
+    throw err instanceof ApiError ? new Error(errorMessage(err.status, err.body)) : err;
   }
-  return res;
 }
 
 export class PlannerPanel {
-  constructor(el, { layers, coverage, coverageError }) {
+  constructor(el, { layers, coverage, coverageError, limits }) {
+    // The budget the API accepts (GET /api/map-config).
+    this.budgetLimits = { min: limits?.min ?? 1, max: limits?.max ?? null };
     this.el = el;
     this.map = layers.map;
     this.coverage = coverage;
@@ -187,7 +185,7 @@ export class PlannerPanel {
           : `<p class="error">${esc(t('planner.unavailable', { message: this.coverageError?.message ?? '' }))}</p>`
       }
       <form>
-        <label>${esc(t('planner.budget'))} <input type="number" id="planner-budget" min="0" step="any" value="${esc(this.budget)}"></label>
+        <label>${esc(t('planner.budget'))} <input type="number" id="planner-budget" min="${esc(this.budgetLimits.min)}"${this.budgetLimits.max !== null ? ` max="${esc(this.budgetLimits.max)}"` : ''} step="any" required value="${esc(this.budget)}"></label>
         <label>${esc(t('planner.objective'))} <select id="planner-objective">${OBJECTIVES.map(
           (o) => `<option value="${o}"${o === this.objective ? ' selected' : ''}>${esc(t(`planner.objective.${o}`))}</option>`,
         ).join('')}</select></label>

@@ -13,6 +13,12 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ simulator: false, dbPoolSize: 10 });
   });
 
+  it('takes an XYZ tile template with its attribution, and refuses one without {z}/{x}/{y}', () => {
+    expect(loadConfig({ TILE_URL: 'http://127.0.0.1:8080/tile/{z}/{x}/{y}.png' })).toMatchObject({ tileAttribution: '© OpenStreetMap contributors' });
+    expect(loadConfig({ TILE_URL: 'http://t/{z}/{x}/{y}.png', TILE_ATTRIBUTION: '© Cục Đo đạc' }).tileAttribution).toBe('© Cục Đo đạc');
+    expect(() => loadConfig({ TILE_URL: 'http://127.0.0.1:8080/tiles.mbtiles' })).toThrow(/TILE_URL must be an XYZ template with \{z\}, \{x\} and \{y\}/);
+  });
+
   it('names every bad variable at once, with what it should be', () => {
     let error: ConfigError | null = null;
     try {

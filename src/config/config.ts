@@ -38,6 +38,8 @@ export interface CamnetConfig {
   simPort: number;
   webhookUrl: string | null;
   tileUrl: string | null;
+  /** Credit for the base tiles, shown in the map's corner (OpenStreetMap's unless TILE_ATTRIBUTION says otherwise). */
+  tileAttribution: string;
   /** Background failures and recoveries in the simulated fleet (demo only). */
   simChaos: boolean;
   /** Run the ONVIF poller and MQTT listener (off in tests that drive checks by hand). */
@@ -172,6 +174,7 @@ export function loadConfig(env: Env = process.env): CamnetConfig {
     simPort: int('CAMNET_SIM_PORT', 8899, 0, 65535),
     webhookUrl: url('CAMNET_WEBHOOK_URL', ['http:', 'https:']),
     tileUrl: str('TILE_URL'),
+    tileAttribution: str('TILE_ATTRIBUTION') ?? '© OpenStreetMap contributors',
     simChaos: bool('CAMNET_SIM_CHAOS', true),
     monitoring: bool('CAMNET_MONITORING', true),
     stationSilentMs: int('CAMNET_STATION_SILENT_S', 90, 1, 86400) * 1000,
@@ -179,6 +182,9 @@ export function loadConfig(env: Env = process.env): CamnetConfig {
     applyBufferMax: int('CAMNET_APPLY_BUFFER_MAX', 100_000, 100, 10_000_000),
     logLevel,
   };
+  if (config.tileUrl !== null && !['{z}', '{x}', '{y}'].every((p) => config.tileUrl!.includes(p))) {
+    problems.push(`TILE_URL must be an XYZ template with {z}, {x} and {y}, such as http://127.0.0.1:8080/tile/{z}/{x}/{y}.png, got "${config.tileUrl}"`);
+  }
   if (config.mqttSharedGroup !== null && !/^[A-Za-z0-9_-]+$/.test(config.mqttSharedGroup)) {
     problems.push('MQTT_SHARED_GROUP may hold only letters, digits, "-" and "_"');
   }

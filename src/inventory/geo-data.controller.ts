@@ -1,7 +1,6 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Public, Roles } from '../auth/roles.decorator';
-import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
+import { Roles } from '../auth/roles.decorator';
 import { GeoDataService } from './geo-data.service';
 import { AdminUnitQueryDto, LayoutQueryDto } from './inventory.dto';
 import { SummaryService } from './summary.service';
@@ -15,7 +14,6 @@ export class GeoDataController {
   constructor(
     private readonly geo: GeoDataService,
     private readonly summaries: SummaryService,
-    @Inject(CAMNET_CONFIG) private readonly config: CamnetConfig,
   ) {}
 
   @Get('summary')
@@ -46,12 +44,5 @@ export class GeoDataController {
   @Roles(...ALL)
   roadSigns() {
     return this.geo.roadSigns();
-  }
-
-  /** What the map needs before login: the optional base-tile template. */
-  @Get('map-config')
-  @Public()
-  mapConfig() {
-    return { tile_url: this.config.tileUrl };
   }
 }

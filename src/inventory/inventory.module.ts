@@ -16,5 +16,6 @@ import { SummaryService } from './summary.service';
 @Module({
   controllers: [CameraController, StationController, GeoDataController, ImportExportController],
   providers: [CameraService, CameraWriter, CommuneLocator, StationService, GeoDataService, SummaryService, CameraImportService, CameraExportService],
+  exports: [GeoDataService],
 })
 export class InventoryModule {}

@@ -13,7 +13,7 @@ const between = (lo: number, hi: number, unit = '') => (a: ValidationArguments) 
   `${a.property} must be between ${lo} and ${hi}${unit}, got ${got(a)}`;
 const numberMessage = (a: ValidationArguments) => `${a.property} must be a number, got ${got(a)}`;
 
-export const MAX_SEARCH_RADIUS_M = 2000;
+export const MAX_SEARCH_RADIUS_M = 5000;
 
 export class NearQueryDto {
   @ApiProperty({ example: 10.5431, description: 'latitude of the incident, degrees' })

@@ -153,8 +153,8 @@ describe('GET /api/search/near', () => {
     const cases: [Record<string, string | number>, RegExp][] = [
       [{ lat: 91, lon: P.lon, radius_m: 300 }, /lat must be between -90 and 90, got 91/],
       [{ lat: P.lat, lon: -181, radius_m: 300 }, /lon must be between -180 and 180/],
-      [{ lat: P.lat, lon: P.lon, radius_m: 0 }, /radius_m must be between 1 and 2000 m/],
-      [{ lat: P.lat, lon: P.lon, radius_m: 2001 }, /radius_m must be between 1 and 2000 m/],
+      [{ lat: P.lat, lon: P.lon, radius_m: 0 }, /radius_m must be between 1 and 5000 m/],
+      [{ lat: P.lat, lon: P.lon, radius_m: 5001 }, /radius_m must be between 1 and 5000 m/],
       [{ lat: 'abc', lon: P.lon, radius_m: 300 }, /lat must be a number/],
       [{ lat: P.lat, lon: P.lon, radius_m: 300, at: 'yesterday' }, /at must be an ISO 8601 date-time/],
       [{ lat: P.lat, lon: P.lon, radius_m: 300, at: '2025-03-01T12:02:00Z' }, /at must not lie in the future/],
