@@ -6,8 +6,8 @@ import { Station } from '../inventory/station.entity';
 import { ApiToken } from '../auth/api-token.entity';
 import { AuditLog } from '../auth/audit-log.entity';
 import { MONITORING_ENTITIES } from '../monitoring/monitoring.entities';
-import { Alert } from '../alerts/alert.entity';
+import { Alert, AlertEvent } from '../alerts/alert.entity';
 import { UptimeDaily } from '../uptime/uptime-daily.entity';
 import { Meta } from './meta.entity';
 
-export const ENTITIES = [AdminUnit, Route, Station, Camera, RoadSign, ApiToken, AuditLog, ...MONITORING_ENTITIES, Alert, UptimeDaily, Meta];
+export const ENTITIES = [AdminUnit, Route, Station, Camera, RoadSign, ApiToken, AuditLog, ...MONITORING_ENTITIES, Alert, AlertEvent, UptimeDaily, Meta];

@@ -9,6 +9,7 @@ import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
 import { CameraStateService } from './camera-state.service';
 import { ListeningWindow } from './listening-window';
 import { StationWatch } from './station-watch.service';
+import { MaintenanceRepository } from './maintenance.repository';
 import { MaintenanceService } from './maintenance.service';
 import { MonitoringController } from './monitoring.controller';
 import { MonitoringMetrics } from './monitoring.metrics';
@@ -30,6 +31,7 @@ import { ProbeScheduler, SCHEDULER_OPTIONS } from './probe.scheduler';
     MonitoringMetrics,
     CameraStateService,
     MaintenanceService,
+    MaintenanceRepository,
     StationWatch,
     ListeningWindow,
     MonitoringQueryService,

@@ -31,6 +31,8 @@ export async function loadConsoleFixtures(db: DataSource): Promise<void> {
   await cam('CIT-2', null, '30003', 0, false);
   await db.query(`INSERT INTO camera_state (camera_id) SELECT id FROM camera`);
   await db.query(`INSERT INTO station_state (station_id) SELECT id FROM station`);
+  // The scheduler's rows, as its reconcile would make them: monitored cameras only.
+  await db.query(`INSERT INTO probe_schedule (camera_id, next_at, interval_s) SELECT id, '2030-01-01', 60 FROM camera WHERE onvif_url IS NOT NULL`);
   const state = (code: string, status: string, since: string, cause: string | null, extra: Record<string, unknown> = {}) =>
     db.query(
       `UPDATE camera_state SET status = $2, since = $3, reason = $4, last_error = $5::jsonb, clock_offset_s = $6, heading_deg = $7
