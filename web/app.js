@@ -6,6 +6,7 @@
 import { api, ApiError, clearToken, fetchAll, fetchMapCameras, getToken, setToken, setUnauthorizedHandler } from './api.js';
 import { applyI18n, currentLang, fmt, onLangChange, setLang, t } from './i18n.js';
 import { GAP_COLOR, HAS_STATIONS_FILL, MapLayers, NO_STATIONS_FILL, ROUTE_COLOR, STATUSES, STATUS_COLORS } from './layers.js';
+import { ConsolePanel } from './console.js';
 import { connectLive } from './live.js';
 import { DetailsPanel, esc, FilterPanel, IncidentPanel, PlannerPanel, SummaryPanel } from './panels.js';
 
@@ -202,12 +203,27 @@ async function main() {
   // Every camera loaded is shown at first, which is what the filters' initial state means.
   layers.predicate = filters.predicate();
   filters.shown = layers.stats().shownCameras;
+  // The technician's console: what is down now, acted on from the map.
+  const consolePanel =
+    me.role === 'technician' || me.role === 'admin'
+      ? new ConsolePanel($('#console'), {
+          map,
+          openCamera: (code) => {
+            const entry = layers.cameras.get(code);
+            if (entry) void details.show(entry);
+          },
+        })
+      : null;
+  $('#panel-console').hidden = consolePanel === null;
+  hook.console = consolePanel;
   const incident = new IncidentPanel($('#incident'), { layers, clock });
   const planner = new PlannerPanel($('#planner'), { layers, coverage: data.coverage, coverageError: data.coverageError });
   details.render();
   filters.render();
   incident.render();
   planner.render();
+  consolePanel?.render();
+  void consolePanel?.refresh();
 
   const setMode = (mode) => {
     document.body.dataset.mode = mode;
@@ -221,6 +237,7 @@ async function main() {
   layers.onCameraClick = (entry) => {
     if (document.body.dataset.mode === 'incident') return; // the map's own click picks the place
     void details.show(entry);
+    void consolePanel?.select(entry.cam);
   };
   layers.onStationClick = (s, marker) => {
     if (document.body.dataset.mode === 'incident') return;
@@ -247,6 +264,7 @@ async function main() {
     details.render();
     incident.render();
     planner.render();
+    consolePanel?.render();
   });
 
   const resync = async () => {
@@ -266,6 +284,7 @@ async function main() {
       el.textContent = t(on ? 'live.on' : 'live.off');
     },
     onStatus: (ev) => {
+      consolePanel?.poke();
       if (ev.subject === 'station') {
         layers.setStationStatus(ev.code, ev.status);
         return;
@@ -276,7 +295,10 @@ async function main() {
       if (from !== ev.status) summary.move(from, ev.status);
       details.statusChanged(ev.code, ev.status, ev.at);
     },
-    onAlert: (alert) => summary.addAlert(alert),
+    onAlert: (alert) => {
+      summary.addAlert(alert);
+      consolePanel?.poke();
+    },
     onReconnect: resync,
   });
 
