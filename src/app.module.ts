@@ -26,6 +26,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         ServeStaticModule.forRoot(
           { rootPath: path.join(projectRoot(), 'node_modules/leaflet/dist'), serveRoot: '/vendor/leaflet' },
+          { rootPath: path.join(projectRoot(), 'node_modules/uplot/dist'), serveRoot: '/vendor/uplot' },
           { rootPath: path.join(projectRoot(), 'web'), exclude: ['/api/{*rest}', '/healthz', '/readyz', '/metrics'] },
         ),
         AuthModule,

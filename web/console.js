@@ -9,6 +9,7 @@ import { api, query } from './api.js';
 import { addStrings, fmt, t } from './i18n.js';
 import { esc } from './panels.js';
 import { STATUS_COLORS } from './layers.js';
+import { drawUptimeChart } from './uptime-chart.js';
 
 addStrings({
   vi: {
@@ -174,12 +175,24 @@ export class ConsolePanel {
 
   /** Marks a camera as the chosen one (from the list or a click on the map). */
   async select(cam) {
-    this.selected = { code: cam.code, lat: cam.lat, lon: cam.lon };
+    this.selected = { code: cam.code, lat: cam.lat, lon: cam.lon, commune_code: cam.commune_code, commune_name: cam.commune_name ?? null };
     this.message = null;
     this.highlight.setLatLng([cam.lat, cam.lon]).addTo(this.map);
     this.highlight.bringToFront?.();
     await this.loadSelected();
     this.render();
+  }
+
+  /** The chosen camera's and its commune's availability over 30 days. */
+  drawCharts() {
+    const s = this.selected;
+    const cam = this.el.querySelector('#console-chart-camera');
+    const commune = this.el.querySelector('#console-chart-commune');
+    if (!s || !cam || !commune) return;
+    drawUptimeChart(cam, 'camera', s.code, t('chart.camera', { code: s.code })).catch(() => cam.replaceChildren());
+    if (s.commune_code) {
+      drawUptimeChart(commune, 'commune', s.commune_code, t('chart.commune', { name: s.commune_name ?? s.commune_code })).catch(() => commune.replaceChildren());
+    }
   }
 
   async loadSelected() {
@@ -271,7 +284,16 @@ export class ConsolePanel {
     if (this.error) parts.push(`<p class="error">${esc(t('console.failed', { message: this.error.message }))}</p>`);
     else if (!this.page) parts.push(`<p class="muted">${esc(t('console.loading'))}</p>`);
     else parts.push(this.renderList());
+    // The charts survive a re-render (each live event re-renders the list): drawn once per chosen camera.
+    const charts = el.querySelector('.console-charts');
     el.innerHTML = parts.join('');
+    const slot = el.querySelector('.console-charts');
+    if (!slot) return;
+    if (charts && charts.dataset.code === this.selected.code) slot.replaceWith(charts);
+    else {
+      slot.dataset.code = this.selected.code;
+      this.drawCharts();
+    }
   }
 
   renderSelected() {
@@ -295,6 +317,7 @@ export class ConsolePanel {
         ${maintenance}
       </div>
       ${this.message ? `<p class="console-message">${esc(this.message)}</p>` : ''}
+      <div class="console-charts"><div id="console-chart-camera" class="chart"></div><div id="console-chart-commune" class="chart"></div></div>
     </div>`;
   }
 

@@ -46,6 +46,10 @@ describe('the technician console in Chromium', () => {
     if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
     t = await startTestCamnet({ seed: false });
     await loadConsoleFixtures(t.db.dataSource);
+    // A status history for the availability chart.
+    await t.db.dataSource.query(
+      `INSERT INTO status_event (subject, subject_id, at, status, source) SELECT 'camera', id, now() - interval '3 days', 'online', 'onvif' FROM camera WHERE code = 'ST-A-C3'`,
+    );
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, 120_000);
   afterAll(async () => {
@@ -78,6 +82,8 @@ describe('the technician console in Chromium', () => {
     const page = await open({ width: 1400, height: 900 });
     await page.click('#console .console-item[data-code="ST-A-C3"]');
     await page.waitForSelector('.console-selected[data-code="ST-A-C3"] [data-action="ack"]');
+    // Its availability over 30 days, drawn by uPlot.
+    await page.waitForSelector('#console-chart-camera .uplot canvas', { timeout: 20_000 });
     await page.fill('#console-note', 'đã báo đội lắp đặt');
     await page.click('[data-action="ack"]');
     const [alert] = await waitFor('alert acknowledged', async () => {
