@@ -6,5 +6,6 @@ import { CreateMonitoring1764230402000 } from './1764230402000-CreateMonitoring'
 import { AddUptimeStatusSplit1795765695000 } from './1795765695000-AddUptimeStatusSplit';
 import { WidenMaintenanceScope1796362904703 } from './1796362904703-WidenMaintenanceScope';
 import { AddAlertWork1796363100000 } from './1796363100000-AddAlertWork';
+import { CreateInventoryDriftKept1796364139633 } from './1796364139633-CreateInventoryDriftKept';
 
-export const MIGRATIONS = [CreateInventory1764230400000, CreateAuth1764230401000, CreateMonitoring1764230402000, AddUptimeStatusSplit1795765695000, WidenMaintenanceScope1796362904703, AddAlertWork1796363100000];
+export const MIGRATIONS = [CreateInventory1764230400000, CreateAuth1764230401000, CreateMonitoring1764230402000, AddUptimeStatusSplit1795765695000, WidenMaintenanceScope1796362904703, AddAlertWork1796363100000, CreateInventoryDriftKept1796364139633];

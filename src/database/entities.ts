@@ -7,7 +7,8 @@ import { ApiToken } from '../auth/api-token.entity';
 import { AuditLog } from '../auth/audit-log.entity';
 import { MONITORING_ENTITIES } from '../monitoring/monitoring.entities';
 import { Alert, AlertEvent } from '../alerts/alert.entity';
+import { InventoryDriftKept } from '../inventory/drift.entity';
 import { UptimeDaily } from '../uptime/uptime-daily.entity';
 import { Meta } from './meta.entity';
 
-export const ENTITIES = [AdminUnit, Route, Station, Camera, RoadSign, ApiToken, AuditLog, ...MONITORING_ENTITIES, Alert, AlertEvent, UptimeDaily, Meta];
+export const ENTITIES = [AdminUnit, Route, Station, Camera, RoadSign, ApiToken, AuditLog, ...MONITORING_ENTITIES, Alert, AlertEvent, InventoryDriftKept, UptimeDaily, Meta];
