@@ -14,6 +14,7 @@ import { UptimeModule } from './uptime/uptime.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { IncidentsModule } from './incidents/incidents.module';
+import { NotifyModule } from './notify/notify.module';
 
 /** The whole service, built around the runtime that bootstrap prepared. */
 @Module({})
@@ -39,6 +40,7 @@ export class AppModule {
         UptimeModule,
         AlertsModule,
         IncidentsModule,
+        NotifyModule,
       ],
     };
   }

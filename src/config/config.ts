@@ -4,6 +4,7 @@
  * the start with a message that names the variable and what it should be.
  */
 import * as path from 'node:path';
+import { MailConfig, parseMailConfig } from './mail-config';
 
 export interface CamnetConfig {
   port: number;
@@ -23,6 +24,8 @@ export interface CamnetConfig {
   secretKey: string | null;
   simPort: number;
   webhookUrl: string | null;
+  /** E-mail notifications; null when CAMNET_SMTP_URL is unset. */
+  mail: MailConfig | null;
   tileUrl: string | null;
   /** Background failures and recoveries in the simulated fleet (demo only). */
   simChaos: boolean;
@@ -108,6 +111,15 @@ export function loadConfig(env: Env = process.env): CamnetConfig {
     problems.push(`CAMNET_LOG_LEVEL must be error, warn, log or debug, got "${logLevel}"`);
   }
 
+  const mail = parseMailConfig({
+    smtpUrl: str('CAMNET_SMTP_URL'),
+    from: str('CAMNET_MAIL_FROM'),
+    to: str('CAMNET_MAIL_TO'),
+    routes: str('CAMNET_MAIL_ROUTES'),
+    digestMin: str('CAMNET_MAIL_DIGEST_MIN'),
+  });
+  problems.push(...mail.problems);
+
   const config: CamnetConfig = {
     port: int('PORT', 3000, 0, 65535),
     dataDir: path.resolve(str('CAMNET_DATA_DIR') ?? './data'),
@@ -125,6 +137,7 @@ export function loadConfig(env: Env = process.env): CamnetConfig {
     secretKey,
     simPort: int('CAMNET_SIM_PORT', 8899, 0, 65535),
     webhookUrl: url('CAMNET_WEBHOOK_URL', ['http:', 'https:']),
+    mail: mail.mail,
     tileUrl: str('TILE_URL'),
     simChaos: bool('CAMNET_SIM_CHAOS', true),
     monitoring: bool('CAMNET_MONITORING', true),
