@@ -74,6 +74,20 @@ describe('the technician console in Chromium', () => {
     );
     t.camnet.app.get(EventBus).emit('status.changed', { subject: 'camera', id: 0, code: 'ST-A-C2', status: 'offline', previous: 'online', at: new Date(), reason: 'refused' });
     await waitFor('ST-A-C2 listed', async () => (await items(page)).includes('ST-A-C2|Mất kết nối (bị từ chối)'));
+    // A status filter hides the stations left without a matching camera.
+    const stationsShown = (status: string) =>
+      page.evaluate((st) => {
+        const layers = (window as any).camnet.layers;
+        layers.applyFilter((e: any) => e.status === st);
+        return layers.groups.stations.getLayers().length;
+      }, status);
+    expect(await stationsShown('degraded')).toBe(1);
+    expect(await stationsShown('maintenance')).toBe(0);
+    expect(await page.evaluate(() => {
+      const layers = (window as any).camnet.layers;
+      layers.applyFilter(() => true);
+      return layers.groups.stations.getLayers().length;
+    })).toBe(2);
     if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'console-desktop.png') });
     await page.context().close();
   }, 120_000);
