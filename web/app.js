@@ -95,7 +95,10 @@ function legendControl(map) {
       swatch(ROUTE_COLOR, t('legend.covered'), 'height:4px') +
       swatch(GAP_COLOR, t('legend.gap'), 'height:6px') +
       swatch(HAS_STATIONS_FILL, t('legend.hasStations')) +
-      swatch(NO_STATIONS_FILL, t('legend.noStations'));
+      swatch(NO_STATIONS_FILL, t('legend.noStations')) +
+      swatch('#fff', t('legend.station'), 'border-radius:50%;width:10px;border:2px solid #111') +
+      swatch('#ffd600', t('legend.roadSign'), 'border-radius:50%;width:8px;border:1px solid #212121') +
+      swatch('transparent', t('legend.chosen'), 'border-radius:50%;width:12px;border:3px solid #d500f9');
     return div;
   };
   return legend.addTo(map);

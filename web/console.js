@@ -60,6 +60,9 @@ addStrings({
     'alertstate.open': 'chưa xử lý',
     'alertstate.acked': 'đã xác nhận',
     'alertstate.resolved': 'đã xong',
+    'legend.station': 'Trạm (màu theo trạng thái)',
+    'legend.roadSign': 'Biển báo tuyến',
+    'legend.chosen': 'Camera đang chọn',
   },
   en: {
     'console.title': 'Incidents',
@@ -109,6 +112,9 @@ addStrings({
     'alertstate.open': 'open',
     'alertstate.acked': 'acknowledged',
     'alertstate.resolved': 'resolved',
+    'legend.station': 'Station (coloured by status)',
+    'legend.roadSign': 'Route sign',
+    'legend.chosen': 'Chosen camera',
   },
 });
 
