@@ -53,7 +53,8 @@ export class UptimeService {
     const { from, to } = this.window(q.from, q.to);
     const layout = q.layout ?? '2019';
     const all = await this.cameras(q.scope, q.code, layout, dayString(from));
-    const cameras = all.filter((c) => c.monitored !== false);
+    // A camera asked for by name is reported (unknown throughout when camnet never watched it); groups count monitored ones.
+    const cameras = q.scope === 'camera' ? all : all.filter((c) => c.monitored !== false);
     const tally = await this.tally(cameras, from, to);
     const s = toSeconds(tally);
     return {
