@@ -14,6 +14,8 @@ import { UptimeModule } from './uptime/uptime.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { MapModule } from './map/map.module';
+import { IncidentsModule } from './incidents/incidents.module';
+import { NotifyModule } from './notify/notify.module';
 
 /** The whole service, built around the runtime that bootstrap prepared. */
 @Module({})
@@ -26,6 +28,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         ServeStaticModule.forRoot(
           { rootPath: path.join(projectRoot(), 'node_modules/leaflet/dist'), serveRoot: '/vendor/leaflet' },
+          { rootPath: path.join(projectRoot(), 'node_modules/uplot/dist'), serveRoot: '/vendor/uplot' },
           { rootPath: path.join(projectRoot(), 'web'), exclude: ['/api/{*rest}', '/healthz', '/readyz', '/metrics'] },
         ),
         AuthModule,
@@ -38,6 +41,8 @@ export class AppModule {
         UptimeModule,
         AlertsModule,
         MapModule,
+        IncidentsModule,
+        NotifyModule,
       ],
     };
   }

@@ -8,6 +8,7 @@ import { errorMessage } from './errors.js';
 import { applyI18n, currentLang, fmt, onLangChange, setLang, t } from './i18n.js';
 import { MapLabels } from './labels.js';
 import { GAP_COLOR, HAS_STATIONS_FILL, MapLayers, NO_STATIONS_FILL, ROUTE_COLOR, STATUSES, STATUS_COLORS } from './layers.js';
+import { ConsolePanel } from './console.js';
 import { connectLive } from './live.js';
 import { signIn, signOut } from './login.js';
 import { DetailsPanel, esc, FilterPanel, IncidentPanel, PlannerPanel, SummaryPanel } from './panels.js';
@@ -75,7 +76,10 @@ function legendControl(map) {
       swatch(ROUTE_COLOR, t('legend.covered'), 'height:4px') +
       swatch(GAP_COLOR, t('legend.gap'), 'height:6px') +
       swatch(HAS_STATIONS_FILL, t('legend.hasStations')) +
-      swatch(NO_STATIONS_FILL, t('legend.noStations'));
+      swatch(NO_STATIONS_FILL, t('legend.noStations')) +
+      swatch('#fff', t('legend.station'), 'border-radius:50%;width:10px;border:2px solid #111') +
+      swatch('#ffd600', t('legend.roadSign'), 'border-radius:50%;width:8px;border:1px solid #212121') +
+      swatch('transparent', t('legend.chosen'), 'border-radius:50%;width:12px;border:3px solid #d500f9');
     return div;
   };
   return legend.addTo(map);
@@ -221,12 +225,27 @@ async function main() {
   const showShown = () => filters.setShown(layers.shownCount + (privateCameras?.matching ?? 0));
   await privateLoaded;
   filters.shown = layers.shownCount + (privateCameras?.matching ?? 0);
+  // The technician's console: what is down now, acted on from the map.
+  const consolePanel =
+    me.role === 'technician' || me.role === 'admin'
+      ? new ConsolePanel($('#console'), {
+          map,
+          openCamera: (code) => {
+            const entry = layers.cameras.get(code);
+            if (entry) void details.show(entry);
+          },
+        })
+      : null;
+  $('#panel-console').hidden = consolePanel === null;
+  hook.console = consolePanel;
   const incident = new IncidentPanel($('#incident'), { layers, clock, limits: data.limits.search_radius_m });
   const planner = new PlannerPanel($('#planner'), { layers, coverage: data.coverage, coverageError: data.coverageError, limits: data.limits.budget_vnd });
   details.render();
   filters.render();
   incident.render();
   planner.render();
+  consolePanel?.render();
+  void consolePanel?.refresh();
 
   const setMode = (mode) => {
     document.body.dataset.mode = mode;
@@ -240,6 +259,7 @@ async function main() {
   layers.onCameraClick = (entry) => {
     if (document.body.dataset.mode === 'incident') return; // the map's own click picks the place
     void details.show(entry);
+    void consolePanel?.select(entry.cam);
   };
   layers.onStationClick = (s, marker) => {
     if (document.body.dataset.mode === 'incident') return;
@@ -274,6 +294,7 @@ async function main() {
     details.render();
     incident.render();
     planner.render();
+    consolePanel?.render();
   });
 
   const resync = async () => {
@@ -294,6 +315,7 @@ async function main() {
       showLive();
     },
     onStatus: (ev) => {
+      consolePanel?.poke();
       if (ev.subject === 'station') {
         layers.setStationStatus(ev.code, ev.status);
         return;
@@ -306,7 +328,10 @@ async function main() {
       if (from !== ev.status && (station !== null || !summary.stationsOnly)) summary.move(from, ev.status);
       details.statusChanged(ev.code, ev.status, ev.at);
     },
-    onAlert: (alert) => summary.addAlert(alert),
+    onAlert: (alert) => {
+      summary.addAlert(alert);
+      consolePanel?.poke();
+    },
     onReconnect: resync,
     // The stream was refused: a 401 from whoami sends the user back to the sign-in form.
     onClosed: () => api('/api/whoami').catch(() => undefined),

@@ -322,17 +322,27 @@ export class MapLayers {
     let shown = 0;
     const dots = [];
     const privates = [];
+    const stationsShown = new Set();
     for (const entry of this.cameras.values()) {
       entry.shown = predicate(entry);
       if (!entry.shown) continue;
       shown++;
-      (entry.cam.ownership === 'station' ? dots : privates).push(entry.dot);
+      (entry.cam.ownership === 'station' ? dots : privates).push(entry);
+      if (entry.cam.station_code) stationsShown.add(entry.cam.station_code);
     }
+    // The canvas paints in the order layers are added: cameras that are not online go last, on top.
+    const downLast = (a, b) => (a.status === 'online' ? 0 : 1) - (b.status === 'online' ? 0 : 1);
     // Rebuilt wholesale: one clear and re-add costs less than 24,609 membership checks on canvas.
     this.cameraDots.clearLayers();
-    for (const d of dots) this.cameraDots.addLayer(d);
+    for (const e of dots.sort(downLast)) this.cameraDots.addLayer(e.dot);
     this.groups.privateCameras.clearLayers();
-    for (const d of privates) this.groups.privateCameras.addLayer(d);
+    for (const e of privates.sort(downLast)) this.groups.privateCameras.addLayer(e.dot);
+    // A filter that hides cameras hides the stations left without a shown camera too.
+    const filtering = shown < this.cameras.size;
+    for (const { station, marker } of this.stations.values()) {
+      if (!filtering || stationsShown.has(station.code)) this.groups.stations.addLayer(marker);
+      else this.groups.stations.removeLayer(marker);
+    }
     this.placeStationCameras();
     this.shownCount = shown;
     return shown;

@@ -93,7 +93,7 @@ export class SummaryPanel {
     if (!box) return;
     box.innerHTML = this.alerts.length
       ? `<h3>${esc(t('summary.alerts'))}</h3><ul class="alerts">${this.alerts
-          .map((a) => `<li>${esc(fmtTime(a.at ?? a.opened_at))} · ${esc(a.kind)} · ${esc(a.subject)}${a.state ? ` (${esc(a.state)})` : ''}</li>`)
+          .map((a) => `<li>${esc(fmtTime(a.at ?? a.opened_at))} · ${esc(t(`alertkind.${a.kind}`))} · ${esc(a.subject)}${a.state ? ` (${esc(t(`alertstate.${a.state}`))})` : ''}</li>`)
           .join('')}</ul>`
       : '';
   }

@@ -1,9 +1,9 @@
-import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext, canSeePrivateCameras, CurrentAuth } from '../auth/auth-context';
 import { Audited, Roles } from '../auth/roles.decorator';
 import { Scoped } from '../auth/scope.interceptor';
-import { AlertQueryDto } from './alert.dto';
+import { AckAlertDto, AlertFilterDto, AlertNoteDto, AssignAlertDto } from './alert.dto';
 import { AlertService } from './alert.service';
 
 @ApiTags('alerts')
@@ -15,15 +15,51 @@ export class AlertController {
   @Get()
   @Roles('admin', 'technician')
   @Scoped('alerts')
-  list(@Query() q: AlertQueryDto, @CurrentAuth() auth: AuthContext) {
-    return this.alerts.list(q.state, q.limit ?? 100, canSeePrivateCameras(auth));
+  @ApiOperation({ summary: 'Alerts, newest first, by state, subject or assignee' })
+  list(@Query() q: AlertFilterDto, @CurrentAuth() auth: AuthContext) {
+    return this.alerts.list(q.state, q.limit ?? 100, { subject: q.subject, assignee: q.assignee, seesPrivate: canSeePrivateCameras(auth) });
+  }
+
+  @Get(':id')
+  @Roles('admin', 'technician')
+  @ApiOperation({ summary: 'One alert with its history: opened, acknowledged, assigned, notes, resolved' })
+  get(@Param('id', ParseIntPipe) id: number) {
+    return this.alerts.get(id);
   }
 
   @Post(':id/ack')
   @HttpCode(200)
   @Roles('technician', 'admin')
   @Audited('alert.ack')
-  ack(@Param('id', ParseIntPipe) id: number, @CurrentAuth() auth: AuthContext) {
-    return this.alerts.ack(id, auth.name);
+  @ApiOperation({ summary: 'Acknowledges an alert, with an optional note' })
+  ack(@Param('id', ParseIntPipe) id: number, @Body() dto: AckAlertDto, @CurrentAuth() auth: AuthContext) {
+    return this.alerts.ack(id, auth.name, dto.note ?? null);
+  }
+
+  @Post(':id/assign')
+  @HttpCode(200)
+  @Roles('technician', 'admin')
+  @Audited('alert.assign')
+  @ApiOperation({ summary: 'Assigns an alert to a person (login or name), or takes it back with null' })
+  assign(@Param('id', ParseIntPipe) id: number, @Body() dto: AssignAlertDto, @CurrentAuth() auth: AuthContext) {
+    return this.alerts.assign(id, dto.assignee, auth.name);
+  }
+
+  @Post(':id/notes')
+  @HttpCode(200)
+  @Roles('technician', 'admin')
+  @Audited('alert.note')
+  @ApiOperation({ summary: "Adds a note to an alert's history" })
+  note(@Param('id', ParseIntPipe) id: number, @Body() dto: AlertNoteDto, @CurrentAuth() auth: AuthContext) {
+    return this.alerts.addNote(id, dto.note, auth.name);
+  }
+
+  @Post(':id/resolve')
+  @HttpCode(200)
+  @Roles('technician', 'admin')
+  @Audited('alert.resolve')
+  @ApiOperation({ summary: 'Resolves an alert by hand, with a note saying what was done' })
+  resolve(@Param('id', ParseIntPipe) id: number, @Body() dto: AlertNoteDto, @CurrentAuth() auth: AuthContext) {
+    return this.alerts.resolveByHand(id, dto.note, auth.name);
   }
 }

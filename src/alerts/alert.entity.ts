@@ -13,4 +13,23 @@ export class Alert {
   @Column({ name: 'acked_by', type: 'text', nullable: true }) ackedBy: string | null;
   @Column({ name: 'resolved_at', type: 'timestamptz', nullable: true }) resolvedAt: Date | null;
   @Column({ type: 'jsonb', default: () => "'{}'" }) details: Record<string, unknown>;
+  /** Who works on it: a login or a name, free text until camnet has users. */
+  @Column({ type: 'text', nullable: true }) assignee: string | null;
+  /** Who resolved it by hand; null when camnet resolved it (recovery, maintenance). */
+  @Column({ name: 'resolved_by', type: 'text', nullable: true }) resolvedBy: string | null;
+}
+
+export const ALERT_EVENT_ACTIONS = ['opened', 'acked', 'assigned', 'note', 'resolved'] as const;
+export type AlertEventAction = (typeof ALERT_EVENT_ACTIONS)[number];
+
+/** One step in an alert's history: kept, never changed. */
+@Entity('alert_event')
+export class AlertEvent {
+  @PrimaryGeneratedColumn({ type: 'bigint' }) id: string;
+  @Column({ name: 'alert_id', type: 'int' }) alertId: number;
+  @Column({ type: 'timestamptz' }) at: Date;
+  @Column({ type: 'text' }) action: AlertEventAction;
+  @Column({ type: 'text', nullable: true }) by: string | null;
+  @Column({ type: 'text', nullable: true }) note: string | null;
+  @Column({ type: 'text', nullable: true }) assignee: string | null;
 }

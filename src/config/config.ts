@@ -4,6 +4,7 @@
  * the start with a message that names the variable and what it should be.
  */
 import * as path from 'node:path';
+import { MailConfig, parseMailConfig } from './mail-config';
 
 export interface CamnetConfig {
   port: number;
@@ -37,6 +38,8 @@ export interface CamnetConfig {
   secretKey: string | null;
   simPort: number;
   webhookUrl: string | null;
+  /** E-mail notifications; null when CAMNET_SMTP_URL is unset. */
+  mail: MailConfig | null;
   tileUrl: string | null;
   /** Credit for the base tiles, shown in the map's corner (OpenStreetMap's unless TILE_ATTRIBUTION says otherwise). */
   tileAttribution: string;
@@ -149,6 +152,15 @@ export function loadConfig(env: Env = process.env): CamnetConfig {
     problems.push(`CAMNET_LOG_LEVEL must be error, warn, log or debug, got "${logLevel}"`);
   }
 
+  const mail = parseMailConfig({
+    smtpUrl: str('CAMNET_SMTP_URL'),
+    from: str('CAMNET_MAIL_FROM'),
+    to: str('CAMNET_MAIL_TO'),
+    routes: str('CAMNET_MAIL_ROUTES'),
+    digestMin: str('CAMNET_MAIL_DIGEST_MIN'),
+  });
+  problems.push(...mail.problems);
+
   const config: CamnetConfig = {
     port: int('PORT', 3000, 0, 65535),
     dataDir: path.resolve(str('CAMNET_DATA_DIR') ?? './data'),
@@ -173,6 +185,7 @@ export function loadConfig(env: Env = process.env): CamnetConfig {
     secretKey,
     simPort: int('CAMNET_SIM_PORT', 8899, 0, 65535),
     webhookUrl: url('CAMNET_WEBHOOK_URL', ['http:', 'https:']),
+    mail: mail.mail,
     tileUrl: str('TILE_URL'),
     tileAttribution: str('TILE_ATTRIBUTION') ?? '© OpenStreetMap contributors',
     simChaos: bool('CAMNET_SIM_CHAOS', true),

@@ -8,8 +8,9 @@ import { AuditLog } from '../auth/audit-log.entity';
 import { AppUser } from '../auth/user.entity';
 import { UserSession } from '../auth/user-session.entity';
 import { MONITORING_ENTITIES } from '../monitoring/monitoring.entities';
-import { Alert } from '../alerts/alert.entity';
+import { Alert, AlertEvent } from '../alerts/alert.entity';
+import { InventoryDriftKept } from '../inventory/drift.entity';
 import { UptimeDaily } from '../uptime/uptime-daily.entity';
 import { Meta } from './meta.entity';
 
-export const ENTITIES = [AdminUnit, Route, Station, Camera, RoadSign, ApiToken, AuditLog, AppUser, UserSession, ...MONITORING_ENTITIES, Alert, UptimeDaily, Meta];
+export const ENTITIES = [AdminUnit, Route, Station, Camera, RoadSign, ApiToken, AuditLog, AppUser, UserSession, ...MONITORING_ENTITIES, Alert, AlertEvent, InventoryDriftKept, UptimeDaily, Meta];

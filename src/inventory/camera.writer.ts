@@ -38,6 +38,7 @@ export class CameraWriter {
   /** Problems with references and uniqueness, one per row and field; empty when the batch may be written. */
   async check(manager: EntityManager, rows: CameraInputDto[], mode: WriteMode): Promise<RowError[]> {
     const errors: RowError[] = [];
+    await this.fillCommunes(manager, rows);
     const stationIds = await this.stationIds(manager, rows);
     const existing = new Set<string>(
       (await manager.query(`SELECT code FROM camera WHERE code = ANY($1)`, [rows.map((r) => r.code)])).map((r: { code: string }) => r.code),
@@ -50,7 +51,9 @@ export class CameraWriter {
       seen.set(r.code, row);
       if (mode === 'create' && existing.has(r.code)) errors.push({ row, field: 'code', reason: `a camera with code ${r.code} already exists` });
       if (mode === 'update' && !existing.has(r.code)) errors.push({ row, field: 'code', reason: `no camera with code ${r.code}` });
-      if (!(await this.communes.communeExists(r.commune_code, manager))) {
+      if (!r.commune_code) {
+        errors.push({ row, field: 'commune_code', reason: 'required: give commune_code, a known station_code, or lat/lon inside Long An' });
+      } else if (!(await this.communes.communeExists(r.commune_code, manager))) {
         errors.push({ row, field: 'commune_code', reason: `unknown commune code ${r.commune_code} (2019 layout)` });
       }
       if (r.ownership !== 'station' && r.station_code) {
@@ -105,6 +108,26 @@ export class CameraWriter {
       onProgress?.(Math.min(start + BATCH, rows.length));
     }
     return { created, updated: rows.length - created };
+  }
+
+  /**
+   * Rows without a commune take their station's (a station camera sits at its station),
+   * else the 2019 commune found by their position. Rows are completed in place, so
+   * what is written and answered is the commune used.
+   */
+  private async fillCommunes(manager: EntityManager, rows: CameraInputDto[]): Promise<void> {
+    const missing = rows.filter((r) => !r.commune_code);
+    if (missing.length === 0) return;
+    const codes = [...new Set(missing.map((r) => r.station_code).filter((c): c is string => !!c))];
+    const stations: { code: string; commune_code: string }[] = codes.length
+      ? await manager.query(`SELECT code, commune_code FROM station WHERE code = ANY($1)`, [codes])
+      : [];
+    const communeOf = new Map(stations.map((s) => [s.code, s.commune_code]));
+    for (const r of missing) {
+      const fromStation = r.station_code ? communeOf.get(r.station_code) : undefined;
+      if (fromStation) r.commune_code = fromStation;
+      else if (Number.isFinite(r.lat) && Number.isFinite(r.lon)) r.commune_code = (await this.communes.commune2019(r.lat, r.lon, manager)) ?? (undefined as unknown as string);
+    }
   }
 
   private async stationIds(manager: EntityManager, rows: CameraInputDto[]): Promise<Map<string, number>> {

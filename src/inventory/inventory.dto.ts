@@ -53,7 +53,11 @@ export class CameraInputDto {
   @Matches(CODE, { message: (a) => (a.value == null ? 'station_code is required for a station camera' : codeMessage(a)) })
   station_code?: string | null;
 
-  @ApiProperty({ example: '27685', description: 'commune code in the 2019 layout' })
+  @ApiPropertyOptional({
+    example: '27685',
+    description: "commune code in the 2019 layout; when left out, a station camera takes its station's commune and any other camera the commune found by its position",
+  })
+  @IsOptional()
   @Matches(/^[0-9]{5}$/, { message: (a) => `commune_code must be a 5-digit commune code, got ${got(a)}` })
   commune_code: string;
 

@@ -1,26 +1,26 @@
 /**
- * Maintenance windows: created by technicians, they put a camera, a station (with its
- * cameras) or a whole commune in 'maintenance' while they last. A sweep moves subjects
+ * Maintenance windows: created, changed (end early, extend, change scope) and cancelled
+ * by technicians, they put a camera, a station (with its cameras), a commune or a
+ * whole district in 'maintenance' while they last. Two windows of one scope may not
+ * overlap. A sweep moves subjects
  * into maintenance when a window opens and brings stations back when it closes
  * (online when heard within the silence limit, CAMNET_STATION_SILENT_S, else offline — judged only once
  * camnet has listened that long, as StationWatch does); cameras leave maintenance
  * through their own checks (two agreeing ones).
  */
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
 import { EventBus } from '../common/event-bus';
 import { badField } from '../http-defaults';
 import { CameraStateService } from './camera-state.service';
 import { ListeningWindow } from './listening-window';
+import { MaintenanceFields, MaintenanceRepository, MaintenanceRow } from './maintenance.repository';
 
-export interface MaintenanceInput {
-  scope: 'camera' | 'station' | 'commune';
-  scopeId: string;
-  startsAt: Date;
-  endsAt: Date;
-  reason: string | null;
-}
+export type MaintenanceInput = MaintenanceFields;
+
+/** A change to a window: any field left out keeps its value. */
+export type MaintenancePatch = Partial<MaintenanceFields>;
 
 export interface MaintenanceView {
   id: number;
@@ -29,6 +29,7 @@ export interface MaintenanceView {
   starts_at: string;
   ends_at: string;
   reason: string | null;
+  created_by: string | null;
   active: boolean;
 }
 
@@ -43,31 +44,71 @@ export interface MaintenanceSubject {
 @Injectable()
 export class MaintenanceService {
   private readonly logger = new Logger('maintenance');
-  /** Windows in force at the last refresh, as "scope:scope_id". */
+  /** Windows in force at the last refresh, as "scope:scope_id" (see MaintenanceRepository.activeKeys). */
   private active = new Set<string>();
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly repo: MaintenanceRepository,
     private readonly state: CameraStateService,
     private readonly events: EventBus,
     private readonly listening: ListeningWindow,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async create(input: MaintenanceInput): Promise<MaintenanceView> {
-    if (!(input.startsAt < input.endsAt)) {
-      throw badField('ends_at', `must be after starts_at (${input.startsAt.toISOString()}), got ${input.endsAt.toISOString()}`);
-    }
-    if (!(await this.scopeExists(input.scope, input.scopeId))) {
-      throw badField('scope_id', `no ${input.scope} with code ${input.scopeId}`);
-    }
-    const [row] = await this.dataSource.query(
-      `INSERT INTO maintenance_window (scope, scope_id, starts_at, ends_at, reason) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-      [input.scope, input.scopeId, input.startsAt, input.endsAt, input.reason],
-    );
+  async create(input: MaintenanceInput, by: string | null = null): Promise<MaintenanceView> {
+    await this.validate(input, null);
+    const row = await this.repo.insert(input, by);
     this.events.emit('maintenance.created', { scope: input.scope, scopeId: input.scopeId, startsAt: input.startsAt, endsAt: input.endsAt });
     // A window that is already open takes effect now rather than at the next sweep.
-    await this.sweep().catch((err) => this.logger.warn(`maintenance sweep failed: ${err.message}`));
+    await this.sweepQuietly();
+    return this.view(row);
+  }
+
+  /**
+   * Changes a window that is not over: extend or shorten it, change its scope or reason.
+   * An ends_at at or before now ends a window in force now (ending early); the start of
+   * a window in force cannot move.
+   */
+  async update(id: number, patch: MaintenancePatch): Promise<MaintenanceView> {
+    const row = await this.existing(id);
+    const now = this.clock.now();
+    if (new Date(row.ends_at) <= now) throw new ConflictException(`maintenance window ${id} ended at ${new Date(row.ends_at).toISOString()}; it can no longer be changed`);
+    const inForce = new Date(row.starts_at) <= now;
+    if (inForce && patch.startsAt !== undefined && patch.startsAt.getTime() !== new Date(row.starts_at).getTime()) {
+      throw badField('starts_at', `window ${id} is in force since ${new Date(row.starts_at).toISOString()}; its start cannot move (end it and open another)`);
+    }
+    let endsAt = patch.endsAt ?? new Date(row.ends_at);
+    if (inForce && endsAt < now) endsAt = now;
+    const next: MaintenanceFields = {
+      scope: patch.scope ?? row.scope,
+      scopeId: patch.scopeId ?? row.scope_id,
+      startsAt: patch.startsAt ?? new Date(row.starts_at),
+      endsAt,
+      reason: patch.reason !== undefined ? patch.reason : row.reason,
+    };
+    if (!inForce && next.startsAt < now) throw badField('starts_at', `a window that has not started cannot be moved into the past, got ${next.startsAt.toISOString()}`);
+    await this.validate(next, id);
+    const updated = await this.repo.update(id, next, now);
+    await this.sweepQuietly();
+    return this.view(updated);
+  }
+
+  /** Ends a window in force now. */
+  end(id: number): Promise<MaintenanceView> {
+    return this.update(id, { endsAt: this.clock.now() });
+  }
+
+  /** Cancels a window that has not started; one in force is ended early instead, one over stays as history. */
+  async cancel(id: number): Promise<MaintenanceView> {
+    const row = await this.existing(id);
+    const now = this.clock.now();
+    if (new Date(row.starts_at) <= now) {
+      throw new ConflictException(
+        `maintenance window ${id} started at ${new Date(row.starts_at).toISOString()}; only a future window can be cancelled — end it early with PATCH ends_at or POST /api/maintenance-windows/${id}/end`,
+      );
+    }
+    await this.repo.delete(id);
     return this.view(row);
   }
 
@@ -82,24 +123,45 @@ export class MaintenanceService {
     return rows.map((r: MaintenanceRow) => this.view(r));
   }
 
+  private async existing(id: number): Promise<MaintenanceRow> {
+    const row = await this.repo.find(id);
+    if (!row) throw new NotFoundException(`no maintenance window with id ${id}`);
+    return row;
+  }
+
+  private async validate(f: MaintenanceFields, id: number | null): Promise<void> {
+    if (!(f.startsAt < f.endsAt)) {
+      throw badField('ends_at', `must be after starts_at (${f.startsAt.toISOString()}), got ${f.endsAt.toISOString()}`);
+    }
+    if (!(await this.repo.scopeExists(f.scope, f.scopeId))) {
+      throw badField('scope_id', `no ${f.scope} with code ${f.scopeId}`);
+    }
+    const other = await this.repo.overlapping(f, id);
+    if (other) {
+      throw badField(
+        'starts_at',
+        `overlaps maintenance window ${other.id} of ${f.scope} ${f.scopeId} (${new Date(other.starts_at).toISOString()} – ${new Date(other.ends_at).toISOString()}); change that one instead`,
+      );
+    }
+  }
+
+  private async sweepQuietly(): Promise<void> {
+    await this.sweep().catch((err) => this.logger.warn(`maintenance sweep failed: ${err.message}`));
+  }
+
   /** Whether a camera is inside a window, from the windows loaded by the last refresh. */
   covers(s: MaintenanceSubject): boolean {
     if (this.active.size === 0) return false;
     return (
       this.active.has(`camera:${s.code}`) ||
       (s.stationCode !== null && this.active.has(`station:${s.stationCode}`)) ||
-      (s.communeCode !== null && this.active.has(`commune:${s.communeCode}`)) ||
+      (s.communeCode !== null && (this.active.has(`commune:${s.communeCode}`) || this.active.has(`commune2019:${s.communeCode}`))) ||
       (s.communeCode2025 !== null && this.active.has(`commune:${s.communeCode2025}`))
     );
   }
 
   async refresh(): Promise<void> {
-    const now = this.clock.now();
-    const rows: { scope: string; scope_id: string }[] = await this.dataSource.query(
-      `SELECT scope, scope_id FROM maintenance_window WHERE starts_at <= $1 AND ends_at > $1`,
-      [now],
-    );
-    this.active = new Set(rows.map((r) => `${r.scope}:${r.scope_id}`));
+    this.active = new Set(await this.repo.activeKeys(this.clock.now()));
   }
 
   /**
@@ -112,7 +174,8 @@ export class MaintenanceService {
     const cover = (alias: string, code: string, station: string, c19: string, c25: string) => `EXISTS (
       SELECT 1 FROM maintenance_window w WHERE w.starts_at <= $1 AND w.ends_at > $1 AND (
         ${alias === 'c' ? `(w.scope = 'camera' AND w.scope_id = ${code}) OR` : ''}
-        (w.scope = 'station' AND w.scope_id = ${station}) OR (w.scope = 'commune' AND w.scope_id IN (${c19}, ${c25}))))`;
+        (w.scope = 'station' AND w.scope_id = ${station}) OR (w.scope = 'commune' AND w.scope_id IN (${c19}, ${c25})) OR
+        (w.scope = 'district' AND w.scope_id = (SELECT parent_code FROM admin_unit WHERE layout = '2019' AND level = 'commune' AND code = ${c19}))))`;
     if (this.active.size > 0) {
       const cameras: { id: number }[] = await this.dataSource.query(
         `SELECT c.id FROM camera c JOIN camera_state cs ON cs.camera_id = c.id JOIN probe_schedule ps ON ps.camera_id = c.id
@@ -141,15 +204,6 @@ export class MaintenanceService {
     }
   }
 
-  private async scopeExists(scope: MaintenanceInput['scope'], id: string): Promise<boolean> {
-    const sql = {
-      camera: `SELECT 1 FROM camera WHERE code = $1`,
-      station: `SELECT 1 FROM station WHERE code = $1`,
-      commune: `SELECT 1 FROM admin_unit WHERE level = 'commune' AND code = $1`,
-    }[scope];
-    return (await this.dataSource.query(sql, [id])).length > 0;
-  }
-
   private view(r: MaintenanceRow): MaintenanceView {
     const now = this.clock.now().getTime();
     const starts = new Date(r.starts_at);
@@ -161,17 +215,8 @@ export class MaintenanceService {
       starts_at: starts.toISOString(),
       ends_at: ends.toISOString(),
       reason: r.reason,
+      created_by: r.created_by ?? null,
       active: starts.getTime() <= now && now < ends.getTime(),
     };
   }
-}
-
-/** A maintenance_window row as the queries above select it. */
-interface MaintenanceRow {
-  id: number;
-  scope: string;
-  scope_id: string;
-  starts_at: Date;
-  ends_at: Date;
-  reason: string | null;
 }

@@ -5,12 +5,15 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
+import { cameraReason, effectiveLastError, StatusReason } from '../common/status-reason';
 import type { Status } from '../domain/status';
 
 export interface CameraStatusView {
   code: string;
   status: Status;
   since: string | null;
+  /** Why it is not online (null when online); see src/common/status-reason.ts. */
+  reason: StatusReason | null;
   last_check_at: string | null;
   last_ok_at: string | null;
   last_error: { kind: string; message: string } | null;
@@ -56,20 +59,31 @@ export class MonitoringQueryService {
   /** GET /api/cameras/{code}/status. Without `seesPrivate` a private camera is not found (README, "Who sees private cameras"). */
   async cameraStatus(code: string, seesPrivate = true): Promise<CameraStatusView> {
     const [r] = await this.dataSource.query(
-      `SELECT c.code, COALESCE(cs.status, 'unknown') AS status, cs.since, cs.last_check_at, cs.last_ok_at, cs.last_error,
-              cs.clock_offset_s, COALESCE(cs.heading_deg, c.heading_deg) AS heading_deg, cs.ptz, cs.device
-       FROM camera c LEFT JOIN camera_state cs ON cs.camera_id = c.id WHERE c.code = $1 ${seesPrivate ? '' : `AND c.ownership = 'station'`}`,
+      `SELECT c.code, COALESCE(cs.status, 'unknown') AS status, cs.since, cs.reason AS cause, cs.last_check_at, cs.last_ok_at, cs.last_error,
+              cs.clock_offset_s, COALESCE(cs.heading_deg, c.heading_deg) AS heading_deg, c.heading_deg AS registered_deg, cs.ptz, cs.device,
+              st.code AS station_code
+       FROM camera c LEFT JOIN camera_state cs ON cs.camera_id = c.id LEFT JOIN station st ON st.id = c.station_id WHERE c.code = $1 ${seesPrivate ? '' : `AND c.ownership = 'station'`}`,
       [code],
     );
     if (!r) throw new NotFoundException(`no camera with code ${code}`);
     const d = r.device as Record<string, string | null> | null;
+    const reasonInput = {
+      status: r.status,
+      cause: r.cause,
+      lastError: r.last_error ? { kind: r.last_error.kind, message: r.last_error.message } : null,
+      clockOffsetS: r.clock_offset_s,
+      headingDeg: r.heading_deg,
+      registeredDeg: r.registered_deg,
+      stationCode: r.station_code,
+    };
     return {
       code: r.code,
       status: r.status,
       since: iso(r.since),
+      reason: cameraReason(reasonInput),
       last_check_at: iso(r.last_check_at),
       last_ok_at: iso(r.last_ok_at),
-      last_error: r.last_error ? { kind: r.last_error.kind, message: r.last_error.message } : null,
+      last_error: effectiveLastError(reasonInput),
       clock_offset_s: r.clock_offset_s,
       heading_deg: r.heading_deg,
       ptz: r.ptz ? { pan: r.ptz.pan ?? null, tilt: r.ptz.tilt ?? null, zoom: r.ptz.zoom ?? null } : null,

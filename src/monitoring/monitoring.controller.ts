@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext, canSeePrivateCameras, CurrentAuth } from '../auth/auth-context';
 import { Audited, Roles } from '../auth/roles.decorator';
 import { Scoped } from '../auth/scope.interceptor';
 import { MaintenanceService } from './maintenance.service';
-import { CreateMaintenanceWindowDto, HistoryQueryDto, MaintenanceQueryDto } from './monitoring.dto';
+import { CreateMaintenanceWindowDto, HistoryQueryDto, MaintenanceQueryDto, UpdateMaintenanceWindowDto } from './monitoring.dto';
 import { MonitoringQueryService } from './monitoring-query.service';
 import { ProbeScheduler } from './probe.scheduler';
 
@@ -19,6 +19,7 @@ export class MonitoringController {
   ) {}
 
   @Get('cameras/:code/status')
+  @ApiOperation({ summary: "A camera's status, since when, why (reason), its last check and what the device reported" })
   @Roles('admin', 'technician', 'police', 'planner')
   @Audited('camera.status')
   @Scoped('camera')
@@ -27,6 +28,7 @@ export class MonitoringController {
   }
 
   @Post('cameras/:code/check')
+  @ApiOperation({ summary: 'Checks a camera now and answers its status' })
   @HttpCode(200)
   @Roles('admin', 'technician')
   @Audited('camera.check')
@@ -39,6 +41,7 @@ export class MonitoringController {
   }
 
   @Get('cameras/:code/history')
+  @ApiOperation({ summary: "A camera's status and orientation changes over a period" })
   @Roles('admin', 'technician', 'police', 'planner')
   @Audited('camera.history')
   @Scoped('camera')
@@ -49,18 +52,48 @@ export class MonitoringController {
   @Post('maintenance-windows')
   @Roles('admin', 'technician')
   @Audited('maintenance.create')
-  createWindow(@Body() dto: CreateMaintenanceWindowDto) {
-    return this.maintenance.create({
+  @ApiOperation({ summary: 'Opens a maintenance window over a camera, station, commune or district (no overlap with another of the same scope)' })
+  createWindow(@Body() dto: CreateMaintenanceWindowDto, @CurrentAuth() auth: AuthContext) {
+    return this.maintenance.create(
+      { scope: dto.scope, scopeId: dto.scope_id, startsAt: new Date(dto.starts_at), endsAt: new Date(dto.ends_at), reason: dto.reason ?? null },
+      auth.name,
+    );
+  }
+
+  @Patch('maintenance-windows/:id')
+  @Roles('admin', 'technician')
+  @Audited('maintenance.update')
+  @ApiOperation({ summary: 'Changes a window that is not over: end early, extend, change scope or reason' })
+  updateWindow(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateMaintenanceWindowDto) {
+    return this.maintenance.update(id, {
       scope: dto.scope,
       scopeId: dto.scope_id,
-      startsAt: new Date(dto.starts_at),
-      endsAt: new Date(dto.ends_at),
-      reason: dto.reason ?? null,
+      startsAt: dto.starts_at === undefined ? undefined : new Date(dto.starts_at),
+      endsAt: dto.ends_at === undefined ? undefined : new Date(dto.ends_at),
+      reason: dto.reason,
     });
+  }
+
+  @Post('maintenance-windows/:id/end')
+  @HttpCode(200)
+  @Roles('admin', 'technician')
+  @Audited('maintenance.end')
+  @ApiOperation({ summary: 'Ends a window in force now' })
+  endWindow(@Param('id', ParseIntPipe) id: number) {
+    return this.maintenance.end(id);
+  }
+
+  @Delete('maintenance-windows/:id')
+  @Roles('admin', 'technician')
+  @Audited('maintenance.cancel')
+  @ApiOperation({ summary: 'Cancels a window that has not started' })
+  cancelWindow(@Param('id', ParseIntPipe) id: number) {
+    return this.maintenance.cancel(id);
   }
 
   @Get('maintenance-windows')
   @Roles('admin', 'technician', 'police', 'planner')
+  @ApiOperation({ summary: 'Maintenance windows, newest first (active=true: those in force now)' })
   listWindows(@Query() q: MaintenanceQueryDto) {
     return this.maintenance.list({ active: q.active });
   }

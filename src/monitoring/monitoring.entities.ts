@@ -69,15 +69,17 @@ export class StationState {
   @Column({ name: 'temp_c', type: 'double precision', nullable: true }) tempC: number | null;
 }
 
-/** A period in which a camera, station or whole commune is being worked on. */
+/** A period in which a camera, station, commune or whole district is being worked on. */
 @Entity('maintenance_window')
 export class MaintenanceWindow {
   @PrimaryGeneratedColumn() id: number;
-  @Column({ type: 'text' }) scope: 'camera' | 'station' | 'commune';
+  @Column({ type: 'text' }) scope: 'camera' | 'station' | 'commune' | 'district';
   @Column({ name: 'scope_id', type: 'text' }) scopeId: string;
   @Column({ name: 'starts_at', type: 'timestamptz' }) startsAt: Date;
   @Column({ name: 'ends_at', type: 'timestamptz' }) endsAt: Date;
   @Column({ type: 'text', nullable: true }) reason: string | null;
+  @Column({ name: 'created_by', type: 'text', nullable: true }) createdBy: string | null;
+  @Column({ name: 'updated_at', type: 'timestamptz', nullable: true }) updatedAt: Date | null;
 }
 
 export const MONITORING_ENTITIES = [StatusEvent, OrientationEvent, ProbeSchedule, CameraState, StationState, MaintenanceWindow];

@@ -10,6 +10,7 @@ import { CameraStateRepository } from './camera-state.repository';
 import { CameraStateService } from './camera-state.service';
 import { ListeningWindow } from './listening-window';
 import { StationWatch } from './station-watch.service';
+import { MaintenanceRepository } from './maintenance.repository';
 import { MaintenanceService } from './maintenance.service';
 import { MonitoringController } from './monitoring.controller';
 import { MonitoringMetrics } from './monitoring.metrics';
@@ -32,6 +33,7 @@ import { ProbeScheduler, SCHEDULER_OPTIONS } from './probe.scheduler';
     CameraStateRepository,
     CameraStateService,
     MaintenanceService,
+    MaintenanceRepository,
     StationWatch,
     ListeningWindow,
     MonitoringQueryService,

@@ -15,10 +15,14 @@ export interface ScopedCamera {
   stationCode: string | null;
   communeCode: string;
   communeCode2025: string | null;
+  /** The 2019 district of its commune, through which district windows reach it. */
+  districtCode?: string | null;
+  /** Whether camnet checks or checked it (an ONVIF address, or a status history): reports count monitored cameras only. */
+  monitored?: boolean;
 }
 
 export interface MaintenanceRow {
-  scope: 'camera' | 'station' | 'commune';
+  scope: 'camera' | 'station' | 'commune' | 'district';
   scopeId: string;
   from: number;
   to: number;
@@ -50,7 +54,8 @@ export type CameraFilter =
   | { by: 'district'; code: string }
   | { by: 'all' };
 
-const CAMERA_COLUMNS = `c.id, c.code, s.code AS station_code, c.commune_code, c.commune_code_2025`;
+const CAMERA_COLUMNS = `c.id, c.code, s.code AS station_code, c.commune_code, c.commune_code_2025, (c.onvif_url IS NOT NULL OR EXISTS (SELECT 1 FROM status_event e WHERE e.subject = 'camera' AND e.subject_id = c.id)) AS monitored,
+  (SELECT d.parent_code FROM admin_unit d WHERE d.layout = '2019' AND d.level = 'commune' AND d.code = c.commune_code) AS district_code`;
 
 @Injectable()
 export class UptimeRepository {
@@ -87,7 +92,15 @@ export class UptimeRepository {
       params.push(activeOn);
       where += ` AND (c.retired_on IS NULL OR c.retired_on > $${params.length}::date)`;
     }
-    const rows: { id: number; code: string; station_code: string | null; commune_code: string; commune_code_2025: string | null }[] =
+    const rows: {
+      id: number;
+      code: string;
+      station_code: string | null;
+      commune_code: string;
+      commune_code_2025: string | null;
+      monitored: boolean;
+      district_code: string | null;
+    }[] =
       await this.db.query(`SELECT ${CAMERA_COLUMNS} FROM camera c LEFT JOIN station s ON s.id = c.station_id ${join} WHERE ${where} ORDER BY c.id`, params);
     return rows.map((r) => ({
       id: r.id,
@@ -95,6 +108,8 @@ export class UptimeRepository {
       stationCode: r.station_code,
       communeCode: r.commune_code,
       communeCode2025: r.commune_code_2025,
+      districtCode: r.district_code,
+      monitored: r.monitored,
     }));
   }
 
@@ -169,6 +184,41 @@ export class UptimeRepository {
     );
     for (const k of Object.keys(sums) as (keyof RollupSums)[]) sums[k] = Number(rows[0]?.[k] ?? 0);
     return sums;
+  }
+
+  /** Rollup sums per camera for days in [fromDay, toDay), in milliseconds. */
+  async rollupSumsByCamera(cameraIds: number[], fromDay: string, toDay: string): Promise<Map<number, RollupSums>> {
+    const out = new Map<number, RollupSums>();
+    if (cameraIds.length === 0) return out;
+    const rows: (Record<keyof RollupSums, string | null> & { subject_id: number })[] = await this.db.query(
+      `SELECT subject_id,
+              sum(round(online_s * 1000)::bigint) AS online,
+              sum(round(offline_s * 1000)::bigint) AS offline,
+              sum(round(degraded_s * 1000)::bigint) AS degraded,
+              sum(round(maintenance_s * 1000)::bigint) AS maintenance,
+              sum(round(known_s * 1000)::bigint) AS known
+         FROM uptime_daily
+        WHERE subject = 'camera' AND subject_id = ANY($1::int[]) AND day >= $2::date AND day < $3::date
+        GROUP BY subject_id`,
+      [cameraIds, fromDay, toDay],
+    );
+    for (const r of rows) {
+      out.set(r.subject_id, { online: Number(r.online ?? 0), offline: Number(r.offline ?? 0), degraded: Number(r.degraded ?? 0), maintenance: Number(r.maintenance ?? 0), known: Number(r.known ?? 0) });
+    }
+    return out;
+  }
+
+  /** Names of stations and admin units, for report rows. */
+  async names(): Promise<{ communes: Map<string, { name: string; district: string | null }>; districts: Map<string, string>; stations: Map<string, string> }> {
+    const units: { code: string; name: string; level: string; parent_code: string | null }[] = await this.db.query(
+      `SELECT code, name, level, parent_code FROM admin_unit WHERE layout = '2019' AND level IN ('commune', 'district')`,
+    );
+    const stations: { code: string; name: string }[] = await this.db.query(`SELECT code, name FROM station`);
+    return {
+      communes: new Map(units.filter((u) => u.level === 'commune').map((u) => [u.code, { name: u.name, district: u.parent_code }])),
+      districts: new Map(units.filter((u) => u.level === 'district').map((u) => [u.code, u.name])),
+      stations: new Map(stations.map((st) => [st.code, st.name])),
+    };
   }
 
   /** Writes rollup rows; a row already there for (subject, day) is replaced (the job may run twice). */
@@ -246,6 +296,7 @@ export class MaintenanceIndex {
   forCamera(c: ScopedCamera): Interval[] {
     const keys = [`camera:${c.code}`, `commune:${c.communeCode}`];
     if (c.stationCode) keys.push(`station:${c.stationCode}`);
+    if (c.districtCode) keys.push(`district:${c.districtCode}`);
     if (c.communeCode2025 && c.communeCode2025 !== c.communeCode) keys.push(`commune:${c.communeCode2025}`);
     return keys.flatMap((k) => this.byKey.get(k) ?? []);
   }

@@ -30,7 +30,10 @@ export interface UptimeReport {
   layout?: Layout;
   from: string;
   to: string;
+  /** Monitored cameras counted (an ONVIF address, or a status history). */
   cameras: number;
+  /** Cameras in the scope camnet does not watch (private cameras without ONVIF): left out, not counted as unknown. */
+  unmonitored_left_out: number;
   online_s: number;
   offline_s: number;
   degraded_s: number;
@@ -49,7 +52,9 @@ export class UptimeService {
   async report(q: UptimeQuery): Promise<UptimeReport> {
     const { from, to } = this.window(q.from, q.to);
     const layout = q.layout ?? '2019';
-    const cameras = await this.cameras(q.scope, q.code, layout, dayString(from));
+    const all = await this.cameras(q.scope, q.code, layout, dayString(from));
+    // A camera asked for by name is reported (unknown throughout when camnet never watched it); groups count monitored ones.
+    const cameras = q.scope === 'camera' ? all : all.filter((c) => c.monitored !== false);
     const tally = await this.tally(cameras, from, to);
     const s = toSeconds(tally);
     return {
@@ -59,6 +64,7 @@ export class UptimeService {
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
       cameras: cameras.length,
+      unmonitored_left_out: all.length - cameras.length,
       online_s: s.online_s,
       offline_s: s.offline_s,
       degraded_s: s.degraded_s,
@@ -66,6 +72,32 @@ export class UptimeService {
       unknown_s: s.unknown_s,
       uptime_pct: s.uptime_pct === null ? null : Math.round(s.uptime_pct * 1000) / 1000,
     };
+  }
+
+  /** Each camera's tally over [from, to), from rollups for whole rolled-up days and events for the rest. */
+  async tallyPerCamera(cameras: ScopedCamera[], from: number, to: number): Promise<Map<number, UptimeMs>> {
+    const maintenance = new MaintenanceIndex(await this.repo.maintenance(new Date(from), new Date(to)));
+    const through = await this.repo.rolledThrough();
+    const rollStart = dayStart(from) === from ? from : dayStart(from) + DAY_MS;
+    const rollEnd = through === null ? rollStart : Math.min(dayStart(to), parseDay(through) + DAY_MS);
+    if (rollEnd <= rollStart) return tallyCameras(this.repo, cameras, maintenance, from, to);
+    const [sums, head, tail] = await Promise.all([
+      this.repo.rollupSumsByCamera(cameras.map((c) => c.id), dayString(rollStart), dayString(rollEnd)),
+      tallyCameras(this.repo, cameras, maintenance, from, rollStart),
+      tallyCameras(this.repo, cameras, maintenance, rollEnd, to),
+    ]);
+    const out = new Map<number, UptimeMs>();
+    for (const c of cameras) {
+      const r = sums.get(c.id) ?? { online: 0, offline: 0, degraded: 0, maintenance: 0, known: 0 };
+      // A camera-day with no rollup row was unknown the whole day.
+      const t: UptimeMs = { online: r.online, offline: r.offline, degraded: r.degraded, maintenance: r.maintenance, unknown: rollEnd - rollStart - r.known };
+      for (const part of [head, tail]) {
+        const p = part.get(c.id);
+        if (p) addTally(t, p);
+      }
+      out.set(c.id, t);
+    }
+    return out;
   }
 
   /** The summed tally of these cameras over [from, to), using rollups for the whole rolled-up days inside. */
@@ -99,8 +131,24 @@ export class UptimeService {
     return total;
   }
 
+  /** Daily uptime of a scope over [from, to), for a chart: one point per day (at most 92). */
+  async series(q: UptimeQuery): Promise<{ scope: UptimeScope; code: string; points: { from: string; uptime_pct: number | null }[] }> {
+    const { from, to } = this.window(q.from ?? new Date(this.clock.now().getTime() - 30 * DAY_MS).toISOString(), q.to);
+    if (to - from > 92 * DAY_MS) throw new BadRequestException('a series may span at most 92 days; use the breakdown report for longer periods');
+    const all = await this.cameras(q.scope, q.code, q.layout ?? '2019', dayString(from));
+    const cameras = all.filter((c) => c.monitored !== false);
+    const points: { from: string; uptime_pct: number | null }[] = [];
+    for (let start = dayStart(from); start < to; start += DAY_MS) {
+      const a = Math.max(start, from);
+      const b = Math.min(start + DAY_MS, to);
+      const s = toSeconds(await this.tally(cameras, a, b));
+      points.push({ from: new Date(a).toISOString(), uptime_pct: s.uptime_pct === null ? null : Math.round(s.uptime_pct * 1000) / 1000 });
+    }
+    return { scope: q.scope, code: q.code, points };
+  }
+
   /** The report window in epoch ms: defaults to the last 24 hours, ends no later than now. */
-  private window(fromRaw: string | undefined, toRaw: string | undefined): { from: number; to: number } {
+  window(fromRaw: string | undefined, toRaw: string | undefined): { from: number; to: number } {
     const now = this.clock.now().getTime();
     const parse = (name: string, raw: string) => {
       const ms = Date.parse(raw);
@@ -119,7 +167,7 @@ export class UptimeService {
     return { from, to };
   }
 
-  private async cameras(scope: UptimeScope, code: string, layout: Layout, activeOn: string): Promise<ScopedCamera[]> {
+  async cameras(scope: UptimeScope, code: string, layout: Layout, activeOn: string): Promise<ScopedCamera[]> {
     let filter: CameraFilter;
     switch (scope) {
       case 'camera': {

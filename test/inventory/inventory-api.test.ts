@@ -84,12 +84,15 @@ describe('inventory API on the seeded Long An inventory', () => {
     }
     const unknown = await t.as('technician').get('/api/cameras?status=unknown&limit=1').expect(200);
     expect(unknown.body.items[0].status).toBe('unknown');
+    // Each camera says why it is not online; a seeded station camera has not been checked yet.
+    expect(unknown.body.items[0].reason).toMatchObject({ code: unknown.body.items[0].onvif_url ? 'never_checked' : 'not_monitored' });
+    expect(unknown.body.items[0]).toHaveProperty('since', null);
     const bad = await t.as('technician').get('/api/cameras?ownership=alien').expect(400);
     expect(bad.body.message).toMatch(/ownership/);
   });
 
   it('answers view=map as a compact table with the same filters and pages, and no owner contacts even for police', async () => {
-    const columns = ['code', 'ownership', 'station_code', 'commune_code', 'lat', 'lon', 'heading_deg', 'fov_deg', 'range_m', 'status'];
+    const columns = ['code', 'ownership', 'station_code', 'commune_code', 'lat', 'lon', 'heading_deg', 'fov_deg', 'range_m', 'status', 'reason'];
     type MapPage = { columns: string[]; rows: unknown[][]; next_cursor: string | null };
     const asObjects = (body: MapPage) => body.rows.map((r) => Object.fromEntries(body.columns.map((c, i) => [c, r[i]])));
 
@@ -125,7 +128,9 @@ describe('inventory API on the seeded Long An inventory', () => {
     expect(map.text.includes(phone)).toBe(false);
     expect(map.text.includes(full.body.items[0].owner_name)).toBe(false);
     // Same rows, same values, in the same order as the full view.
-    expect(asObjects(map.body)).toEqual(full.body.items.map((c: Record<string, unknown>) => Object.fromEntries(columns.map((k) => [k, c[k]]))));
+    // The map carries the reason's code; the full view the whole reason.
+    const mapFields = (c: Record<string, any>) => Object.fromEntries(columns.map((k) => [k, k === 'reason' ? (c.reason?.code ?? null) : c[k]]));
+    expect(asObjects(map.body)).toEqual(full.body.items.map(mapFields));
 
     // One page may hold the whole province with view=map; filters apply as in the full view.
     const all = await t.as('admin').get('/api/cameras?view=map&limit=25000').expect(200);

@@ -257,9 +257,9 @@ describe('HTTP', () => {
     const ptz = fleet.cameras.find((c) => c.ptz)!;
     const res = await http().get(`/api/cameras/${ptz.code}/status`).set('Authorization', `Bearer ${planner}`).expect(200);
     expect(Object.keys(res.body).sort()).toEqual(
-      ['code', 'status', 'since', 'last_check_at', 'last_ok_at', 'last_error', 'clock_offset_s', 'heading_deg', 'ptz', 'device'].sort(),
+      ['code', 'status', 'since', 'reason', 'last_check_at', 'last_ok_at', 'last_error', 'clock_offset_s', 'heading_deg', 'ptz', 'device'].sort(),
     );
-    expect(res.body).toMatchObject({ code: ptz.code, status: 'online', last_error: null, ptz: { pan: expect.any(Number) } });
+    expect(res.body).toMatchObject({ code: ptz.code, status: 'online', last_error: null, reason: null, ptz: { pan: expect.any(Number) } });
     expect(Object.keys(res.body.device).sort()).toEqual(['firmware', 'hardware_id', 'manufacturer', 'model', 'serial']);
     expect(typeof res.body.device.firmware).toBe('string');
     await http().get(`/api/cameras/NO-SUCH/status`).set('Authorization', `Bearer ${planner}`).expect(404);

@@ -143,6 +143,7 @@ describe('UptimeService and rollups (database)', () => {
       from: '2025-03-02T00:00:00.000Z',
       to: '2025-03-03T00:00:00.000Z',
       cameras: 1,
+      unmonitored_left_out: 0,
       online_s: 12 * 3600,
       offline_s: 5 * 3600, // 18:00–20:00 and 21:00–24:00
       degraded_s: 0,

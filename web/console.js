@@ -1,0 +1,360 @@
+// The technician's console on the map: what is down now and why (GET /api/incidents,
+// refreshed on every live status or alert event), a click zooms to the camera and
+// opens it; on the chosen camera: check now, acknowledge its alert with a note, open
+// a maintenance window, end it early. "Nearest first" sorts the list from the
+// browser's position, for a technician in the field.
+
+/* global L */
+import { api, query } from './api.js';
+import { addStrings, fmt, t } from './i18n.js';
+import { esc } from './panels.js';
+import { STATUS_COLORS } from './layers.js';
+import { drawUptimeChart } from './uptime-chart.js';
+
+addStrings({
+  vi: {
+    'console.title': 'Sự cố',
+    'console.loading': 'Đang tải danh sách sự cố…',
+    'console.none': 'Không có camera hay trạm nào đang gặp sự cố.',
+    'console.count': '{n} sự cố ({cameras} camera, {stations} trạm)',
+    'console.failed': 'Không tải được danh sách sự cố: {message}',
+    'console.since': 'từ {time}',
+    'console.nearest': 'Gần tôi nhất',
+    'console.byTime': 'Lâu nhất trước',
+    'console.noGeo': 'Trình duyệt không cho biết vị trí: {message}',
+    'console.distance': '{km} km',
+    'console.station': 'Trạm {code}',
+    'console.noStation': 'Camera tư nhân',
+    'console.selected': 'Camera {code}',
+    'console.check': 'Kiểm tra ngay',
+    'console.checked': 'Đã kiểm tra: {status}',
+    'console.ack': 'Xác nhận cảnh báo',
+    'console.acked': 'Đã xác nhận cảnh báo #{id}',
+    'console.note': 'Ghi chú',
+    'console.alert': 'Cảnh báo #{id}: {kind} ({state})',
+    'console.noAlert': 'Không có cảnh báo đang mở.',
+    'console.maintain': 'Bảo trì trong',
+    'console.maintainStart': 'Bắt đầu bảo trì',
+    'console.maintainEnd': 'Kết thúc bảo trì',
+    'console.maintaining': 'Đang bảo trì đến {time}',
+    'console.hours': '{n} giờ',
+    'console.actionFailed': 'Không thực hiện được: {message}',
+    'reason.offline_timeout': 'Mất kết nối (không trả lời)',
+    'reason.offline_refused': 'Mất kết nối (bị từ chối)',
+    'reason.offline_unreachable': 'Mất kết nối',
+    'reason.station_down': 'Trạm mất kết nối',
+    'reason.station_silent': 'Trạm không gửi tín hiệu',
+    'reason.auth_failed': 'Sai mật khẩu camera',
+    'reason.clock_drift': 'Lệch đồng hồ',
+    'reason.turned': 'Camera bị xoay hướng',
+    'reason.bad_reply': 'Trả lời không hợp lệ',
+    'reason.maintenance': 'Đang bảo trì',
+    'reason.never_checked': 'Chưa kiểm tra',
+    'reason.not_monitored': 'Không giám sát',
+    'reason.pending': 'Chờ xác nhận',
+    'alertkind.offline': 'mất kết nối',
+    'alertkind.station_down': 'trạm mất kết nối',
+    'alertkind.turned': 'bị xoay hướng',
+    'alertkind.clock_drift': 'lệch đồng hồ',
+    'alertkind.auth_failed': 'sai mật khẩu',
+    'alertstate.open': 'chưa xử lý',
+    'alertstate.acked': 'đã xác nhận',
+    'alertstate.resolved': 'đã xong',
+    'legend.station': 'Trạm (màu theo trạng thái)',
+    'legend.roadSign': 'Biển báo tuyến',
+    'legend.chosen': 'Camera đang chọn',
+  },
+  en: {
+    'console.title': 'Incidents',
+    'console.loading': 'Loading the incidents…',
+    'console.none': 'No camera or station is in trouble.',
+    'console.count': '{n} incidents ({cameras} cameras, {stations} stations)',
+    'console.failed': 'Could not load the incidents: {message}',
+    'console.since': 'since {time}',
+    'console.nearest': 'Nearest to me',
+    'console.byTime': 'Longest first',
+    'console.noGeo': 'The browser did not give a position: {message}',
+    'console.distance': '{km} km',
+    'console.station': 'Station {code}',
+    'console.noStation': 'Private cameras',
+    'console.selected': 'Camera {code}',
+    'console.check': 'Check now',
+    'console.checked': 'Checked: {status}',
+    'console.ack': 'Acknowledge alert',
+    'console.acked': 'Alert #{id} acknowledged',
+    'console.note': 'Note',
+    'console.alert': 'Alert #{id}: {kind} ({state})',
+    'console.noAlert': 'No open alert.',
+    'console.maintain': 'Maintenance for',
+    'console.maintainStart': 'Start maintenance',
+    'console.maintainEnd': 'End maintenance',
+    'console.maintaining': 'In maintenance until {time}',
+    'console.hours': '{n} h',
+    'console.actionFailed': 'Could not do it: {message}',
+    'reason.offline_timeout': 'Offline (no answer)',
+    'reason.offline_refused': 'Offline (refused)',
+    'reason.offline_unreachable': 'Offline',
+    'reason.station_down': 'Station down',
+    'reason.station_silent': 'Station silent',
+    'reason.auth_failed': 'Wrong camera password',
+    'reason.clock_drift': 'Clock drift',
+    'reason.turned': 'Turned away',
+    'reason.bad_reply': 'Unusable reply',
+    'reason.maintenance': 'In maintenance',
+    'reason.never_checked': 'Not checked yet',
+    'reason.not_monitored': 'Not monitored',
+    'reason.pending': 'Awaiting confirmation',
+    'alertkind.offline': 'offline',
+    'alertkind.station_down': 'station down',
+    'alertkind.turned': 'turned',
+    'alertkind.clock_drift': 'clock drift',
+    'alertkind.auth_failed': 'wrong password',
+    'alertstate.open': 'open',
+    'alertstate.acked': 'acknowledged',
+    'alertstate.resolved': 'resolved',
+    'legend.station': 'Station (coloured by status)',
+    'legend.roadSign': 'Route sign',
+    'legend.chosen': 'Chosen camera',
+  },
+});
+
+/** A reason in the reader's language, with the station named for station_down. */
+export function reasonText(reason) {
+  if (!reason) return '';
+  const words = t(`reason.${reason.code}`);
+  return reason.station_code && reason.code === 'station_down' ? `${words} ${reason.station_code}` : words;
+}
+
+const time = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
+const km = (a, b) => {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 12742 * Math.asin(Math.sqrt(h));
+};
+
+export class ConsolePanel {
+  /**
+   * @param el the panel's element
+   * @param map the Leaflet map
+   * @param openCamera (code) => void: shows the camera's details (the map's own panel)
+   * @param geolocation navigator.geolocation, or a stand-in
+   */
+  constructor(el, { map, openCamera, geolocation = navigator.geolocation }) {
+    this.el = el;
+    this.map = map;
+    this.openCamera = openCamera;
+    this.geolocation = geolocation;
+    this.page = null;
+    this.error = null;
+    this.selected = null;
+    this.selectedAlert = null;
+    this.window = null;
+    this.message = null;
+    this.here = null;
+    this.refreshTimer = null;
+    this.highlight = L.circleMarker([0, 0], { radius: 16, color: '#d500f9', weight: 4, fill: false, interactive: false });
+    el.addEventListener('click', (ev) => this.onClick(ev));
+  }
+
+  /** Loads the list now. */
+  async refresh() {
+    try {
+      this.page = await api(`/api/incidents?${query({ limit: 500 })}`);
+      this.error = null;
+    } catch (err) {
+      this.error = err;
+    }
+    if (this.selected) await this.loadSelected();
+    this.render();
+  }
+
+  /** A live event: refresh soon, once for a burst of events. */
+  poke() {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      void this.refresh();
+    }, 500);
+  }
+
+  /** Marks a camera as the chosen one (from the list or a click on the map). */
+  async select(cam) {
+    this.selected = { code: cam.code, lat: cam.lat, lon: cam.lon, commune_code: cam.commune_code, commune_name: cam.commune_name ?? null };
+    this.message = null;
+    this.highlight.setLatLng([cam.lat, cam.lon]).addTo(this.map);
+    this.highlight.bringToFront?.();
+    await this.loadSelected();
+    this.render();
+  }
+
+  /** The chosen camera's and its commune's availability over 30 days. */
+  drawCharts() {
+    const s = this.selected;
+    const cam = this.el.querySelector('#console-chart-camera');
+    const commune = this.el.querySelector('#console-chart-commune');
+    if (!s || !cam || !commune) return;
+    drawUptimeChart(cam, 'camera', s.code, t('chart.camera', { code: s.code })).catch(() => cam.replaceChildren());
+    if (s.commune_code) {
+      drawUptimeChart(commune, 'commune', s.commune_code, t('chart.commune', { name: s.commune_name ?? s.commune_code })).catch(() => commune.replaceChildren());
+    }
+  }
+
+  async loadSelected() {
+    const code = this.selected.code;
+    const [alerts, windows] = await Promise.all([
+      api(`/api/alerts?${query({ subject: `camera:${code}`, limit: 5 })}`).catch(() => []),
+      api('/api/maintenance-windows?active=true').catch(() => []),
+    ]);
+    this.selectedAlert = alerts.find((a) => a.state !== 'resolved') ?? null;
+    // The station's alert stands for a camera that its station took down.
+    const inc = this.page?.items.find((i) => i.subject === 'camera' && i.code === code);
+    if (!this.selectedAlert && inc?.alert) this.selectedAlert = { id: inc.alert.id, kind: inc.alert.kind, state: inc.alert.state };
+    this.window = windows.find((w) => w.scope === 'camera' && w.scope_id === code) ?? null;
+  }
+
+  async onClick(ev) {
+    const target = ev.target.closest('[data-action]');
+    if (!target) return;
+    const action = target.dataset.action;
+    try {
+      if (action === 'open') {
+        const item = this.page.items.find((i) => i.subject === target.dataset.subject && i.code === target.dataset.code);
+        if (!item) return;
+        this.map.setView([item.lat, item.lon], Math.max(this.map.getZoom(), 17));
+        if (item.subject === 'camera') {
+          this.openCamera(item.code);
+          await this.select(item);
+        }
+      } else if (action === 'nearest') {
+        await this.locate();
+      } else if (action === 'bytime') {
+        this.here = null;
+        this.render();
+      } else if (action === 'check') {
+        const s = await api(`/api/cameras/${encodeURIComponent(this.selected.code)}/check`, { method: 'POST' });
+        this.message = t('console.checked', { status: t(`status.${s.status}`) });
+        await this.refresh();
+      } else if (action === 'ack') {
+        const note = this.el.querySelector('#console-note').value.trim();
+        const a = await api(`/api/alerts/${this.selectedAlert.id}/ack`, { method: 'POST', body: note ? { note } : {} });
+        this.message = t('console.acked', { id: a.id });
+        await this.refresh();
+      } else if (action === 'maintain') {
+        const hours = Number(this.el.querySelector('#console-hours').value);
+        const note = this.el.querySelector('#console-note').value.trim();
+        const now = Date.now();
+        await api('/api/maintenance-windows', {
+          method: 'POST',
+          body: { scope: 'camera', scope_id: this.selected.code, starts_at: new Date(now).toISOString(), ends_at: new Date(now + hours * 3600e3).toISOString(), ...(note ? { reason: note } : {}) },
+        });
+        await this.refresh();
+      } else if (action === 'end') {
+        await api(`/api/maintenance-windows/${this.window.id}/end`, { method: 'POST' });
+        await this.refresh();
+      }
+    } catch (err) {
+      this.message = t('console.actionFailed', { message: err.message });
+      this.render();
+    }
+  }
+
+  locate() {
+    return new Promise((resolve) => {
+      if (!this.geolocation) {
+        this.message = t('console.noGeo', { message: '—' });
+        this.render();
+        return resolve();
+      }
+      this.geolocation.getCurrentPosition(
+        (pos) => {
+          this.here = { lat: pos.coords.latitude, lon: pos.coords.longitude };
+          this.render();
+          resolve();
+        },
+        (err) => {
+          this.message = t('console.noGeo', { message: err.message });
+          this.render();
+          resolve();
+        },
+        { enableHighAccuracy: true, timeout: 10000 },
+      );
+    });
+  }
+
+  render() {
+    const el = this.el;
+    const parts = [];
+    parts.push(this.renderSelected());
+    if (this.error) parts.push(`<p class="error">${esc(t('console.failed', { message: this.error.message }))}</p>`);
+    else if (!this.page) parts.push(`<p class="muted">${esc(t('console.loading'))}</p>`);
+    else parts.push(this.renderList());
+    // The charts survive a re-render (each live event re-renders the list): drawn once per chosen camera.
+    const charts = el.querySelector('.console-charts');
+    el.innerHTML = parts.join('');
+    const slot = el.querySelector('.console-charts');
+    if (!slot) return;
+    if (charts && charts.dataset.code === this.selected.code) slot.replaceWith(charts);
+    else {
+      slot.dataset.code = this.selected.code;
+      this.drawCharts();
+    }
+  }
+
+  renderSelected() {
+    const s = this.selected;
+    if (!s) return '';
+    const a = this.selectedAlert;
+    const alertLine = a
+      ? esc(t('console.alert', { id: a.id, kind: t(`alertkind.${a.kind}`), state: t(`alertstate.${a.state}`) }))
+      : esc(t('console.noAlert'));
+    const hours = [1, 2, 4, 8, 24].map((n) => `<option value="${n}">${esc(t('console.hours', { n }))}</option>`).join('');
+    const maintenance = this.window
+      ? `<p>${esc(t('console.maintaining', { time: time(this.window.ends_at) }))}</p><button type="button" data-action="end">${esc(t('console.maintainEnd'))}</button>`
+      : `<label>${esc(t('console.maintain'))} <select id="console-hours">${hours}</select></label><button type="button" data-action="maintain">${esc(t('console.maintainStart'))}</button>`;
+    return `<div class="console-selected" data-code="${esc(s.code)}">
+      <h3>${esc(t('console.selected', { code: s.code }))}</h3>
+      <p class="console-alert">${alertLine}</p>
+      <label>${esc(t('console.note'))} <input type="text" id="console-note" maxlength="2000"></label>
+      <div class="console-actions">
+        <button type="button" data-action="check">${esc(t('console.check'))}</button>
+        ${a && a.state === 'open' ? `<button type="button" data-action="ack">${esc(t('console.ack'))}</button>` : ''}
+        ${maintenance}
+      </div>
+      ${this.message ? `<p class="console-message">${esc(this.message)}</p>` : ''}
+      <div class="console-charts"><div id="console-chart-camera" class="chart"></div><div id="console-chart-commune" class="chart"></div></div>
+    </div>`;
+  }
+
+  renderList() {
+    const p = this.page;
+    if (p.total === 0) return `<p class="muted">${esc(t('console.none'))}</p>`;
+    const header = `<p>${esc(t('console.count', { n: fmt(p.total), cameras: fmt(p.counts.cameras), stations: fmt(p.counts.stations) }))}</p>
+      <div class="console-sort">${
+        this.here
+          ? `<button type="button" data-action="bytime">${esc(t('console.byTime'))}</button>`
+          : `<button type="button" data-action="nearest">${esc(t('console.nearest'))}</button>`
+      }</div>`;
+    const row = (i) => {
+      const dist = this.here ? ` · ${esc(t('console.distance', { km: fmt(km(this.here, i), 1) }))}` : '';
+      return `<li class="console-item ${esc(i.subject)}" data-action="open" data-subject="${esc(i.subject)}" data-code="${esc(i.code)}">
+        <span class="chip" style="background:${STATUS_COLORS[i.status] ?? '#999'}"></span><b>${esc(i.code)}</b>
+        <span class="console-reason" data-reason="${esc(i.reason.code)}">${esc(reasonText(i.reason))}</span>
+        <span class="muted">${esc(t('console.since', { time: time(i.since) }))} · ${esc(i.commune_name ?? i.commune_code)}${dist}</span>
+      </li>`;
+    };
+    if (this.here) {
+      const sorted = [...p.items].sort((a, b) => km(this.here, a) - km(this.here, b));
+      return header + `<ul class="console-list">${sorted.map(row).join('')}</ul>`;
+    }
+    const groups = p.groups
+      .map((g) => {
+        const title = g.station_code ? t('console.station', { code: g.station_code }) : t('console.noStation');
+        const items = [...(g.station ? [g.station] : []), ...g.cameras];
+        return `<li class="console-group"><h4>${esc(title)}</h4><ul>${items.map(row).join('')}</ul></li>`;
+      })
+      .join('');
+    return header + `<ul class="console-list">${groups}</ul>`;
+  }
+}
