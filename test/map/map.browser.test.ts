@@ -9,8 +9,8 @@
  */
 import * as fs from 'node:fs';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { UserService } from '../../src/auth/user.service';
 import { CamnetInstance, startCamnet } from '../../src/bootstrap';
-import { TokenService } from '../../src/auth/token.service';
 import { EventBus } from '../../src/common/event-bus';
 import { loadConfig } from '../../src/config/config';
 import { destinationPoint } from '../../src/geo/geo.math';
@@ -297,10 +297,14 @@ describe('the map in Chromium', () => {
     const onRequest = (r: { url(): string }) => {
       if (r.url().includes('/api/map/private-cameras')) requests.push(r.url());
     };
+    // From province zoom, whatever view an earlier test left, so the zoom-in is a real move.
+    await page.evaluate(({ lat, lon }) => (window as any).camnet.map.setView([lat, lon], 10, { animate: false }), { lat: Number(cam.lat), lon: Number(cam.lon) });
     page.on('request', onRequest);
+    const zoomedIn = page.waitForRequest((r) => r.url().includes('/api/map/private-cameras') && /zoom=17/.test(r.url()), { timeout: 10_000 });
     await page.evaluate(({ lat, lon }) => {
       (window as any).camnet.map.setView([lat, lon], 17, { animate: false });
     }, { lat: Number(cam.lat), lon: Number(cam.lon) });
+    await zoomedIn;
     await page.waitForFunction((code) => (window as any).camnet.privateCameras.cameras.has(code), cam.code, { timeout: 10_000 });
     const stats = await page.evaluate(() => (window as any).camnet.privateCameras.stats());
     expect(stats.clusters).toBe(0);
@@ -346,11 +350,11 @@ describe('the map in Chromium', () => {
   });
 
   it('offers each role only its tabs, and counts only the cameras it may see', async () => {
-    const tokens = camnet.app.get(TokenService);
+    const users = camnet.app.get(UserService);
     const openAs = async (role: 'planner' | 'technician' | 'police') => {
-      const { token } = await tokens.create(`map ${role}`, role);
+      const person = { login: `map-${role}`, password: `mật khẩu ${role} thử nghiệm` };
+      await users.create({ ...person, name: `Map ${role}`, role });
       const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, baseURL: camnet.url });
-      await ctx.addInitScript((t) => localStorage.setItem('camnet.token', t), token);
       const p = await ctx.newPage();
       const errors: string[] = [];
       p.on('pageerror', (err) => errors.push(err.message));
@@ -358,6 +362,9 @@ describe('the map in Chromium', () => {
         if (res.status() >= 400) errors.push(`HTTP ${res.status()} for ${res.url()}`);
       });
       await p.goto('/');
+      await p.fill('#login-name', person.login);
+      await p.fill('#login-password', person.password);
+      await p.click('#login-submit');
       await p.waitForFunction(() => document.body.dataset.ready === '1', null, { timeout: 30_000 });
       const tabs = await p.$$eval('.modes button', (bs) => bs.filter((b) => !(b as HTMLElement).hidden).map((b) => (b as HTMLElement).dataset.mode));
       return { ctx, p, tabs, errors };

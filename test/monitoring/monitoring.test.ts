@@ -272,8 +272,12 @@ describe('HTTP', () => {
     expect(new Date(res.body.last_check_at).getTime()).toBeGreaterThanOrEqual(before.getTime());
     expect(res.body.code).toBe(cam.code);
     await http().post(`/api/cameras/${cam.code}/check`).set('Authorization', `Bearer ${planner}`).expect(403);
-    const audit = await fleet.db.dataSource.query(`SELECT action, target FROM audit_log WHERE action = 'camera.check'`);
-    expect(audit).toEqual([{ action: 'camera.check', target: cam.code }]);
+    const audit = await fleet.db.dataSource.query(`SELECT action, target, role, outcome FROM audit_log WHERE action = 'camera.check' ORDER BY id`);
+    // The planner's attempt is recorded too, as refused.
+    expect(audit).toEqual([
+      { action: 'camera.check', target: cam.code, role: 'technician', outcome: 'ok' },
+      { action: 'camera.check', target: cam.code, role: 'planner', outcome: 'refused' },
+    ]);
   });
 
   it('GET /api/cameras/{code}/history lists status transitions', async () => {
