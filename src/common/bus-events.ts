@@ -82,13 +82,13 @@ export interface BusEventEntry {
 export const BUS_EVENTS: { readonly [K in CamnetEventName]: BusEventEntry } = {
   'inventory.changed': {
     meaning: 'cameras or stations were created, changed or retired (API or import)',
-    emitters: ['inventory/camera.service', 'inventory/camera-import.service', 'inventory/station.service'],
-    listeners: ['alerts/camera-visibility', 'bootstrap', 'coverage/coverage.service', 'search/search.service'],
+    emitters: ['inventory/camera.service', 'inventory/camera-import.service', 'inventory/drift.service', 'inventory/station.service'],
+    listeners: ['alerts/camera-visibility', 'bootstrap', 'coverage/coverage.service', 'map/map-base.service', 'map/map.service', 'search/search.service'],
   },
   'status.changed': {
     meaning: 'a camera or station changed status (a status_event was stored)',
     emitters: ['monitoring/camera-state.service'],
-    listeners: ['alerts/events.service', 'coverage/coverage.service'],
+    listeners: ['alerts/alert.service', 'alerts/events.service', 'coverage/coverage.service', 'map/map.service'],
   },
   'heading.changed': {
     meaning: "a camera's heading moved beyond the noise threshold (an orientation_event was stored)",
@@ -108,6 +108,6 @@ export const BUS_EVENTS: { readonly [K in CamnetEventName]: BusEventEntry } = {
   'alert.changed': {
     meaning: 'the alerts module stored an alert change (for the live stream)',
     emitters: ['alerts/alert.service'],
-    listeners: ['alerts/events.service'],
+    listeners: ['alerts/events.service', 'notify/email.notifier'],
   },
 };

@@ -184,7 +184,9 @@ describe('the permission matrix from the OpenAPI document', () => {
         const viaSession = await call(r, { cookie: s.cookie, 'x-csrf-token': s.csrf });
         const allowed = rule === 'public' || rule.includes(role);
         for (const [how, status] of [['token', viaToken], ['session', viaSession]] as const) {
-          const ok = allowed ? status !== 401 && status !== 403 && status < 500 : status === 403;
+          // Sending a test e-mail answers 503 when no SMTP server is configured, as here: allowed, yet unavailable.
+          const unavailable = r.key === 'POST /api/notifications/test' && status === 503;
+          const ok = allowed ? status !== 401 && status !== 403 && (status < 500 || unavailable) : status === 403;
           if (!ok) wrong.push(`${r.key} as ${role} by ${how}: ${status} (${allowed ? 'allowed' : 'refused'} by the rule)`);
         }
       }

@@ -298,7 +298,9 @@ describe('the map in Chromium', () => {
       if (r.url().includes('/api/map/private-cameras')) requests.push(r.url());
     };
     // From province zoom, whatever view an earlier test left, so the zoom-in is a real move.
-    await page.evaluate(({ lat, lon }) => (window as any).camnet.map.setView([lat, lon], 10, { animate: false }), { lat: Number(cam.lat), lon: Number(cam.lon) });
+    await page.evaluate(({ lat, lon }) => {
+      (window as any).camnet.map.setView([lat, lon], 10, { animate: false });
+    }, { lat: Number(cam.lat), lon: Number(cam.lon) });
     page.on('request', onRequest);
     const zoomedIn = page.waitForRequest((r) => r.url().includes('/api/map/private-cameras') && /zoom=17/.test(r.url()), { timeout: 10_000 });
     await page.evaluate(({ lat, lon }) => {

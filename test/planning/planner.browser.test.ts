@@ -12,7 +12,8 @@ import { openTestDatabase, TestDatabase } from '../support/database';
 import { openTestBroker, TestBroker } from '../support/mqtt-broker';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../bench/map.measure';
 
-const ADMIN_TOKEN = 'test-admin-token-planner-1';
+/** The map signs in as a person: the first admin, with the password given in the configuration. */
+const ADMIN = { login: 'admin', password: 'mật khẩu quản trị thử' };
 
 describe("the planner's panel in Chromium", () => {
   let db: TestDatabase;
@@ -31,7 +32,7 @@ describe("the planner's panel in Chromium", () => {
         DATABASE_URL: db.url,
         MQTT_URL: broker.url,
         CAMNET_SECRET_KEY: 'cd'.repeat(32),
-        CAMNET_BOOTSTRAP_TOKEN: ADMIN_TOKEN,
+        CAMNET_ADMIN_PASSWORD: ADMIN.password,
         CAMNET_SEED: 'on',
         CAMNET_SIMULATOR: 'off',
         CAMNET_MONITORING: 'off',
@@ -55,7 +56,8 @@ describe("the planner's panel in Chromium", () => {
 
   it('proposes, draws numbered stations, explains a too-small budget and exports CSV', async () => {
     await page.goto('/');
-    await page.fill('#login-token', ADMIN_TOKEN);
+    await page.fill('#login-name', ADMIN.login);
+    await page.fill('#login-password', ADMIN.password);
     await page.click('#login-submit');
     await page.waitForFunction(() => document.body.dataset.ready === '1', null, { timeout: 60_000 });
     await page.click('button[data-mode="planner"]');
