@@ -7,11 +7,14 @@
  * - `camera`: a camera (by :code) outside the scope → 403; `camera-create`: the
  *   new camera's commune must lie in the scope;
  * - `alerts`: alerts on cameras and stations outside the scope are left out;
- * - `search`: cameras outside the scope are left out of the results (JSON and CSV).
+ * - `search`: cameras outside the scope are left out of the results (JSON and CSV), and the
+ *   counts are recounted from the cameras kept.
  */
 import { CallHandler, ExecutionContext, ForbiddenException, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { from, Observable, switchMap } from 'rxjs';
+import { csvLine } from '../common/csv';
+import { COUNTS_LABEL, CountedCamera, countsCell, countsOf } from '../domain/search-counts';
 import type { AuthContext } from './auth-context';
 import { ScopeRepository } from './scope.repository';
 import type { Scope } from './user.entity';
@@ -71,15 +74,27 @@ export class ScopeInterceptor implements NestInterceptor {
     }
     const result = answer as { cameras?: unknown } | string | null;
     if (rule === 'search' && result && typeof result === 'object' && Array.isArray(result.cameras)) {
-      const inside = await this.places.camerasIn(result.cameras.map((c: { code: string }) => c.code), communes);
-      return { ...result, cameras: result.cameras.filter((c: { code: string }) => inside.has(c.code)) };
+      const cameras = result.cameras as (CountedCamera & { code: string })[];
+      const inside = await this.places.camerasIn(cameras.map((c) => c.code), communes);
+      const kept = cameras.filter((c) => inside.has(c.code));
+      // The counts are the scope's too: the province's would tell what lies outside it.
+      return { ...result, counts: countsOf(kept), cameras: kept };
     }
     if (rule === 'search' && typeof result === 'string') {
-      // The case-file CSV: one camera per line, its code (upper case, digits, dashes) first; header lines never look like one.
+      // The case-file CSV (SearchService.nearCsv): the byte-order mark and the particulars (two-cell rows
+      // whose first cell is a lower-case label), a blank row, the header, then one camera per line, its
+      // code (upper case, digits, dashes) first. The particulars and the header never look like a camera.
       const lines = result.split('\r\n');
       const codeOf = (line: string) => (/^[A-Z0-9-]+$/.test(line.split(',')[0]) ? line.split(',')[0] : null);
       const inside = await this.places.camerasIn(lines.map(codeOf).filter((c): c is string => c !== null), communes);
-      return lines.filter((l) => codeOf(l) === null || inside.has(codeOf(l)!)).join('\r\n');
+      const kept = lines.filter((l) => codeOf(l) === null || inside.has(codeOf(l)!));
+      // The counts row is recounted from the camera rows kept. Their cells up to `recorded` (code, ownership,
+      // numbers, booleans) hold no comma: sees_point is the 6th cell, recorded (true/false/unknown) the 7th.
+      const counted = kept.filter((l) => codeOf(l) !== null).map((l) => {
+        const cells = l.split(',');
+        return { sees_point: cells[5] === 'true', recorded: cells[6] === 'unknown' ? null : cells[6] === 'true' };
+      });
+      return kept.map((l) => (l.split(',')[0] === COUNTS_LABEL ? csvLine([COUNTS_LABEL, countsCell(countsOf(counted))]).slice(0, -2) : l)).join('\r\n');
     }
     return answer;
   }

@@ -13,6 +13,7 @@ import { csvLine } from '../common/csv';
 import { PointIndex, PolygonIndex, seesPoint } from '../geo';
 import { CameraHistoryRepository, SearchCamera } from './camera-history.repository';
 import { recordedAt, recordedRank } from './recording';
+import { COUNTS_LABEL, countsCell, countsOf } from '../domain/search-counts';
 import { NearCameraDto, NearQueryDto, NearResultDto } from './search.dto';
 
 /** How far in the future `at` may lie: clocks of the caller and the server disagree a little. */
@@ -127,13 +128,7 @@ export class SearchService implements OnApplicationBootstrap {
     });
     // Nearest first within each answer; the index already gave them nearest first and the sort is stable.
     cameras.sort((a, b) => recordedRank(a.recorded) - recordedRank(b.recorded));
-    const counts = {
-      cameras: cameras.length,
-      sees_point: cameras.filter((c) => c.sees_point).length,
-      recorded: cameras.filter((c) => c.recorded === true).length,
-      not_recorded: cameras.filter((c) => c.recorded === false && c.sees_point).length,
-      unknown: cameras.filter((c) => c.recorded === null).length,
-    };
+    const counts = countsOf(cameras);
     await this.audit.record(auth, action, null, {
       lat: s.lat,
       lon: s.lon,
@@ -162,7 +157,7 @@ export class SearchService implements OnApplicationBootstrap {
       ['lon', result.point.lon],
       ['radius_m', result.radius_m],
       ['searched by', auth ? `${auth.name} (${auth.role})` : ''],
-      ['cameras / likely recorded / not recording / unknown', `${result.counts.cameras} / ${result.counts.recorded} / ${result.counts.not_recorded} / ${result.counts.unknown}`],
+      [COUNTS_LABEL, countsCell(result.counts)],
     ];
     const header = ['code', 'ownership', 'lat', 'lon', 'distance_m', 'sees_point', 'recorded', 'status_at', 'heading_at', 'fov_deg', 'range_m', 'owner_name', 'owner_phone'];
     const rows = result.cameras.map((c) => [

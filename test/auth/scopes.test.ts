@@ -4,6 +4,7 @@
  * police officer with a commune scope. Admins and machine tokens see everything.
  */
 import { startTestCamnet, TestCamnet } from '../support/camnet';
+import { SearchService } from '../../src/search/search.service';
 import { login, SessionClient } from './session-client';
 
 describe('district and commune scopes', () => {
@@ -19,10 +20,16 @@ describe('district and commune scopes', () => {
       ('2019', '80', 'Long An', 'province', NULL),
       ('2019', '504', 'Bến Lức', 'district', '80'), ('2019', '505', 'Đức Hòa', 'district', '80'),
       ('2019', '27700', 'Xã A', 'commune', '504'), ('2019', '27701', 'Xã B', 'commune', '504'), ('2019', '27800', 'Xã C', 'commune', '505')`);
-    await q(`INSERT INTO camera (code, ownership, commune_code, lat, lon, heading_deg, fov_deg, range_m) VALUES
-      ('CAM-A', 'citizen', '27700', 10.6000, 106.4000, 0, 60, 40),
-      ('CAM-B', 'citizen', '27701', 10.6002, 106.4002, 0, 60, 40),
-      ('CAM-C', 'citizen', '27800', 10.6004, 106.4004, 0, 60, 40)`);
+    // Station cameras: technicians never see private ones, whatever their scope (test/privacy).
+    await q(`INSERT INTO station (code, name, commune_code, lat, lon) VALUES
+      ('ST-A', 'Trạm A', '27700', 10.6000, 106.4000), ('ST-B', 'Trạm B', '27701', 10.6002, 106.4002), ('ST-C', 'Trạm C', '27800', 10.6004, 106.4004)`);
+    await q(`INSERT INTO camera (code, ownership, station_id, commune_code, lat, lon, heading_deg, fov_deg, range_m)
+      SELECT v.code, 'station', s.id, v.commune, v.lat, v.lon, 0, 60, 40
+      FROM (VALUES ('CAM-A', 'ST-A', '27700', 10.6000, 106.4000), ('CAM-B', 'ST-B', '27701', 10.6002, 106.4002), ('CAM-C', 'ST-C', '27800', 10.6004, 106.4004))
+        AS v (code, station, commune, lat, lon)
+      JOIN station s ON s.code = v.station`);
+    // The rows went in behind the API's back: the search index learns of them now.
+    await t.camnet.app.get(SearchService).refresh();
     await q(`INSERT INTO alert (kind, subject, opened_at) VALUES ('offline', 'camera:CAM-A', now()), ('offline', 'camera:CAM-C', now())`);
     const created = await t.as('admin').post('/api/users').send({ login: 'tech.benluc', name: 'Kỹ thuật Bến Lức', role: 'technician', password: 'mật khẩu kỹ thuật bến lức', scope: { kind: 'district', code: '504' } }).expect(201);
     techId = created.body.id;
@@ -56,7 +63,7 @@ describe('district and commune scopes', () => {
     await tech.write('delete', '/api/cameras/CAM-C').expect(403);
     const patched = await tech.write('patch', '/api/cameras/CAM-B').send({ heading_deg: 90 });
     expect(patched.status).toBe(200);
-    const created = await tech.write('post', '/api/cameras').send({ code: 'CAM-D', ownership: 'citizen', commune_code: '27800', lat: 10.6, lon: 106.4, heading_deg: 0, fov_deg: 60, range_m: 40 });
+    const created = await tech.write('post', '/api/cameras').send({ code: 'CAM-D', ownership: 'station', station_code: 'ST-C', commune_code: '27800', lat: 10.6, lon: 106.4, heading_deg: 0, fov_deg: 60, range_m: 40 });
     expect(created.status).toBe(403);
     const [{ n }] = await t.db.dataSource.query(`SELECT count(*)::int AS n FROM camera WHERE code = 'CAM-D' OR (code = 'CAM-C' AND heading_deg = 90)`);
     expect(n).toBe(0);
@@ -75,11 +82,23 @@ describe('district and commune scopes', () => {
     const q = 'lat=10.6002&lon=106.4002&radius_m=200&case_ref=VV-2026-0001';
     const found = (await officer.get(`/api/search/near?${q}`).expect(200)).body.cameras.map((c: { code: string }) => c.code);
     expect(found).toEqual(['CAM-A']);
+    const answer = (await officer.get(`/api/search/near?${q}`).expect(200)).body;
+    expect(answer.counts).toEqual({ cameras: 1, sees_point: 0, recorded: 0, not_recorded: 0, unknown: 0 }); // the scope's, not the province's
     const csv = (await officer.get(`/api/search/near.csv?${q}`).expect(200)).text;
     expect(csv).toMatch(/^CAM-A,/m);
     expect(csv).not.toMatch(/^CAM-[BC],/m);
-    const all = (await t.as('police').get(`/api/search/near?${q}`).expect(200)).body.cameras;
-    expect(all).toHaveLength(3);
+    // The byte-order mark, the case's particulars (counts recounted for the scope), the blank row and the header survive.
+    expect(csv.startsWith('\uFEFFcamnet incident search,\r\ncase_ref,VV-2026-0001\r\n')).toBe(true);
+    expect(csv).toMatch(/^lat,10\.6002\r$/m);
+    expect(csv).toMatch(/^searched by,Công an xã A \(police\)\r$/m);
+    expect(csv).toMatch(/^cameras \/ likely recorded \/ not recording \/ unknown,1 \/ 0 \/ 0 \/ 0\r$/m);
+    expect(csv).toMatch(/\r\n\r\ncode,ownership,/);
+    expect(csv.endsWith('\r\n')).toBe(true);
+    const all = (await t.as('police').get(`/api/search/near?${q}`).expect(200)).body;
+    expect(all.cameras).toHaveLength(3);
+    expect(all.counts.cameras).toBe(3);
+    const allCsv = (await t.as('police').get(`/api/search/near.csv?${q}`).expect(200)).text;
+    expect(allCsv).toMatch(/^cameras \/ likely recorded \/ not recording \/ unknown,3 \//m);
   });
 
   it('validates scopes and applies a change at the next request', async () => {
