@@ -1,6 +1,17 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export const ALERT_KINDS = ['offline', 'station_down', 'turned', 'clock_drift', 'auth_failed'] as const;
+export const ALERT_KINDS = [
+  'offline',
+  'station_down',
+  'turned',
+  'clock_drift',
+  'auth_failed',
+  'view_dark',
+  'view_blocked',
+  'view_blurred',
+  'view_frozen',
+  'view_moved',
+] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** An alert: opened by the status machine, acknowledged by a technician, resolved on recovery. */

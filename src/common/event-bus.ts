@@ -28,7 +28,7 @@ export interface HeadingChangedEvent {
 /** An alert action decided by the status machine, carried out by the alerts module. */
 export interface AlertActionEvent {
   action: 'open' | 'resolve';
-  kind: 'offline' | 'station_down' | 'turned' | 'clock_drift' | 'auth_failed';
+  kind: 'offline' | 'station_down' | 'turned' | 'clock_drift' | 'auth_failed' | 'view_dark' | 'view_blocked' | 'view_blurred' | 'view_frozen' | 'view_moved';
   subject: string;
   at: Date;
   details: Record<string, unknown>;

@@ -9,5 +9,6 @@ import { MONITORING_ENTITIES } from '../monitoring/monitoring.entities';
 import { Alert } from '../alerts/alert.entity';
 import { UptimeDaily } from '../uptime/uptime-daily.entity';
 import { Meta } from './meta.entity';
+import { VIEW_ENTITIES } from '../view/view.entities';
 
-export const ENTITIES = [AdminUnit, Route, Station, Camera, RoadSign, ApiToken, AuditLog, ...MONITORING_ENTITIES, Alert, UptimeDaily, Meta];
+export const ENTITIES = [AdminUnit, Route, Station, Camera, RoadSign, ApiToken, AuditLog, ...MONITORING_ENTITIES, Alert, UptimeDaily, Meta, ...VIEW_ENTITIES];

@@ -27,6 +27,7 @@ import {
   stepCamera,
   stepStation,
   StationObservation,
+  ViewIssue,
 } from './status.machine';
 
 export type EventSource = 'onvif' | 'mqtt' | 'manual' | 'system';
@@ -63,6 +64,8 @@ interface CameraRow {
   station_id: number | null;
   station_code: string | null;
   station_status: Status | null;
+  /** The picture fault the view module last confirmed (see applyViewObservation). */
+  view_issue: ViewIssue | null;
 }
 
 /** Events are emitted only after the transaction commits. */
@@ -87,7 +90,7 @@ const CHECK_FLUSH_MS = 20;
 const CHECK_BATCH_MAX = 500;
 
 const CAMERA_ROW_SQL = `
-  SELECT cs.camera_id, cs.status, cs.reason, cs.pending_status, cs.pending_count, cs.heading_deg,
+  SELECT cs.camera_id, cs.status, cs.reason, cs.pending_status, cs.pending_count, cs.heading_deg, cs.view_issue,
          c.code, c.heading_deg AS registered_deg, c.station_id, st.code AS station_code, ss.status AS station_status
   FROM camera_state cs
   JOIN camera c ON c.id = cs.camera_id
@@ -246,6 +249,8 @@ export class CameraStateService implements OnModuleDestroy {
       else if (result.error !== null) issues.push('bad_reply');
       if (hasClockDrift(result.clockOffsetS)) issues.push('clock_drift');
       if (isTurned(heading, row.registered_deg)) issues.push('turned');
+      // A confirmed picture fault stays an issue of every check until the view module clears it.
+      if (row.view_issue !== null) issues.push(row.view_issue);
     }
     const step = stepCamera(machineState(row), {
       type: 'check',
@@ -323,6 +328,29 @@ export class CameraStateService implements OnModuleDestroy {
     });
     outbox.forEach((f) => f());
     return changed;
+  }
+
+  /**
+   * A picture fault confirmed by the view module (src/view), or its end (issue null):
+   * kept in camera_state.view_issue, where every later ONVIF check picks it up, and
+   * applied to the status at once when the camera answers (online or degraded); it
+   * opens or resolves that view_* alert through the same status history and events as
+   * every other reason. Answers the status before and after.
+   */
+  async applyViewObservation(cameraId: number, issue: ViewIssue | null, source: EventSource): Promise<AppliedCheck> {
+    const outbox: Outbox = [];
+    const applied = await this.tx(async (m) => {
+      const row = await this.lockCamera(m, cameraId);
+      const at = this.clock.now();
+      const step = stepCamera(machineState(row), { type: 'view', issue });
+      await m.query(`UPDATE camera_state SET view_issue = $2 WHERE camera_id = $1`, [cameraId, issue]);
+      if (step.transition || step.next.cause !== row.reason) await this.writeMachineState(m, cameraId, step.next, step.transition, at);
+      const reason = step.next.status === 'online' ? 'picture ok' : (step.next.cause ?? step.next.status);
+      await this.recordCameraStep(m, outbox, row, step, at, source, reason, null);
+      return { status: step.next.status, previous: row.status, transition: step.transition };
+    });
+    outbox.forEach((f) => f());
+    return applied;
   }
 
   /**

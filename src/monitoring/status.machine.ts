@@ -14,6 +14,8 @@
  *   answers, |clock offset| > 300 s    → degraded / clock_drift
  *   answers, heading > 20° off         → degraded / turned
  *   answers, unusable reply            → degraded / bad_reply   (malformed, too large, fault; no alert kind)
+ *   answers, picture fault confirmed   → degraded / view_dark, view_blocked, view_blurred, view_frozen or view_moved
+ *                                        (the view module's last confirmed fault, kept in camera_state.view_issue)
  *   answers, nothing wrong             → online
  *   (several issues at once: degraded with all of them)
  *
@@ -32,6 +34,8 @@
  * | offline / station_down   | station online                      | unchanged, pending cleared, re-check now | none (its checks decide) |
  * | any other                | station online                      | unchanged                  | none                                   |
  * | any but maintenance      | maintenance window starts           | maintenance (at once)      | none                                   |
+ * | online, degraded         | view fault confirmed / cleared      | its view_* issue replaced, at once (the view module already required two agreeing snapshots) | open / resolve that view_* alert |
+ * | offline, maintenance, unknown | view fault confirmed / cleared | unchanged (the next check that answers carries it) | none                          |
  *
  * A(s) is the set of alerts a state stands for: online, unknown → {}; offline /
  * unreachable → {offline}; offline / station_down → {} (the station holds the one
@@ -64,13 +68,16 @@ export const TURN_LIMIT_DEG = 20;
 /** Heading changes at or below this are noise: no orientation_event. */
 export const HEADING_NOISE_DEG = 2;
 
-export type CameraAlertKind = 'offline' | 'turned' | 'clock_drift' | 'auth_failed';
+/** Picture faults found in snapshots (src/view), one alert kind each. */
+export const VIEW_ISSUES = ['view_dark', 'view_blocked', 'view_blurred', 'view_frozen', 'view_moved'] as const;
+export type ViewIssue = (typeof VIEW_ISSUES)[number];
+export type CameraAlertKind = 'offline' | 'turned' | 'clock_drift' | 'auth_failed' | ViewIssue;
 export type AlertKind = CameraAlertKind | 'station_down';
-export const CAMERA_ALERT_KINDS: readonly CameraAlertKind[] = ['offline', 'turned', 'clock_drift', 'auth_failed'];
+export const CAMERA_ALERT_KINDS: readonly CameraAlertKind[] = ['offline', 'turned', 'clock_drift', 'auth_failed', ...VIEW_ISSUES];
 
 /** Why a camera that answers is degraded. `bad_reply` has no alert kind of its own. */
-export type CameraIssue = 'auth_failed' | 'clock_drift' | 'turned' | 'bad_reply';
-const ISSUE_ORDER: readonly CameraIssue[] = ['auth_failed', 'bad_reply', 'clock_drift', 'turned'];
+export type CameraIssue = 'auth_failed' | 'clock_drift' | 'turned' | 'bad_reply' | ViewIssue;
+const ISSUE_ORDER: readonly CameraIssue[] = ['auth_failed', 'bad_reply', 'clock_drift', 'turned', ...VIEW_ISSUES];
 
 export interface AlertStep {
   action: 'open' | 'resolve';
@@ -95,7 +102,13 @@ export interface CheckObservation {
   inMaintenance: boolean;
 }
 
-export type CameraObservation = CheckObservation | { type: 'station_down' } | { type: 'station_online' } | { type: 'maintenance_start' };
+/** The view module confirmed a picture fault (or its end): null when the picture is fine again. */
+export interface ViewObservation {
+  type: 'view';
+  issue: ViewIssue | null;
+}
+
+export type CameraObservation = CheckObservation | ViewObservation | { type: 'station_down' } | { type: 'station_online' } | { type: 'maintenance_start' };
 
 export interface CameraStep {
   next: CameraMachineState;
@@ -202,6 +215,16 @@ export function stepCamera(s: CameraMachineState, o: CameraObservation): CameraS
     case 'station_online':
       if (s.status === 'offline' && s.cause === 'station_down') return keep(s, true, true);
       return keep(s, false);
+    case 'view': {
+      if (s.status !== 'online' && s.status !== 'degraded') return keep(s, false);
+      const others = (s.status === 'degraded' ? (s.cause ?? '').split(',') : []).filter(
+        (k): k is CameraIssue => k !== '' && !(VIEW_ISSUES as readonly string[]).includes(k),
+      );
+      const issues = sortIssues(o.issue === null ? others : [...others, o.issue]);
+      const target = issues.length > 0 ? { status: 'degraded' as Status, cause: issues.join(',') } : { status: 'online' as Status, cause: null };
+      if (target.status === s.status && target.cause === s.cause) return keep(s, false);
+      return move(s, target.status, target.cause);
+    }
     case 'check': {
       if (o.inMaintenance) return s.status === 'maintenance' ? keep(s, true) : move(s, 'maintenance', 'window');
       const target = checkTarget(o);
