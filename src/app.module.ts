@@ -13,6 +13,7 @@ import { PlanningModule } from './planning/planning.module';
 import { UptimeModule } from './uptime/uptime.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
 import { AlertsModule } from './alerts/alerts.module';
+import { ViewModule } from './view/view.module';
 
 /** The whole service, built around the runtime that bootstrap prepared. */
 @Module({})
@@ -36,6 +37,7 @@ export class AppModule {
         MonitoringModule,
         UptimeModule,
         AlertsModule,
+        ViewModule,
       ],
     };
   }

@@ -1,6 +1,6 @@
 import { VIEW_DEFAULTS } from '../config/config';
 import { analyse, lightSlot, type Analysis } from './view.analyser';
-import { extractFeatures, meanAbsDiff, packFeatures, unpackFeatures, type ViewFeatures } from './view.features';
+import { extractFeatures, frameSignature, meanAbsDiff, packFeatures, unpackFeatures, type ViewFeatures } from './view.features';
 import { decodeFrame, type DecodedFrame } from './view.frame';
 import { sceneJpeg, type SceneOptions } from './synthetic-scene';
 
@@ -99,7 +99,8 @@ describe('frozen', () => {
     const refF = features(frames[0]);
     for (const f of frames) {
       const a = analyse(
-        { features: features(f), madToPrevious: prev === null ? null : meanAbsDiff(f.grey, prev.grey), previousFrozenRun: frozenRun, reference: refF, otherReference: null, fovDeg: 60 },
+        // as the service does: the half-size signature kept from the previous snapshot
+        { features: features(f), madToPrevious: prev === null ? null : meanAbsDiff(frameSignature(f.grey), frameSignature(prev.grey)), previousFrozenRun: frozenRun, reference: refF, otherReference: null, fovDeg: 60 },
         settings,
       );
       out.push(a);

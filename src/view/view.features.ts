@@ -158,3 +158,21 @@ export function unpackFeatures(scalars: Record<string, number>, vectors: Buffer)
     edges: v.slice(2 * cells),
   };
 }
+
+/**
+ * The half-size frame kept from one snapshot to the next for the frozen check
+ * (160 × 90, 14.4 KB): 2 × 2 means, which halve the sensor noise but keep every change
+ * a live camera shows between snapshots.
+ */
+export function frameSignature(grey: Uint8Array): Uint8Array {
+  const w = FRAME_W / 2;
+  const h = FRAME_H / 2;
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = 2 * y * FRAME_W + 2 * x;
+      out[y * w + x] = (grey[i] + grey[i + 1] + grey[i + FRAME_W] + grey[i + FRAME_W + 1] + 2) >> 2;
+    }
+  }
+  return out;
+}
