@@ -148,7 +148,8 @@ describe('picture health through the simulated fleet', () => {
   test('a fixed camera turned away shows it in its picture: moved; a reference reset by a technician clears it', async () => {
     const cam = stationCameras()[0];
     await simFault(fleet, 'devices', cam.code, { kind: 'turn', heading_deg: (cam.headingDeg + 40) % 360 });
-    expect(await waitFor(async () => (await statusOf(cam.code)).reason === 'view_moved', 90_000)).toBe(true);
+    // (a fixed camera's ONVIF answers may also give the turn away; the picture must say moved)
+    expect(await waitFor(async () => /(^|,)view_moved$/.test((await statusOf(cam.code)).reason ?? ''), 90_000)).toBe(true);
     const v = await viewOf(cam.code);
     expect(v.state).toBe('moved');
     // The new aim is meant: the technician makes it the reference.
@@ -156,7 +157,7 @@ describe('picture health through the simulated fleet', () => {
     expect(res.status).toBe(200);
     expect(res.body.state).toBe('ok');
     expect(res.body.references).toEqual([expect.objectContaining({ set_by: 'test technician' })]);
-    expect(await statusOf(cam.code)).toEqual({ status: 'online', reason: null });
+    expect((await statusOf(cam.code)).reason ?? '').not.toMatch(/view_moved/);
     const audit = await q(`SELECT action, target FROM audit_log WHERE action = 'camera.view.reference.set'`);
     expect(audit.length).toBe(1);
     // and it stays ok on the next snapshots
