@@ -165,16 +165,22 @@ export class ViewRepository {
     await this.dataSource.query(`DELETE FROM camera_view_reference WHERE camera_id = $1 AND slot = $2`, [cameraId, slot]);
   }
 
-  /** One snapshot's outcome: the view row and a history row, in one transaction. */
-  async saveCheck(w: ViewWrite): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      await m.query(
+  /**
+   * One snapshot's outcome: the view row and a history row, in one transaction. A leased
+   * check writes only while it still holds its lease: a reference set meanwhile (which
+   * releases the lease) makes its verdict, judged against the old reference, stale, and
+   * it is dropped (answers false).
+   */
+  async saveCheck(w: ViewWrite): Promise<boolean> {
+    return this.dataSource.transaction(async (m) => {
+      const updated = await m.query(
         `UPDATE camera_view SET state = $2, pending_state = $3, pending_count = $4,
            since = CASE WHEN $5 OR since IS NULL THEN $6::timestamptz ELSE since END, checked_at = $6,
            metrics = COALESCE($7::jsonb, metrics), error = $8::jsonb, frozen_run = $9,
            thumbnail = COALESCE($10, thumbnail), frame = COALESCE($11, frame),
            next_at = $12, lease_owner = NULL, lease_until = NULL
-         WHERE camera_id = $1 AND ($13::text IS NULL OR lease_owner = $13 OR lease_owner IS NULL)`,
+         WHERE camera_id = $1 AND ($13::text IS NULL OR lease_owner = $13)
+         RETURNING camera_id`,
         [
           w.cameraId,
           w.step.state,
@@ -191,12 +197,16 @@ export class ViewRepository {
           w.leaseOwner,
         ],
       );
+      // pg answers [rows, count] for an UPDATE … RETURNING
+      const rows = Array.isArray(updated[0]) ? updated[0] : updated;
+      if (rows.length === 0) return false;
       await m.query(`INSERT INTO camera_view_check (camera_id, at, state, metrics) VALUES ($1, $2, $3, $4::jsonb)`, [
         w.cameraId,
         w.at,
         w.observed,
         JSON.stringify(w.error === null ? w.metrics : { ...(w.metrics ?? {}), error: w.error }),
       ]);
+      return true;
     });
   }
 

@@ -158,7 +158,8 @@ export class ViewService implements OnModuleDestroy {
     w: Omit<Parameters<ViewRepository['saveCheck']>[0], 'step' | 'changed' | 'observed'>,
   ): Promise<ViewState> {
     const step = stepView(stored, observed);
-    await this.repo.saveCheck({ ...w, step: step.next, changed: step.changed, observed });
+    // Dropped: a technician set a new reference while this snapshot was being judged.
+    if (!(await this.repo.saveCheck({ ...w, step: step.next, changed: step.changed, observed }))) return stored.state as ViewState;
     // Applied whenever the wanted issue differs from the stored one, so a crash between
     // the two writes is mended by the next snapshot.
     if (step.issue !== stored.viewIssue) {
