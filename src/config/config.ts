@@ -90,7 +90,7 @@ export const VIEW_DEFAULTS: ViewSettings = {
   blurRatio: 0.5,
   frozenMad: 0.2,
   frozenFrames: 3,
-  movedSceneMin: 0.3,
+  movedSceneMin: 0.5,
   movedShiftDeg: 5,
   nightChroma: 3,
   nightMean: 50,
