@@ -24,6 +24,7 @@ const LAYERS = [
   ['uptime'],
   ['alerts'],
   ['coverage'],
+  ['view'],
   ['search', 'planning'],
   ['simulator'],
 ];

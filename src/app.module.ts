@@ -16,6 +16,7 @@ import { AlertsModule } from './alerts/alerts.module';
 import { MapModule } from './map/map.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { NotifyModule } from './notify/notify.module';
+import { ViewModule } from './view/view.module';
 
 /** The whole service, built around the runtime that bootstrap prepared. */
 @Module({})
@@ -43,6 +44,7 @@ export class AppModule {
         MapModule,
         IncidentsModule,
         NotifyModule,
+        ViewModule,
       ],
     };
   }

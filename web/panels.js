@@ -5,6 +5,7 @@ import { api, download, query } from './api.js';
 import { addStrings, fmt, fmtTime, t } from './i18n.js';
 import { colorOf, OWNERSHIPS, STATUSES, STATUS_COLORS } from './layers.js';
 import { errorMessage } from './errors.js';
+import { showViewPanel } from './view-panel.js';
 
 export const esc = (s) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
@@ -260,7 +261,10 @@ export class DetailsPanel {
       ${this.statusError ? `<p class="error">${esc(t('details.unavailable', { message: errorText(this.statusError) }))}</p>` : ''}
       <h3>${esc(t('details.uptime'))}</h3>
       <table class="uptime"><tr><th>${esc(t('details.uptime24h'))}</th><th>${esc(t('details.uptime7d'))}</th><th>${esc(t('details.uptime30d'))}</th></tr>
-        <tr><td id="d-up-24h">${pct(this.uptime['24h'])}</td><td id="d-up-7d">${pct(this.uptime['7d'])}</td><td id="d-up-30d">${pct(this.uptime['30d'])}</td></tr></table>`;
+        <tr><td id="d-up-24h">${pct(this.uptime['24h'])}</td><td id="d-up-7d">${pct(this.uptime['7d'])}</td><td id="d-up-30d">${pct(this.uptime['30d'])}</td></tr></table>
+      <div id="d-view"></div>`;
+    // Picture health (web/view-panel.js): reference and current view side by side.
+    showViewPanel(this.el.querySelector('#d-view'), c);
   }
 }
 

@@ -54,6 +54,8 @@ export interface CamnetConfig {
   /** Most station messages (Wills, statuses, orientations) and check results kept in memory while the database is away. */
   applyBufferMax: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug';
+  /** Picture health (src/view): how often each camera's snapshot is analysed, and the detectors' thresholds. */
+  view: ViewSettings;
 }
 
 export interface OidcConfig {
@@ -67,6 +69,69 @@ export interface OidcConfig {
   /** …and its values mapped to camnet roles. */
   roleMap: Record<string, 'admin' | 'technician' | 'police' | 'planner'>;
 }
+
+/**
+ * Picture-health settings. The defaults, and why each is what it is, are in the README
+ * ("Picture health"); every one can be set as CAMNET_VIEW_<NAME> (e.g. CAMNET_VIEW_BLUR_RATIO).
+ */
+export interface ViewSettings {
+  /** Seconds between two snapshots of a camera (CAMNET_VIEW_INTERVAL_S). */
+  intervalS: number;
+  /** One snapshot request's deadline (GetSnapshotUri or the JPEG itself). */
+  timeoutMs: number;
+  /** Snapshots larger than this are refused (a 1080p JPEG is 0.2–1 MB). */
+  maxBytes: number;
+  /** Snapshots fetched and analysed at once per replica. */
+  concurrency: number;
+  /** Days of per-check metrics kept in camera_view_check. */
+  historyDays: number;
+  /** dark: mean luminance (0–255) at most this … */
+  darkMean: number;
+  /** … and at least this share of pixels darker than 40. */
+  darkShare: number;
+  /** blocked: a textured cell of the reference is blank when its edge energy falls below this share of the reference's (after the light gain). */
+  blockedEdgeRatio: number;
+  /** blocked: a cell this flat (standard deviation in grey levels) is blank whatever the reference. */
+  blockedUniformStd: number;
+  /** blocked: share of the reference's textured cells that are blank to call it partial … */
+  blockedPartialShare: number;
+  /** … and complete. */
+  blockedCompleteShare: number;
+  /** blurred: sharpness (gradient energy over variance) below this share of the reference's. */
+  blurRatio: number;
+  /** frozen: mean absolute difference (grey levels) between consecutive snapshots below this … */
+  frozenMad: number;
+  /** … over this many consecutive snapshots (several, not two). */
+  frozenFrames: number;
+  /** moved: the edge maps' correlation at zero shift below this means the scene differs. */
+  movedSceneMin: number;
+  /** moved: a shift of at least this many degrees (with a clearly better match there) is a move. */
+  movedShiftDeg: number;
+  /** Night (the reference kept apart): mean colour saturation below this (cameras switch to monochrome with IR) or mean luminance below nightMean. */
+  nightChroma: number;
+  nightMean: number;
+}
+
+export const VIEW_DEFAULTS: ViewSettings = {
+  intervalS: 900,
+  timeoutMs: 10_000,
+  maxBytes: 4 * 1024 * 1024,
+  concurrency: 8,
+  historyDays: 14,
+  darkMean: 35,
+  darkShare: 0.85,
+  blockedEdgeRatio: 0.2,
+  blockedUniformStd: 2.5,
+  blockedPartialShare: 0.25,
+  blockedCompleteShare: 0.85,
+  blurRatio: 0.5,
+  frozenMad: 0.2,
+  frozenFrames: 3,
+  movedSceneMin: 0.5,
+  movedShiftDeg: 5,
+  nightChroma: 3,
+  nightMean: 50,
+};
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -160,6 +225,40 @@ export function loadConfig(env: Env = process.env): CamnetConfig {
     digestMin: str('CAMNET_MAIL_DIGEST_MIN'),
   });
   problems.push(...mail.problems);
+  const num = (name: string, def: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === null) return def;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min || n > max) {
+      problems.push(`${name} must be a number between ${min} and ${max}, got "${raw}"`);
+      return def;
+    }
+    return n;
+  };
+  const d = VIEW_DEFAULTS;
+  const view: ViewSettings = {
+    intervalS: int('CAMNET_VIEW_INTERVAL_S', d.intervalS, 1, 86400),
+    timeoutMs: int('CAMNET_VIEW_TIMEOUT_MS', d.timeoutMs, 100, 120_000),
+    maxBytes: int('CAMNET_VIEW_MAX_BYTES', d.maxBytes, 16 * 1024, 64 * 1024 * 1024),
+    concurrency: int('CAMNET_VIEW_CONCURRENCY', d.concurrency, 1, 256),
+    historyDays: int('CAMNET_VIEW_HISTORY_DAYS', d.historyDays, 1, 3650),
+    darkMean: num('CAMNET_VIEW_DARK_MEAN', d.darkMean, 0, 255),
+    darkShare: num('CAMNET_VIEW_DARK_SHARE', d.darkShare, 0, 1),
+    blockedEdgeRatio: num('CAMNET_VIEW_BLOCKED_EDGE_RATIO', d.blockedEdgeRatio, 0, 1),
+    blockedUniformStd: num('CAMNET_VIEW_BLOCKED_UNIFORM_STD', d.blockedUniformStd, 0, 64),
+    blockedPartialShare: num('CAMNET_VIEW_BLOCKED_PARTIAL_SHARE', d.blockedPartialShare, 0.01, 1),
+    blockedCompleteShare: num('CAMNET_VIEW_BLOCKED_COMPLETE_SHARE', d.blockedCompleteShare, 0.01, 1),
+    blurRatio: num('CAMNET_VIEW_BLUR_RATIO', d.blurRatio, 0, 1),
+    frozenMad: num('CAMNET_VIEW_FROZEN_MAD', d.frozenMad, 0, 32),
+    frozenFrames: int('CAMNET_VIEW_FROZEN_FRAMES', d.frozenFrames, 2, 20),
+    movedSceneMin: num('CAMNET_VIEW_MOVED_SCENE_MIN', d.movedSceneMin, -1, 1),
+    movedShiftDeg: num('CAMNET_VIEW_MOVED_SHIFT_DEG', d.movedShiftDeg, 0.1, 180),
+    nightChroma: num('CAMNET_VIEW_NIGHT_CHROMA', d.nightChroma, 0, 255),
+    nightMean: num('CAMNET_VIEW_NIGHT_MEAN', d.nightMean, 0, 255),
+  };
+  if (view.blockedPartialShare > view.blockedCompleteShare) {
+    problems.push('CAMNET_VIEW_BLOCKED_PARTIAL_SHARE must not exceed CAMNET_VIEW_BLOCKED_COMPLETE_SHARE');
+  }
 
   const config: CamnetConfig = {
     port: int('PORT', 3000, 0, 65535),
@@ -194,6 +293,7 @@ export function loadConfig(env: Env = process.env): CamnetConfig {
     willHoldMs: int('CAMNET_WILL_HOLD_MS', 1000, 0, 2500),
     applyBufferMax: int('CAMNET_APPLY_BUFFER_MAX', 100_000, 100, 10_000_000),
     logLevel,
+    view,
   };
   if (config.tileUrl !== null && !['{z}', '{x}', '{y}'].every((p) => config.tileUrl!.includes(p))) {
     problems.push(`TILE_URL must be an XYZ template with {z}, {x} and {y}, such as http://127.0.0.1:8080/tile/{z}/{x}/{y}.png, got "${config.tileUrl}"`);

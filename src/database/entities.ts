@@ -12,5 +12,6 @@ import { Alert, AlertEvent } from '../alerts/alert.entity';
 import { InventoryDriftKept } from '../inventory/drift.entity';
 import { UptimeDaily } from '../uptime/uptime-daily.entity';
 import { Meta } from './meta.entity';
+import { VIEW_ENTITIES } from '../view/view.entities';
 
-export const ENTITIES = [AdminUnit, Route, Station, Camera, RoadSign, ApiToken, AuditLog, AppUser, UserSession, ...MONITORING_ENTITIES, Alert, AlertEvent, InventoryDriftKept, UptimeDaily, Meta];
+export const ENTITIES = [AdminUnit, Route, Station, Camera, RoadSign, ApiToken, AuditLog, AppUser, UserSession, ...MONITORING_ENTITIES, Alert, AlertEvent, InventoryDriftKept, UptimeDaily, Meta, ...VIEW_ENTITIES];

@@ -4,8 +4,12 @@
  * reasons a camera that answers is degraded. Imports nothing.
  */
 
+/** Picture faults found in snapshots (src/view), one alert kind each. */
+export const VIEW_ISSUES = ['view_dark', 'view_blocked', 'view_blurred', 'view_frozen', 'view_moved'] as const;
+export type ViewIssue = (typeof VIEW_ISSUES)[number];
+
 /** Every alert kind. */
-export const ALERT_KINDS = ['offline', 'station_down', 'turned', 'clock_drift', 'auth_failed'] as const;
+export const ALERT_KINDS = ['offline', 'station_down', 'turned', 'clock_drift', 'auth_failed', ...VIEW_ISSUES] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** The alert a station raises about itself; every other kind is about one camera. */
@@ -23,5 +27,5 @@ export type AlertState = 'open' | 'acked' | 'resolved';
  * Why a camera that answers is degraded (the reason stored with its status).
  * `bad_reply` has no alert kind of its own (README, departures).
  */
-export const CAMERA_ISSUES = ['auth_failed', 'bad_reply', 'clock_drift', 'turned'] as const;
+export const CAMERA_ISSUES = ['auth_failed', 'bad_reply', 'clock_drift', 'turned', ...VIEW_ISSUES] as const;
 export type CameraIssue = (typeof CAMERA_ISSUES)[number];

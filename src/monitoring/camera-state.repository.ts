@@ -9,6 +9,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import type { ViewIssue } from '../domain/alert';
 import type { Status } from '../domain/status';
 
 export type EventSource = 'onvif' | 'mqtt' | 'manual' | 'system';
@@ -26,6 +27,8 @@ export interface CameraRow {
   station_id: number | null;
   station_code: string | null;
   station_status: Status | null;
+  /** The picture fault the view module last confirmed (see CameraStateService.applyViewObservation). */
+  view_issue: ViewIssue | null;
 }
 
 export interface StationRow {
@@ -92,7 +95,7 @@ export interface StationHeartbeat {
 }
 
 const CAMERA_ROW_SQL = `
-  SELECT cs.camera_id, cs.status, cs.since, cs.reason, cs.pending_status, cs.pending_count, cs.heading_deg,
+  SELECT cs.camera_id, cs.status, cs.since, cs.reason, cs.pending_status, cs.pending_count, cs.heading_deg, cs.view_issue,
          c.code, c.heading_deg AS registered_deg, c.station_id, st.code AS station_code, ss.status AS station_status
   FROM camera_state cs
   JOIN camera c ON c.id = cs.camera_id
@@ -180,6 +183,17 @@ export class CameraStateRepository {
 
   async setCameraHeading(m: EntityManager, cameraId: number, headingDeg: number): Promise<void> {
     await m.query(`UPDATE camera_state SET heading_deg = $2 WHERE camera_id = $1`, [cameraId, headingDeg]);
+  }
+
+  /** The picture fault the view module confirmed (null: the picture is fine again); row already locked. */
+  async setCameraViewIssue(m: EntityManager, cameraId: number, issue: ViewIssue | null): Promise<void> {
+    await m.query(`UPDATE camera_state SET view_issue = $2 WHERE camera_id = $1`, [cameraId, issue]);
+  }
+
+  /** The picture fault camera_state holds for a camera (null: none, or no such camera). */
+  async viewIssue(cameraId: number): Promise<ViewIssue | null> {
+    const [r] = (await this.dataSource.query(`SELECT view_issue FROM camera_state WHERE camera_id = $1`, [cameraId])) as Array<{ view_issue: ViewIssue | null }>;
+    return r?.view_issue ?? null;
   }
 
   /** Cameras whose station came back are checked at once. */

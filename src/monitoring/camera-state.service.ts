@@ -44,6 +44,7 @@ import {
   stepCamera,
   stepStation,
   StationObservation,
+  ViewIssue,
 } from './status.machine';
 import { isLockConflict, isTransientDbError, retryDelayMs } from './transient-error';
 
@@ -387,6 +388,8 @@ export class CameraStateService implements OnModuleDestroy {
       else if (result.error !== null) issues.push('bad_reply');
       if (hasClockDrift(result.clockOffsetS)) issues.push('clock_drift');
       if (isTurned(heading, row.registered_deg)) issues.push('turned');
+      // A confirmed picture fault stays an issue of every check until the view module clears it.
+      if (row.view_issue !== null) issues.push(row.view_issue);
     }
     const step = stepCamera(machineState(row), {
       type: 'check',
@@ -461,6 +464,32 @@ export class CameraStateService implements OnModuleDestroy {
       this.announceHeading(outbox, row, heardAt, headingDeg);
       return true;
     });
+  }
+
+  /**
+   * A picture fault confirmed by the view module (src/view), or its end (issue null):
+   * kept in camera_state.view_issue, where every later ONVIF check picks it up, and
+   * applied to the status at once when the camera answers (online or degraded); it
+   * opens or resolves that view_* alert through the same status history and events as
+   * every other reason. Answers the status before and after.
+   */
+  async applyViewObservation(cameraId: number, issue: ViewIssue | null, source: EventSource): Promise<AppliedCheck> {
+    return this.write(`camera ${cameraId}: view`, async (m, outbox) => {
+      const row = await this.lockCamera(m, cameraId);
+      const at = later0(this.clock.now(), row.since);
+      const step = stepCamera(machineState(row), { type: 'view', issue });
+      await this.repo.setCameraViewIssue(m, cameraId, issue);
+      if (step.transition || step.next.cause !== row.reason) await this.repo.updateCameraMachineState(m, cameraId, step.next, step.transition, at);
+      const reason = step.next.status === 'online' ? 'picture ok' : (step.next.cause ?? step.next.status);
+      if (step.transition) await this.repo.insertStatusEvents(m, [{ subject: 'camera', id: cameraId, at, status: step.next.status, source, reason }]);
+      this.announceCameraStep(outbox, row, step, at, reason, null);
+      return { status: step.next.status, previous: row.status, transition: step.transition };
+    });
+  }
+
+  /** The picture fault last confirmed for a camera (camera_state.view_issue). */
+  viewIssue(cameraId: number): Promise<ViewIssue | null> {
+    return this.repo.viewIssue(cameraId);
   }
 
   /**

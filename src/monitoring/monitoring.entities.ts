@@ -56,6 +56,8 @@ export class CameraState {
   @Column({ name: 'heading_deg', type: 'double precision', nullable: true }) headingDeg: number | null;
   @Column({ type: 'jsonb', nullable: true }) ptz: { pan: number | null; tilt: number | null; zoom: number | null } | null;
   @Column({ type: 'jsonb', nullable: true }) device: Record<string, string | null> | null;
+  /** The picture fault last confirmed by src/view (view_dark, …); decided by CameraStateService.applyViewObservation, written only by CameraStateRepository. */
+  @Column({ name: 'view_issue', type: 'text', nullable: true }) viewIssue: string | null;
 }
 
 /** What camnet currently knows of a station, from its MQTT agent. */

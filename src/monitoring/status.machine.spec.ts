@@ -91,8 +91,8 @@ describe('camera: two agreeing checks change the status', () => {
     ['degraded', 'turned', down, 'offline', 'unreachable', ['open:offline', 'resolve:turned']],
     ['degraded', 'turned', drift, 'degraded', 'clock_drift', ['resolve:turned', 'open:clock_drift']],
     ['degraded', 'turned', check({ issues: ['turned', 'clock_drift'] }), 'degraded', 'clock_drift,turned', ['open:clock_drift']],
-    ['maintenance', 'window', ok, 'online', null, ['resolve:offline', 'resolve:turned', 'resolve:clock_drift', 'resolve:auth_failed']],
-    ['maintenance', 'window', down, 'offline', 'unreachable', ['open:offline', 'resolve:turned', 'resolve:clock_drift', 'resolve:auth_failed']],
+    ['maintenance', 'window', ok, 'online', null, ['resolve:offline', 'resolve:turned', 'resolve:clock_drift', 'resolve:auth_failed', 'resolve:view_dark', 'resolve:view_blocked', 'resolve:view_blurred', 'resolve:view_frozen', 'resolve:view_moved']],
+    ['maintenance', 'window', down, 'offline', 'unreachable', ['open:offline', 'resolve:turned', 'resolve:clock_drift', 'resolve:auth_failed', 'resolve:view_dark', 'resolve:view_blocked', 'resolve:view_blurred', 'resolve:view_frozen', 'resolve:view_moved']],
   ];
   it.each(cases)('%s/%s + 2× %j → %s/%s', (from, cause, o, to, toCause, alerts) => {
     const first = stepCamera(state(from, cause), o);
@@ -233,5 +233,47 @@ describe('station', () => {
     expect(step.transition).toBe(to !== from);
     expect(step.alerts.map((a) => `${a.action}:${a.kind}`)).toEqual(alerts);
     expect(step.cameras).toBe(cameras);
+  });
+});
+
+describe('picture faults from the view module', () => {
+  const st = (status: CameraMachineState['status'], cause: string | null): CameraMachineState => ({ status, cause, pendingStatus: null, pendingCount: 0 });
+  test('online + a confirmed view fault → degraded at once, its alert opened', () => {
+    const step = stepCamera(st('online', null), { type: 'view', issue: 'view_blocked' });
+    expect(step.next).toEqual(st('degraded', 'view_blocked'));
+    expect(step.transition).toBe(true);
+    expect(step.alerts).toEqual([{ action: 'open', kind: 'view_blocked' }]);
+  });
+  test('degraded for clock drift + a view fault keeps both; clearing it resolves only its alert', () => {
+    const both = stepCamera(st('degraded', 'clock_drift'), { type: 'view', issue: 'view_moved' });
+    expect(both.next.cause).toBe('clock_drift,view_moved');
+    expect(both.transition).toBe(false);
+    expect(both.alerts).toEqual([{ action: 'open', kind: 'view_moved' }]);
+    const cleared = stepCamera(both.next, { type: 'view', issue: null });
+    expect(cleared.next).toEqual(st('degraded', 'clock_drift'));
+    expect(cleared.alerts).toEqual([{ action: 'resolve', kind: 'view_moved' }]);
+  });
+  test('one view fault replaces another', () => {
+    const step = stepCamera(st('degraded', 'view_dark'), { type: 'view', issue: 'view_blocked' });
+    expect(step.next.cause).toBe('view_blocked');
+    expect(step.alerts).toEqual(expect.arrayContaining([
+      { action: 'open', kind: 'view_blocked' },
+      { action: 'resolve', kind: 'view_dark' },
+    ]));
+    expect(step.alerts).toHaveLength(2);
+  });
+  test('the picture good again → online, alert resolved', () => {
+    const step = stepCamera(st('degraded', 'view_frozen'), { type: 'view', issue: null });
+    expect(step.next).toEqual(st('online', null));
+    expect(step.alerts).toEqual([{ action: 'resolve', kind: 'view_frozen' }]);
+  });
+  test.each(['offline', 'maintenance', 'unknown'] as const)('%s is left alone (the next check carries the issue)', (status) => {
+    const step = stepCamera(st(status, status === 'offline' ? 'unreachable' : null), { type: 'view', issue: 'view_dark' });
+    expect(step.transition).toBe(false);
+    expect(step.alerts).toEqual([]);
+  });
+  test('a check that answers carries the confirmed view issue', () => {
+    const step = stepCamera(st('degraded', 'view_dark'), { type: 'check', reachable: true, issues: ['view_dark'], stationDown: false, inMaintenance: false });
+    expect(step.next).toEqual(st('degraded', 'view_dark'));
   });
 });

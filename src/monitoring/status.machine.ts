@@ -14,6 +14,8 @@
  *   answers, |clock offset| > 300 s    → degraded / clock_drift
  *   answers, heading > 20° off         → degraded / turned
  *   answers, unusable reply            → degraded / bad_reply   (malformed, too large, fault; no alert kind)
+ *   answers, picture fault confirmed   → degraded / view_dark, view_blocked, view_blurred, view_frozen or view_moved
+ *                                        (the view module's last confirmed fault, kept in camera_state.view_issue)
  *   answers, nothing wrong             → online
  *   (several issues at once: degraded with all of them)
  *
@@ -32,6 +34,8 @@
  * | offline / station_down   | station online                      | unchanged, pending cleared, re-check now | none (its checks decide) |
  * | any other                | station online                      | unchanged                  | none                                   |
  * | any but maintenance      | maintenance window starts           | maintenance (at once)      | none                                   |
+ * | online, degraded         | view fault confirmed / cleared      | its view_* issue replaced, at once (the view module already required two agreeing snapshots) | open / resolve that view_* alert |
+ * | offline, maintenance, unknown | view fault confirmed / cleared | unchanged (the next check that answers carries it) | none                          |
  *
  * A(s) is the set of alerts a state stands for: online, unknown → {}; offline /
  * unreachable → {offline}; offline / station_down → {} (the station holds the one
@@ -56,7 +60,7 @@
  * | maintenance      | window ends, not seen recently       | offline      | open station_down       | station down       |
  */
 import { absAngleDiffDeg } from '../geo/geo.math';
-import { CAMERA_ALERT_KINDS, CAMERA_ISSUES, type AlertActionKind, type AlertKind, type CameraAlertKind, type CameraIssue } from '../domain/alert';
+import { CAMERA_ALERT_KINDS, CAMERA_ISSUES, VIEW_ISSUES, type AlertActionKind, type AlertKind, type CameraAlertKind, type CameraIssue, type ViewIssue } from '../domain/alert';
 import type { Status } from '../domain/status';
 
 export const CONFIRMATIONS = 2;
@@ -66,7 +70,7 @@ export const TURN_LIMIT_DEG = 20;
 export const HEADING_NOISE_DEG = 2;
 
 // The alert vocabulary lives in src/domain; re-exported for the machine's callers.
-export type { AlertKind, CameraAlertKind, CameraIssue } from '../domain/alert';
+export type { AlertKind, CameraAlertKind, CameraIssue, ViewIssue } from '../domain/alert';
 
 /** The order in which a degraded camera's issues are listed in its reason. */
 const ISSUE_ORDER: readonly CameraIssue[] = CAMERA_ISSUES;
@@ -94,7 +98,13 @@ export interface CheckObservation {
   inMaintenance: boolean;
 }
 
-export type CameraObservation = CheckObservation | { type: 'station_down' } | { type: 'station_online' } | { type: 'maintenance_start' };
+/** The view module confirmed a picture fault (or its end): null when the picture is fine again. */
+export interface ViewObservation {
+  type: 'view';
+  issue: ViewIssue | null;
+}
+
+export type CameraObservation = CheckObservation | ViewObservation | { type: 'station_down' } | { type: 'station_online' } | { type: 'maintenance_start' };
 
 export interface CameraStep {
   next: CameraMachineState;
@@ -201,6 +211,16 @@ export function stepCamera(s: CameraMachineState, o: CameraObservation): CameraS
     case 'station_online':
       if (s.status === 'offline' && s.cause === 'station_down') return keep(s, true, true);
       return keep(s, false);
+    case 'view': {
+      if (s.status !== 'online' && s.status !== 'degraded') return keep(s, false);
+      const others = (s.status === 'degraded' ? (s.cause ?? '').split(',') : []).filter(
+        (k): k is CameraIssue => k !== '' && !(VIEW_ISSUES as readonly string[]).includes(k),
+      );
+      const issues = sortIssues(o.issue === null ? others : [...others, o.issue]);
+      const target = issues.length > 0 ? { status: 'degraded' as Status, cause: issues.join(',') } : { status: 'online' as Status, cause: null };
+      if (target.status === s.status && target.cause === s.cause) return keep(s, false);
+      return move(s, target.status, target.cause);
+    }
     case 'check': {
       if (o.inMaintenance) return s.status === 'maintenance' ? keep(s, true) : move(s, 'maintenance', 'window');
       const target = checkTarget(o);

@@ -11,22 +11,25 @@
  * | yes            | degraded, only for issues that leave video intact   | true     |
  * |                | (clock_drift; turned — the heading in force already |          |
  * |                | says whether it still covers the point)             |          |
- * | yes            | degraded for a picture fault (view_dark, blocked,   | false    |
- * |                | blurred, frozen: no useful picture)                 |          |
+ * | yes            | degraded for a picture fault that leaves no useful  | false    |
+ * |                | picture (view_dark, blocked, frozen, moved: the     |          |
+ * |                | view module's NOT_RECORDING_VIEW_REASONS)           |          |
  * | yes            | degraded for anything else (auth_failed, bad_reply, | null     |
- * |                | view_moved: the camera answered, its video unknown) |          |
+ * |                | view_blurred: the camera answered, its video        |          |
+ * |                | unknown)                                            |          |
  * | yes            | offline                                             | false    |
  * | yes            | maintenance, or unknown (never monitored, no        | null     |
  * |                | history at that time)                               |          |
  */
 import type { Status } from '../domain/status';
+import { NOT_RECORDING_VIEW_REASONS } from '../view/view.reasons';
 
 export type Recorded = boolean | null;
 
 /** Degraded causes that leave the recording intact. */
 const KEEPS_VIDEO: ReadonlySet<string> = new Set(['clock_drift', 'turned']);
-/** Degraded causes that mean no useful picture was recorded. */
-const STOPS_VIDEO: ReadonlySet<string> = new Set(['view_dark', 'view_blocked', 'view_blurred', 'view_frozen']);
+/** Degraded causes that mean no useful picture was recorded: the view module's list (src/view/view.reasons). */
+const STOPS_VIDEO: ReadonlySet<string> = new Set(NOT_RECORDING_VIEW_REASONS);
 
 /**
  * The causes of a status event's reason: the machine writes a degraded camera's

@@ -5,6 +5,7 @@
  * Built for throughput (a benchmark polls 25,000 devices through it): keep-alive,
  * replies from per-vendor templates, requests read with string scans only.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../common/clock';
@@ -24,6 +25,7 @@ import {
   type DeviceState,
 } from './sim-fault.registry';
 import type { SimDevice, SimStation } from './sim.types';
+import { SimSceneRenderer } from './sim-scene';
 import { soapOperation } from './soap.scanner';
 import { verifyUsernameToken } from './ws-security.verifier';
 
@@ -82,6 +84,9 @@ export class OnvifDeviceServer {
   };
   private closed = false;
   private _port = 0;
+  private readonly scenes: SimSceneRenderer;
+  /** The Digest nonce of the picture server (one per run is enough for a simulator). */
+  private readonly nonce = randomBytes(12).toString('hex');
 
   private constructor(options: OnvifDeviceServerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -89,6 +94,7 @@ export class OnvifDeviceServer {
     this.toleranceMs = options.createdToleranceS === null ? null : (options.createdToleranceS ?? 300) * 1000;
     this.logger = options.logger;
     this.stationInfo = options.stationInfo;
+    this.scenes = new SimSceneRenderer(this.clock);
     this.server = http.createServer({ keepAlive: true, noDelay: true }, (req, res) => this.onRequest(req, res));
     // Pollers keep connections for a while between cycles; Node's 5 s default makes them race the close.
     this.server.keepAliveTimeout = 65_000;
@@ -144,6 +150,7 @@ export class OnvifDeviceServer {
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = req.url ?? '/';
     if (url.startsWith('/onvif/')) this.onOnvif(req, res, url);
+    else if (url.startsWith('/snapshot/')) this.onSnapshot(req, res, url);
     else if (url.startsWith('/sim/')) this.onControl(req, res, url);
     else sendJson(res, 404, { error: `nothing at ${url.split('?')[0]}; ONVIF is under /onvif/{code}/, control under /sim/` });
   }
@@ -254,8 +261,53 @@ export class OnvifDeviceServer {
       case 'GetStreamUri':
         return { status: 200, body: t.streamUri(d) };
       default:
+        if (s.faults?.has('no_snapshot')) return t.actionNotSupported;
         return { status: 200, body: t.snapshotUri(d) };
     }
+  }
+
+  // ---------------------------------------------------------------- snapshots
+
+  /**
+   * GET /snapshot/{code}/…: the camera's picture. Hikvision and Dahua demand HTTP Digest,
+   * the others Basic, as those vendors' cameras do by default.
+   */
+  private onSnapshot(req: http.IncomingMessage, res: http.ServerResponse, url: string): void {
+    req.resume();
+    const rest = url.slice('/snapshot/'.length);
+    const code = decodeURIComponent(rest.split(/[/?]/)[0]);
+    const s = this.state.devices.get(code);
+    if (s === undefined) return void res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`no camera ${code}\n`);
+    if (s.station?.faults?.has('down') || s.faults?.has('offline') || s.faults?.has('timeout')) return void req.socket.destroy();
+    if (s.faults?.has('no_snapshot')) return void res.writeHead(404, { 'Content-Type': 'text/plain' }).end('no snapshot service\n');
+    const digest = s.device.vendor === 'Hikvision' || s.device.vendor === 'Dahua';
+    const authorized = !s.faults?.has('auth') && (digest ? this.digestOk(req, s.device.user, s.device.password) : basicOk(req, s.device.user, s.device.password));
+    if (!authorized) {
+      const challenge = digest ? `Digest realm="${REALM}", qop="auth", nonce="${this.nonce}", algorithm=MD5` : `Basic realm="${REALM}"`;
+      return void res.writeHead(401, { 'WWW-Authenticate': challenge, 'Content-Type': 'text/html' }).end('<html><body>401 Unauthorized</body></html>');
+    }
+    this.scenes.snapshot(s).then(
+      (jpeg) => {
+        if (!res.destroyed) res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': jpeg.length }).end(jpeg);
+      },
+      (e) => {
+        this.logger?.warn(`simulator: snapshot of ${code} failed: ${e?.message ?? e}`);
+        if (!res.destroyed) res.writeHead(500, { 'Content-Type': 'text/plain' }).end('snapshot failed\n');
+      },
+    );
+  }
+
+  private digestOk(req: http.IncomingMessage, user: string, password: string): boolean {
+    const a = req.headers.authorization ?? '';
+    if (!/^Digest /i.test(a)) return false;
+    const p: Record<string, string> = {};
+    for (const m of a.slice(7).matchAll(/(\w+)=(?:"([^"]*)"|([^,\s]*))/g)) p[m[1].toLowerCase()] = m[2] ?? m[3];
+    if (p.username !== user || p.nonce !== this.nonce || p.uri !== req.url) return false;
+    const md5 = (x: string) => createHash('md5').update(x).digest('hex');
+    const ha1 = md5(`${user}:${REALM}:${password}`);
+    const ha2 = md5(`GET:${p.uri}`);
+    const expected = p.qop ? md5(`${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`) : md5(`${ha1}:${p.nonce}:${ha2}`);
+    return p.response === expected;
   }
 
   // ---------------------------------------------------------------- control API
@@ -359,6 +411,12 @@ export class OnvifDeviceServer {
     }
     throw notFound();
   }
+}
+
+const REALM = 'camnet simulated camera';
+
+function basicOk(req: http.IncomingMessage, user: string, password: string): boolean {
+  return req.headers.authorization === `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
 }
 
 function sendSoap(res: http.ServerResponse, status: number, body: string): void {

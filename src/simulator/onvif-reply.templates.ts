@@ -530,9 +530,11 @@ function buildTemplates(v: VendorProfile): VendorTemplates {
           `<tt:Timeout>PT60S</tt:Timeout></trt:MediaUri></trt:GetStreamUriResponse>`,
       );
     },
-    snapshotUri(_d) {
+    snapshotUri(d) {
+      // The vendor's own path, under /snapshot/{code}/: every simulated camera shares one host.
+      const uri = v.snapshotUri(v.ip, v.profileTokens[0]).replace(/^http:\/\/[^/]+/, `http://${v.ip}/snapshot/${d.code}`);
       return wrap(
-        `<trt:GetSnapshotUriResponse><trt:MediaUri><tt:Uri>${v.snapshotUri(v.ip, v.profileTokens[0])}</tt:Uri>` +
+        `<trt:GetSnapshotUriResponse><trt:MediaUri><tt:Uri>${uri}</tt:Uri>` +
           `<tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot>` +
           `<tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetSnapshotUriResponse>`,
       );

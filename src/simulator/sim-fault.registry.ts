@@ -8,7 +8,23 @@ import { normalizeDeg, signedAngleDiffDeg } from '../geo/geo.math';
 import type { Clock } from '../common/clock';
 import type { SimDevice, SimStation } from './sim.types';
 
-export const DEVICE_FAULT_KINDS = ['offline', 'timeout', 'slow', 'flap', 'turn', 'auth', 'clock_skew', 'malformed'] as const;
+export const DEVICE_FAULT_KINDS = [
+  'offline',
+  'timeout',
+  'slow',
+  'flap',
+  'turn',
+  'auth',
+  'clock_skew',
+  'malformed',
+  // what the camera's picture shows (its snapshot); the ONVIF answers stay healthy
+  'cover',
+  'blur',
+  'dark',
+  'freeze',
+  'shift',
+  'no_snapshot',
+] as const;
 export type DeviceFaultKind = (typeof DEVICE_FAULT_KINDS)[number];
 export const STATION_FAULT_KINDS = ['down', 'battery'] as const;
 export type StationFaultKind = (typeof STATION_FAULT_KINDS)[number];
@@ -23,7 +39,19 @@ export type DeviceFault =
   | { kind: 'turn'; heading_deg: number; pan: number | null }
   | { kind: 'auth' }
   | { kind: 'clock_skew'; offset_s: number }
-  | { kind: 'malformed' };
+  | { kind: 'malformed' }
+  /** A cover (tape, paint, a branch) over `share` of the picture, from the left. */
+  | { kind: 'cover'; share: number }
+  /** Defocus: a Gaussian blur of `sigma` pixels at 640 px wide. */
+  | { kind: 'blur'; sigma: number }
+  /** Failed IR or a lens cap: almost black. */
+  | { kind: 'dark' }
+  /** The picture stops changing: the last one served, again and again. */
+  | { kind: 'freeze' }
+  /** The picture slides by `degrees` (the camera knocked sideways, + clockwise), its ONVIF answers unchanged. */
+  | { kind: 'shift'; degrees: number }
+  /** GetSnapshotUri not supported. */
+  | { kind: 'no_snapshot' };
 
 export type StationFault = { kind: 'down' } | { kind: 'battery' };
 
@@ -69,6 +97,12 @@ const DEVICE_PARAMS: Record<DeviceFaultKind, string[]> = {
   auth: [],
   clock_skew: ['offset_s'],
   malformed: [],
+  cover: ['share'],
+  blur: ['sigma'],
+  dark: [],
+  freeze: [],
+  shift: ['degrees'],
+  no_snapshot: [],
 };
 
 function bad(message: string): SimRequestError {
@@ -128,6 +162,12 @@ export function parseDeviceFault(input: unknown, device: SimDevice): DeviceFault
       return { kind: k, period_s: numberParam(o, 'period_s', 0.1, 86_400, false) ?? null };
     case 'clock_skew':
       return { kind: k, offset_s: numberParam(o, 'offset_s', -31_536_000, 31_536_000, true) ?? 600 };
+    case 'cover':
+      return { kind: k, share: numberParam(o, 'share', 0.05, 1, false) ?? 1 };
+    case 'blur':
+      return { kind: k, sigma: numberParam(o, 'sigma', 0.5, 50, false) ?? 4 };
+    case 'shift':
+      return { kind: k, degrees: numberParam(o, 'degrees', -180, 180, false) ?? 15 };
     case 'turn': {
       const heading = numberParam(o, 'heading_deg', 0, 360, false);
       const pan = numberParam(o, 'pan', -1, 1, false);

@@ -16,6 +16,9 @@ const RULES: Record<string, string> = {
   'GET /api/cameras/{code}': 'a private camera is 404',
   'GET /api/cameras/{code}/status': 'a private camera is 404',
   'GET /api/cameras/{code}/history': 'a private camera is 404',
+  'GET /api/cameras/{code}/view': 'refused to planners; a private camera is 404 (technicians)',
+  'GET /api/cameras/{code}/view/current.jpg': 'refused to planners; a private camera is 404 (technicians)',
+  'GET /api/cameras/{code}/view/reference.jpg': 'refused to planners; a private camera is 404 (technicians)',
   'GET /api/export/cameras.csv': 'station cameras only',
   'GET /api/export/cameras.geojson': 'station cameras only',
   'GET /api/events': 'station cameras and stations only (tested below, it is a stream)',
@@ -110,6 +113,7 @@ function queryValue(name: string, schema: { maximum?: number; enum?: string[] })
     subject: 'camera:CIT-PRIV-1',
     assignee: '',
     code: 'CIT-PRIV-1',
+    slot: 'day',
     from: '2020-01-01T00:00:00Z',
     to: '2030-01-01T00:00:00Z',
     state: 'open',
@@ -195,6 +199,15 @@ describe('what technicians and planners get from every GET route', () => {
     await t.as('technician').patch('/api/cameras/CIT-PRIV-1').send({ heading_deg: 10 }).expect(404);
     await t.as('technician').delete('/api/cameras/CIT-PRIV-1').expect(404);
     await t.as('technician').post('/api/cameras/CIT-PRIV-1/check').expect(404);
+    for (const path of ['view', 'view/current.jpg', 'view/reference.jpg']) {
+      const view = await t.as('technician').get(`/api/cameras/CIT-PRIV-1/${path}`).expect(404);
+      expect(view.body.message).toBe('no camera with code CIT-PRIV-1');
+      await t.as('planner').get(`/api/cameras/CIT-PRIV-1/${path}`).expect(403);
+    }
+    await t.as('technician').post('/api/cameras/CIT-PRIV-1/view/check').expect(404);
+    await t.as('technician').post('/api/cameras/CIT-PRIV-1/view/reference').expect(404);
+    // Police and admin see the camera, but camnet never fetches a private camera's picture.
+    await t.as('police').get('/api/cameras/CIT-PRIV-1/view/current.jpg').expect(403);
     const create = await t.as('technician').post('/api/cameras').send({ ...SECRET[0], code: 'CIT-PRIV-2', commune_code: COMMUNE, heading_deg: 0, fov_deg: 90, range_m: 40 }).expect(403);
     expect(create.body.message).toMatch(/private cameras .* are registered by an admin/);
     await t.as('technician').patch(`/api/cameras/${stationCamera}`).send({ ownership: 'citizen' }).expect(403);

@@ -22,6 +22,7 @@ import {
   readProfiles,
   readPtzStatus,
   readServices,
+  readSnapshotUri,
   readSystemDateAndTime,
   type MediaProfile,
   type PtzStatus,
@@ -45,6 +46,8 @@ export interface OnvifClientOptions {
 const NS_DEVICE = 'http://www.onvif.org/ver10/device/wsdl';
 const NS_MEDIA = 'http://www.onvif.org/ver10/media/wsdl';
 const NS_PTZ = 'http://www.onvif.org/ver20/ptz/wsdl';
+export const NS_MEDIA1 = NS_MEDIA;
+export const NS_MEDIA2 = 'http://www.onvif.org/ver20/media/wsdl';
 
 const ENVELOPE_OPEN = '<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope">';
 const ENVELOPE_CLOSE = '</s:Body></s:Envelope>';
@@ -63,6 +66,9 @@ const OP_SERVICES = op(NS_DEVICE, 'GetServices');
 const OP_CAPS = op(NS_DEVICE, 'GetCapabilities');
 const OP_PROFILES = op(NS_MEDIA, 'GetProfiles');
 const OP_PTZ_STATUS = op(NS_PTZ, 'GetStatus');
+const OP_PROFILES2 = op(NS_MEDIA2, 'GetProfiles');
+const OP_SNAPSHOT_URI = op(NS_MEDIA, 'GetSnapshotUri');
+const OP_SNAPSHOT_URI2 = op(NS_MEDIA2, 'GetSnapshotUri');
 
 interface Endpoint {
   hostname: string;
@@ -235,6 +241,28 @@ export class OnvifClient {
     const profiles = readProfiles(payload);
     if (!profiles) throw unexpected(OP_PROFILES, payload);
     return profiles;
+  }
+
+  /** GetProfiles through Media (ver10) or Media2 at `mediaXaddr`, for picture health. */
+  async getMediaProfiles(target: OnvifTarget, mediaXaddr: string, media2: boolean, signal: AbortSignal): Promise<MediaProfile[]> {
+    const url = this.rebaseCached(mediaXaddr, target.url);
+    const o = media2 ? OP_PROFILES2 : OP_PROFILES;
+    const inner = media2 ? `<GetProfiles xmlns="${NS_MEDIA2}"><Type>VideoSource</Type></GetProfiles>` : `<GetProfiles xmlns="${NS_MEDIA}"/>`;
+    const payload = await this.call(target, url, o, inner, signal, true);
+    const profiles = readProfiles(payload);
+    if (!profiles) throw unexpected(o, payload);
+    return profiles;
+  }
+
+  /** GetSnapshotUri through Media or Media2; the URI comes back rebased onto the configured host, like the XAddrs. */
+  async getSnapshotUri(target: OnvifTarget, mediaXaddr: string, media2: boolean, profileToken: string, signal: AbortSignal): Promise<string> {
+    const url = this.rebaseCached(mediaXaddr, target.url);
+    const o = media2 ? OP_SNAPSHOT_URI2 : OP_SNAPSHOT_URI;
+    const inner = `<GetSnapshotUri xmlns="${media2 ? NS_MEDIA2 : NS_MEDIA}"><ProfileToken>${xmlEscape(profileToken)}</ProfileToken></GetSnapshotUri>`;
+    const payload = await this.call(target, url, o, inner, signal, true);
+    const uri = readSnapshotUri(payload);
+    if (uri === null) throw unexpected(o, payload);
+    return this.rebaseCached(uri, target.url);
   }
 
   // -------------------------------------------------------------------------------

@@ -524,3 +524,10 @@ export function readProfiles(payload: XmlElement): MediaProfile[] | null {
   }
   return out;
 }
+
+/** GetSnapshotUri, Media ver10 (MediaUri/Uri) or Media2 (Uri); null when the reply holds no URI. */
+export function readSnapshotUri(payload: XmlElement): string | null {
+  if (payload.name !== 'GetSnapshotUriResponse') return null;
+  const uri = payload.child('MediaUri')?.child('Uri')?.value() ?? payload.child('Uri')?.value();
+  return uri ? uri : null;
+}

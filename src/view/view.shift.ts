@@ -1,0 +1,102 @@
+/**
+ * How far a picture has slid against its reference: zero-mean normalised correlation
+ * (ZNCC) of the two edge maps over every shift in a window, coarse to fine. ZNCC is
+ * blind to the light's gain and offset, so a darker or brighter day matches the
+ * reference as well as the reference matches itself. Pure.
+ */
+
+export interface ShiftMatch {
+  /** Correlation at zero shift, −1…1. */
+  atZero: number;
+  /** Best correlation found and where: cur(x, y) ≈ ref(x + dx, y + dy), in edge-map cells. */
+  best: number;
+  dx: number;
+  dy: number;
+}
+
+/** ZNCC of cur(x, y) against ref(x + dx, y + dy) over their overlap; −1 when it is under minOverlap of the frame. */
+export function zncc(cur: Float32Array, ref: Float32Array, w: number, h: number, dx: number, dy: number, minOverlap = 0.5): number {
+  const x0 = Math.max(0, -dx);
+  const x1 = Math.min(w, w - dx);
+  const y0 = Math.max(0, -dy);
+  const y1 = Math.min(h, h - dy);
+  const n = (x1 - x0) * (y1 - y0);
+  if (x1 <= x0 || y1 <= y0 || n < minOverlap * w * h) return -1;
+  let sa = 0;
+  let sb = 0;
+  let saa = 0;
+  let sbb = 0;
+  let sab = 0;
+  for (let y = y0; y < y1; y++) {
+    const ra = y * w;
+    const rb = (y + dy) * w + dx;
+    for (let x = x0; x < x1; x++) {
+      const a = cur[ra + x];
+      const b = ref[rb + x];
+      sa += a;
+      sb += b;
+      saa += a * a;
+      sbb += b * b;
+      sab += a * b;
+    }
+  }
+  const va = saa - (sa * sa) / n;
+  const vb = sbb - (sb * sb) / n;
+  // A featureless map correlates with nothing.
+  if (va <= 1e-9 || vb <= 1e-9) return 0;
+  return (sab - (sa * sb) / n) / Math.sqrt(va * vb);
+}
+
+/** Halves a map in both directions (2 × 2 means). */
+export function halve(m: Float32Array, w: number, h: number): { map: Float32Array; w: number; h: number } {
+  const hw = Math.floor(w / 2);
+  const hh = Math.floor(h / 2);
+  const out = new Float32Array(hw * hh);
+  for (let y = 0; y < hh; y++) {
+    for (let x = 0; x < hw; x++) {
+      const i = 2 * y * w + 2 * x;
+      out[y * hw + x] = (m[i] + m[i + 1] + m[i + w] + m[i + w + 1]) / 4;
+    }
+  }
+  return { map: out, w: hw, h: hh };
+}
+
+/**
+ * Best shift within ±maxDx, ±maxDy cells: searched on the half-size maps, then refined
+ * ±2 cells around it at full size (about 250 + 25 correlations instead of thousands).
+ */
+export function estimateShift(cur: Float32Array, ref: Float32Array, w: number, h: number, maxDx: number, maxDy: number): ShiftMatch {
+  const atZero = zncc(cur, ref, w, h, 0, 0);
+  const c = halve(cur, w, h);
+  const r = halve(ref, w, h);
+  let best = -2;
+  let bx = 0;
+  let by = 0;
+  const mx = Math.ceil(maxDx / 2);
+  const my = Math.ceil(maxDy / 2);
+  for (let dy = -my; dy <= my; dy++) {
+    for (let dx = -mx; dx <= mx; dx++) {
+      const v = zncc(c.map, r.map, c.w, c.h, dx, dy);
+      if (v > best) {
+        best = v;
+        bx = dx;
+        by = dy;
+      }
+    }
+  }
+  let fb = atZero;
+  let fx = 0;
+  let fy = 0;
+  for (let dy = 2 * by - 2; dy <= 2 * by + 2; dy++) {
+    for (let dx = 2 * bx - 2; dx <= 2 * bx + 2; dx++) {
+      if (Math.abs(dx) > maxDx || Math.abs(dy) > maxDy) continue;
+      const v = zncc(cur, ref, w, h, dx, dy);
+      if (v > fb) {
+        fb = v;
+        fx = dx;
+        fy = dy;
+      }
+    }
+  }
+  return { atZero, best: fb, dx: fx, dy: fy };
+}
