@@ -59,7 +59,12 @@ describe('working on an alert: assign, notes, acknowledge, resolve, with its his
   it('refuses notes over the limit, empty resolutions and unknown alerts, naming the field', async () => {
     const tech = t.as('technician');
     const long = await tech.post(`/api/alerts/${turnedId}/notes`).send({ note: 'x'.repeat(2001) }).expect(400);
-    expect(long.body.errors[0]).toEqual({ field: 'note', reason: 'note must be at most 2000 characters, got 2001' });
+    expect(long.body.errors[0]).toMatchObject({
+      field: 'note',
+      reason: 'note must be at most 2000 characters, got 2001',
+      code: 'invalid_field',
+      params: { field: 'note', constraint: 'maxLength' },
+    });
     const longAck = await tech.post(`/api/alerts/${turnedId}/ack`).send({ note: 'x'.repeat(2001) }).expect(400);
     expect(longAck.body.errors[0].field).toBe('note');
     const empty = await tech.post(`/api/alerts/${turnedId}/resolve`).send({}).expect(400);

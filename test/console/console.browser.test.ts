@@ -9,9 +9,23 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../bench/map.measure';
+import { UserService } from '../../src/auth/user.service';
 import { EventBus } from '../../src/common/event-bus';
-import { startTestCamnet, TEST_ADMIN_TOKEN, TestCamnet } from '../support/camnet';
+import { startTestCamnet, TestCamnet } from '../support/camnet';
 import { loadConsoleFixtures } from './console.fixtures';
+
+/** The map signs in people (a session cookie), not tokens: one technician and one admin for the console. */
+const PEOPLE = {
+  technician: { login: 'console-tech', password: 'mật khẩu kỹ thuật thử nghiệm', name: 'Console technician', role: 'technician' as const },
+  admin: { login: 'console-admin', password: 'mật khẩu quản trị thử nghiệm', name: 'Console admin', role: 'admin' as const },
+};
+type Person = keyof typeof PEOPLE;
+
+async function signIn(page: Page, who: Person): Promise<void> {
+  await page.fill('#login-name', PEOPLE[who].login);
+  await page.fill('#login-password', PEOPLE[who].password);
+  await page.click('#login-submit');
+}
 
 const SCREENSHOTS = process.env.CAMNET_SCREENSHOTS ? path.join(__dirname, '../../docs') : null;
 
@@ -30,12 +44,12 @@ describe('the technician console in Chromium', () => {
   let browser: Browser;
   const problems: string[] = [];
 
-  const open = async (viewport: { width: number; height: number }, token = TEST_ADMIN_TOKEN): Promise<Page> => {
+  const open = async (viewport: { width: number; height: number }, who: Person = 'admin'): Promise<Page> => {
     const context = await browser.newContext({ viewport, baseURL: t.url, locale: 'vi-VN' });
-    await context.addInitScript((tok) => localStorage.setItem('camnet.token', tok), token);
     const page = await context.newPage();
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
     await page.goto('/');
+    await signIn(page, who);
     await page.waitForSelector('body[data-ready="1"]', { timeout: 60_000 });
     await page.waitForSelector('#console .console-item', { timeout: 30_000 });
     return page;
@@ -46,6 +60,8 @@ describe('the technician console in Chromium', () => {
     if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
     t = await startTestCamnet({ seed: false });
     await loadConsoleFixtures(t.db.dataSource);
+    const users = t.camnet.app.get(UserService);
+    for (const person of Object.values(PEOPLE)) await users.create(person);
     // A status history for the availability chart.
     await t.db.dataSource.query(
       `INSERT INTO status_event (subject, subject_id, at, status, source) SELECT 'camera', id, now() - interval '3 days', 'online', 'onvif' FROM camera WHERE code = 'ST-A-C3'`,
@@ -58,7 +74,7 @@ describe('the technician console in Chromium', () => {
   });
 
   it('lists what is down, grouped by station, with the reason in Vietnamese', async () => {
-    const page = await open({ width: 1400, height: 900 }, t.tokens.technician);
+    const page = await open({ width: 1400, height: 900 }, 'technician');
     expect(await items(page)).toEqual([
       'ST-A-C1|Mất kết nối (không trả lời)',
       'ST-A-C3|Camera bị xoay hướng',
@@ -104,7 +120,7 @@ describe('the technician console in Chromium', () => {
       const rows = await t.db.dataSource.query(`SELECT id, acked_by FROM alert WHERE subject = 'camera:ST-A-C3' AND acked_at IS NOT NULL`);
       return rows.length ? rows : null;
     });
-    expect(alert.acked_by).toBe('bootstrap');
+    expect(alert.acked_by).toBe(PEOPLE.admin.name);
     const history = await t.as('admin').get(`/api/alerts/${alert.id}`).expect(200);
     expect(history.body.history.at(-1)).toMatchObject({ action: 'acked', note: 'đã báo đội lắp đặt' });
 
@@ -125,9 +141,10 @@ describe('the technician console in Chromium', () => {
 
   it('shows the incidents list on a phone without horizontal scrolling, nearest first from the browser’s position', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, baseURL: t.url, geolocation: { latitude: 10.7, longitude: 106.5 }, permissions: ['geolocation'] });
-    await context.addInitScript((tok) => localStorage.setItem('camnet.token', tok), t.tokens.technician);
     const page = await context.newPage();
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
     await page.goto('/');
+    await signIn(page, 'technician');
     await page.waitForSelector('#console .console-item', { timeout: 60_000 });
     expect(await page.isVisible('#panel-console')).toBe(true);
     const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, aside: document.querySelector('aside')!.scrollWidth }));

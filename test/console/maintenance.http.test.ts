@@ -23,7 +23,7 @@ describe('maintenance windows: open, change, end early, cancel', () => {
     const backwards = await post({ scope: 'camera', scope_id: 'ST-A-C1', starts_at: at(60), ends_at: at(30) }).expect(400);
     expect(backwards.body.errors[0].field).toBe('ends_at');
     const unknown = await post({ scope: 'station', scope_id: 'ST-NOPE', starts_at: at(60), ends_at: at(90) }).expect(400);
-    expect(unknown.body.errors[0]).toEqual({ field: 'scope_id', reason: 'no station with code ST-NOPE' });
+    expect(unknown.body.errors[0]).toEqual({ field: 'scope_id', reason: 'no station with code ST-NOPE', code: 'invalid_field', params: { field: 'scope_id' } });
     const badScope = await post({ scope: 'province', scope_id: '80', starts_at: at(60), ends_at: at(90) }).expect(400);
     expect(badScope.body.errors[0].field).toBe('scope');
     const longReason = await post({ scope: 'camera', scope_id: 'ST-A-C1', starts_at: at(60), ends_at: at(90), reason: 'x'.repeat(501) }).expect(400);
