@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { AuthContext, canSeePrivateCameras, CurrentAuth } from '../auth/auth-context';
 import { Roles } from '../auth/roles.decorator';
 import { IncidentQueryDto } from './incident.dto';
 import { IncidentService } from './incident.service';
@@ -13,8 +14,8 @@ export class IncidentController {
   @Get('incidents')
   @Roles('admin', 'technician')
   @ApiOperation({ summary: 'What is down now: every monitored camera and station not online, with since, reason and open alert; grouped by station, paged' })
-  list(@Query() q: IncidentQueryDto) {
-    return this.incidents.list(q);
+  list(@Query() q: IncidentQueryDto, @CurrentAuth() auth: AuthContext) {
+    return this.incidents.list(q, canSeePrivateCameras(auth));
   }
 
   @Get('incidents.csv')
@@ -23,7 +24,7 @@ export class IncidentController {
   @Header('Content-Disposition', 'attachment; filename="camnet-incidents.csv"')
   @ApiProduces('text/csv')
   @ApiOperation({ summary: 'The same incidents, every page, as CSV for a spreadsheet (UTF-8 with BOM, formulas neutralised)' })
-  csv(@Query() q: IncidentQueryDto) {
-    return this.incidents.csv(q);
+  csv(@Query() q: IncidentQueryDto, @CurrentAuth() auth: AuthContext) {
+    return this.incidents.csv(q, canSeePrivateCameras(auth));
   }
 }

@@ -57,8 +57,9 @@ export const INCIDENT_CSV_COLUMNS = [
 export class IncidentService {
   constructor(private readonly repo: IncidentRepository) {}
 
-  async list(q: IncidentQueryDto): Promise<IncidentPage> {
-    const all = await this.matching(q);
+  /** Without `seesPrivate` (technicians), private cameras are left out: they reach them as counts only. */
+  async list(q: IncidentQueryDto, seesPrivate = true): Promise<IncidentPage> {
+    const all = await this.matching(q, seesPrivate);
     const limit = q.limit ?? 200;
     const offset = q.offset ?? 0;
     const items = all.slice(offset, offset + limit);
@@ -75,8 +76,8 @@ export class IncidentService {
   }
 
   /** Every matching incident (no paging), as a spreadsheet-safe CSV. */
-  async csv(q: IncidentQueryDto): Promise<string> {
-    const rows = (await this.matching(q)).map((i) => ({
+  async csv(q: IncidentQueryDto, seesPrivate = true): Promise<string> {
+    const rows = (await this.matching(q, seesPrivate)).map((i) => ({
       ...i,
       reason_code: i.reason.code,
       reason: i.reason.text,
@@ -86,7 +87,7 @@ export class IncidentService {
     return spreadsheetCsv(INCIDENT_CSV_COLUMNS, rows);
   }
 
-  private async matching(q: IncidentQueryDto): Promise<Incident[]> {
+  private async matching(q: IncidentQueryDto, seesPrivate: boolean): Promise<Incident[]> {
     const statuses = q.status?.length ? q.status.filter((s) => (INCIDENT_STATUSES as readonly string[]).includes(s)) : DEFAULT_STATUSES;
     const [cameras, stations, alerts] = await Promise.all([
       q.subject === 'station' ? [] : this.repo.cameras(statuses),
@@ -96,7 +97,7 @@ export class IncidentService {
     const alertOf = alertIndex(alerts);
     const list = [
       ...stations.map((s) => stationIncident(s, alertOf)),
-      ...cameras.map((c) => cameraIncident(c, alertOf)),
+      ...cameras.filter((c) => seesPrivate || c.ownership === 'station').map((c) => cameraIncident(c, alertOf)),
     ].filter(
       (i) =>
         (!q.reason?.length || i.reason.codes.some((c) => q.reason!.includes(c))) &&

@@ -12,7 +12,7 @@ describe('GET /api/incidents: what is down now, and why', () => {
   afterAll(() => t?.close());
 
   it('lists every monitored camera and station not online, longest down first, each with one reason', async () => {
-    const res = await t.as('technician').get('/api/incidents').expect(200);
+    const res = await t.as('admin').get('/api/incidents').expect(200);
     const rows = res.body.items.map((i: any) => [i.subject, i.code, i.status, i.reason.code]);
     expect(rows).toEqual([
       ['camera', 'ST-A-C1', 'offline', 'offline_timeout'],
@@ -31,6 +31,16 @@ describe('GET /api/incidents: what is down now, and why', () => {
     expect(res.body.items.find((i: any) => i.code === 'ST-A-C3').reason.text).toBe('heading 200° instead of the registered 90°');
   });
 
+  it('leaves private cameras out for technicians, in the list and the CSV', async () => {
+    const res = await t.as('technician').get('/api/incidents').expect(200);
+    expect(res.body.items.map((i: any) => i.code)).not.toContain('CIT-1');
+    expect(res.body.total).toBe(5);
+    expect(res.body.counts.cameras).toBe(4);
+    const csv = await t.as('technician').get('/api/incidents.csv').expect(200);
+    expect(csv.text).not.toContain('CIT-1');
+    expect((await t.as('admin').get('/api/incidents.csv').expect(200)).text).toContain('CIT-1');
+  });
+
   it('groups a page by station', async () => {
     const res = await t.as('admin').get('/api/incidents?sort=station').expect(200);
     const groups = res.body.groups.map((g: any) => [g.station_code, g.station?.code ?? null, g.cameras.map((c: any) => c.code)]);
@@ -42,13 +52,13 @@ describe('GET /api/incidents: what is down now, and why', () => {
   });
 
   it('filters by reason, district, commune, station and subject, and pages', async () => {
-    const codes = async (q: string) => (await t.as('technician').get(`/api/incidents?${q}`).expect(200)).body.items.map((i: any) => i.code);
+    const codes = async (q: string) => (await t.as('admin').get(`/api/incidents?${q}`).expect(200)).body.items.map((i: any) => i.code);
     expect(await codes('reason=station_down&subject=camera')).toEqual(['ST-B-C1', 'ST-B-C2']);
     expect(await codes('district=800')).toEqual(['ST-A-C1', 'ST-A-C3', 'CIT-1']);
     expect(await codes('commune=30003')).toEqual(['CIT-1']);
     expect(await codes('station=ST-A&status=degraded')).toEqual(['ST-A-C3']);
     expect(await codes('sort=since&order=desc&limit=2')).toEqual(['CIT-1', 'ST-A-C3']);
-    const page2 = await t.as('technician').get('/api/incidents?limit=2&offset=2').expect(200);
+    const page2 = await t.as('admin').get('/api/incidents?limit=2&offset=2').expect(200);
     expect(page2.body).toMatchObject({ total: 6, limit: 2, offset: 2 });
     expect(page2.body.items.map((i: any) => i.code)).toEqual(['ST-B-C1', 'ST-B-C2']);
     // A private camera without an ONVIF address is never an incident: camnet does not watch it.
@@ -68,7 +78,7 @@ describe('GET /api/incidents: what is down now, and why', () => {
   });
 
   it('downloads every incident as spreadsheet-safe CSV', async () => {
-    const res = await t.as('technician').get('/api/incidents.csv').buffer(true).parse((r, cb) => {
+    const res = await t.as('admin').get('/api/incidents.csv').buffer(true).parse((r, cb) => {
       let s = '';
       r.setEncoding('utf8');
       r.on('data', (c: string) => (s += c));
