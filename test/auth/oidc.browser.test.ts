@@ -38,10 +38,20 @@ describe('single sign-on with OpenID Connect', () => {
     if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
     const port = await freePort();
     publicUrl = `http://127.0.0.1:${port}`;
-    idp = spawn(process.execPath, [path.join(__dirname, 'oidc-idp.mjs'), `${publicUrl}/api/auth/oidc/callback`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const issuer = await new Promise<string>((resolve, reject) => {
-      readline.createInterface({ input: idp.stdout! }).once('line', (line) => resolve(JSON.parse(line).issuer));
-      idp.once('exit', (code) => reject(new Error(`the OpenID provider exited with ${code}`)));
+    // The provider is started again if it dies at start (seen once under CI's load, not reproduced alone);
+    // what it printed on stderr goes into the error if it never starts.
+    const startProvider = () => {
+      idp = spawn(process.execPath, [path.join(__dirname, 'oidc-idp.mjs'), `${publicUrl}/api/auth/oidc/callback`], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      idp.stderr!.on('data', (chunk) => (stderr += chunk));
+      return new Promise<string>((resolve, reject) => {
+        readline.createInterface({ input: idp.stdout! }).once('line', (line) => resolve(JSON.parse(line).issuer));
+        idp.once('exit', (code) => reject(new Error(`the OpenID provider exited with ${code}: ${stderr.slice(-2000)}`)));
+      });
+    };
+    const issuer = await startProvider().catch((err) => {
+      console.warn(`starting the OpenID provider again: ${err.message}`);
+      return startProvider();
     });
     db = await openTestDatabase({ migrate: false });
     broker = await openTestBroker();
