@@ -56,7 +56,7 @@ export function gaps(routeLength: number, intervals: readonly (readonly [number,
 }
 
 /** Index of the first interval whose end is > m (merged, sorted input). */
-function firstEndingAfter(intervals: readonly (readonly [number, number])[], m: number): number {
+export function firstEndingAfter(intervals: readonly (readonly [number, number])[], m: number): number {
   let lo = 0;
   let hi = intervals.length;
   while (lo < hi) {

@@ -7,7 +7,7 @@
  * own length and its own covered metres.
  */
 import { LonLat } from './geo.math';
-import { coveredLength, intersectIntervals, Interval, mergeIntervals } from './interval.math';
+import { coveredLength, firstEndingAfter, intersectIntervals, Interval, mergeIntervals } from './interval.math';
 import { RouteInput, RouteInterval, RouteNetwork } from './route-network';
 
 /** Two digitisations of one road are this close; separate parallel roads are farther apart. */
@@ -209,18 +209,6 @@ export class RoadNetwork {
     if (cursor < length) pieces.push(own(cursor, length));
     return { pieces: pieces.filter((p) => p.toM > p.fromM), runs: sharedRuns };
   }
-}
-
-/** Index of the first interval ending after m (merged, sorted input). */
-function firstEndingAfter(intervals: readonly (readonly [number, number])[], m: number): number {
-  let lo = 0;
-  let hi = intervals.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (intervals[mid][1] <= m) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Index of the first piece ending after m (pieces sorted and contiguous). */
