@@ -90,6 +90,19 @@ describe.each(SEEDS)('scene %i', (seed) => {
   });
 });
 
+describe('a turn towards a plainer view', () => {
+  // Seed 103's street is busy on the left and plain (sky, verge) where a 40° turn looks:
+  // the turned picture has well under half the reference's detail without any blur.
+  test('loses sharpness but not focus: moved, not blurred', async () => {
+    const judge = async (o: Partial<SceneOptions>) => features(await frame({ seed: 103, ...o }));
+    const ref = await judge({ noiseSeed: 100 });
+    // 320 px of a 480 px, 60° wide frame = 40°
+    const a = analyse({ features: await judge({ shiftPx: 320 }), madToPrevious: 50, previousFrozenRun: 0, reference: ref, otherReference: null, fovDeg: 60 }, VIEW_DEFAULTS);
+    expect(a.metrics.sharpness_ratio).toBeLessThan(VIEW_DEFAULTS.blurRatio);
+    expect(a.state).toBe('moved');
+  });
+});
+
 describe('frozen', () => {
   const settings = VIEW_DEFAULTS;
   const run = (frames: DecodedFrame[]): Analysis[] => {

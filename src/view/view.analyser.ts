@@ -11,7 +11,8 @@
  *   blocked  ≥ blockedPartialShare of the reference's textured cells blank (complete from blockedCompleteShare;
  *            without a reference only a complete, near-uniform frame counts)
  *   frozen   the last frozenFrames snapshots differ by less than frozenMad grey levels each (no reference needed)
- *   blurred  sharpness < blurRatio × the reference's
+ *   blurred  sharpness < blurRatio × the reference's, and the picture still shows the reference's
+ *            layout (see BLUR_KEEPS_LAYOUT: a turned camera can show a plainer scene)
  *   moved    the edge maps no longer match at zero shift: a clearly better match at a shift of
  *            ≥ movedShiftDeg (the estimate is reported), or no match above movedSceneMin anywhere
  *   ok
@@ -48,6 +49,16 @@ export type AnalyserSettings = Pick<
 export const TEXTURED_EDGE = 1.2;
 /** A match at a shift must beat the zero-shift match by this much to count as a move (not noise in a flat scene). */
 export const SHIFT_MARGIN = 0.1;
+/**
+ * A picture that lost sharpness is blurred only if it still shows the reference's scene.
+ * A camera turned towards sky, a wall or an empty field loses detail without any blur,
+ * so its sharpness ratio alone would call it blurred. A blur never makes a shifted copy
+ * of the scene match better than the unshifted one, and it keeps the scene's edge layout
+ * (zero-shift match ≥ 0.9 in the simulator's scenes) until it has taken away most of the
+ * detail: a picture that kept at least this share of blurRatio and lost its layout shows
+ * another place. (Below it, a very strong blur can lose the layout too: blurred.)
+ */
+export const BLUR_KEEPS_LAYOUT = 0.5;
 /** Horizontal field of view assumed when the inventory has none (degrees). */
 export const DEFAULT_FOV_DEG = 60;
 /** Shift search window: ±30 % of the width, ±20 % of the height. */
@@ -167,20 +178,25 @@ export function analyse(input: AnalysisInput, s: AnalyserSettings): Analysis {
 
   if (ref === null) {
     // A first snapshot in this light: make sure it is the same scene as the other light's reference.
-    if (input.otherReference !== null && isMoved(f, input.otherReference, input.fovDeg, s, metrics)) return done('moved');
+    if (input.otherReference !== null && moveOf(f, input.otherReference, input.fovDeg, s, metrics) !== null) return done('moved');
     return done('no_reference', !frozenNow);
   }
 
   const ratio = ref.sharpness > 0 ? f.sharpness / ref.sharpness : 1;
   metrics.sharpness_ratio = r3(ratio);
-  if (ratio < s.blurRatio) return done('blurred');
-
-  if (isMoved(f, ref, input.fovDeg, s, metrics)) return done('moved');
-  return done('ok');
+  const move = moveOf(f, ref, input.fovDeg, s, metrics);
+  if (ratio < s.blurRatio) {
+    const layoutLost = move === 'shifted' || (move === 'elsewhere' && ratio >= s.blurRatio * BLUR_KEEPS_LAYOUT);
+    return done(layoutLost ? 'moved' : 'blurred');
+  }
+  return done(move === null ? 'ok' : 'moved');
 }
 
-/** Compares the edge maps; writes the match and shift metrics. */
-function isMoved(f: ViewFeatures, ref: ViewFeatures, fovDeg: number | null, s: Pick<AnalyserSettings, 'movedSceneMin' | 'movedShiftDeg'>, metrics: ViewMetrics): boolean {
+/**
+ * Compares the edge maps; writes the match and shift metrics. Answers 'shifted' (the
+ * scene matches clearly better at a shift), 'elsewhere' (it matches nowhere) or null.
+ */
+function moveOf(f: ViewFeatures, ref: ViewFeatures, fovDeg: number | null, s: Pick<AnalyserSettings, 'movedSceneMin' | 'movedShiftDeg'>, metrics: ViewMetrics): 'shifted' | 'elsewhere' | null {
   const m = estimateShift(f.edges, ref.edges, EDGE_W, EDGE_H, MAX_DX, MAX_DY);
   const fov = fovDeg !== null && fovDeg > 0 ? fovDeg : DEFAULT_FOV_DEG;
   // cur(x) ≈ ref(x + dx): the scene slid left, the camera turned right (clockwise): +.
@@ -191,5 +207,5 @@ function isMoved(f: ViewFeatures, ref: ViewFeatures, fovDeg: number | null, s: P
   const elsewhere = m.atZero < s.movedSceneMin && m.best < s.movedSceneMin + SHIFT_MARGIN;
   metrics.shift_deg = shifted ? Math.round(shiftDeg * 10) / 10 : null;
   if (shifted) metrics.shift_dy_px = m.dy * (FRAME_W / EDGE_W);
-  return shifted || elsewhere;
+  return shifted ? 'shifted' : elsewhere ? 'elsewhere' : null;
 }
