@@ -20,6 +20,7 @@ describe('csvField', () => {
     expect(csvField('say "hi"')).toBe('"say ""hi"""');
     expect(csvField(-12.5)).toBe('-12.5');
     expect(csvField(null)).toBe('');
+    expect([NaN, Infinity, -Infinity].map(csvField)).toEqual(['', '', '']);
     expect(csvField('plain')).toBe('plain');
   });
 

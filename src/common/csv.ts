@@ -17,7 +17,9 @@ export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
   let s: string;
   if (value instanceof Date) s = value.toISOString();
-  else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') s = String(value);
+  // A figure that could not be computed (NaN, ±Infinity) is an empty cell, not a word a spreadsheet cannot sum.
+  else if (typeof value === 'number') s = Number.isFinite(value) ? String(value) : '';
+  else if (typeof value === 'boolean' || typeof value === 'bigint') s = String(value);
   else {
     s = String(value);
     // Apostrophes already before a formula start are escaped the same way, so reading back is exact.

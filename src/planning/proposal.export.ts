@@ -3,12 +3,11 @@
  * numbered as the map numbers them) and CSV for Excel (UTF-8 with a BOM so
  * Vietnamese names survive, and no cell that a spreadsheet would run as a formula).
  */
+import { csvLine } from '../common/csv';
 import type { ProposalDto } from './planning.dto';
 
 /** Excel reads a UTF-8 file as the local code page unless it starts with this. */
 const BOM = '\uFEFF';
-/** Cells starting with these are formulas (or become one) in Excel, LibreOffice and Sheets. */
-const FORMULA_START = /^[=+\-@\t\r]/;
 
 export function proposalGeoJson(p: ProposalDto): object {
   return {
@@ -42,7 +41,7 @@ export function proposalCsv(p: ProposalDto): string {
     s.rank, s.lat, s.lon, s.reason, s.route_ref, s.route_refs.join(' / '), s.chainage_m, s.commune_code, s.commune_code_2025, s.gain_m, s.cost_vnd,
     s.cameras.map((c) => c.heading_deg).join(' / '),
   ]);
-  return BOM + [[...PROPOSAL_CSV_HEADER], ...rows].map(csvRow).join('');
+  return BOM + [[...PROPOSAL_CSV_HEADER], ...rows].map(csvLine).join('');
 }
 
 function summary(p: ProposalDto) {
@@ -55,20 +54,4 @@ function summary(p: ProposalDto) {
     coverage_before_pct: p.coverage_before_pct,
     coverage_after_pct: p.coverage_after_pct,
   };
-}
-
-function csvRow(values: unknown[]): string {
-  return values.map(csvCell).join(',') + '\r\n';
-}
-
-/**
- * One cell: numbers as they are; text that would start a formula gets a leading
- * apostrophe (OWASP's advice), then RFC 4180 quoting.
- */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  let s = String(value);
-  if (FORMULA_START.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
