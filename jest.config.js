@@ -26,6 +26,8 @@ const UNIT_TESTS_IN_TEST_DIR = [
   '<rootDir>/test/simulator/onvif-device.server.test.ts',
   '<rootDir>/test/alerts/webhook.notifier.test.ts',
   '<rootDir>/test/bench/**/*.test.ts',
+  // The in-memory fakes of repositories, held to the repositories' own contracts.
+  '<rootDir>/test/support/fakes/**/*.test.ts',
 ];
 
 const common = {
@@ -50,6 +52,7 @@ module.exports = {
         '<rootDir>/test/simulator/onvif-device\\.server\\.test\\.ts$',
         '<rootDir>/test/alerts/webhook\\.notifier\\.test\\.ts$',
         '<rootDir>/test/bench/',
+        '<rootDir>/test/support/fakes/',
       ],
     },
   ],
