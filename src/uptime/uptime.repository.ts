@@ -55,6 +55,9 @@ export type CameraFilter =
   | { by: 'district'; code: string }
   | { by: 'all' };
 
+/** What the uptime services need of the repository: its public methods, so a test can hand them an in-memory one. */
+export type UptimeStore = Pick<UptimeRepository, keyof UptimeRepository>;
+
 const CAMERA_COLUMNS = `c.id, c.code, s.code AS station_code, c.commune_code, c.commune_code_2025, (c.onvif_url IS NOT NULL OR EXISTS (SELECT 1 FROM status_event e WHERE e.subject = 'camera' AND e.subject_id = c.id)) AS monitored,
   (SELECT d.parent_code FROM admin_unit d WHERE d.layout = '2019' AND d.level = 'commune' AND d.code = c.commune_code) AS district_code`;
 

@@ -10,7 +10,7 @@ import { CLOCK, Clock } from '../common/clock';
 import { EventBus } from '../common/event-bus';
 import { StatusChange, StatusHistory, StatusHistoryRepository } from '../monitoring/status-history.repository';
 import { addTally, emptyTally, tallyUptime, Transition, UptimeMs } from './uptime.calculator';
-import { MaintenanceIndex, RollupRow, ScopedCamera, UptimeRepository } from './uptime.repository';
+import { MaintenanceIndex, RollupRow, ScopedCamera, UptimeRepository, UptimeStore } from './uptime.repository';
 
 export const DAY_MS = 86_400_000;
 
@@ -68,7 +68,7 @@ export class UptimeRollup {
   private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly repo: UptimeRepository,
+    @Inject(UptimeRepository) private readonly repo: UptimeStore,
     @Inject(StatusHistoryRepository) private readonly history: StatusHistory,
     events: EventBus,
     @Inject(CLOCK) private readonly clock: Clock,

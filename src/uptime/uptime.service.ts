@@ -7,7 +7,7 @@ import { BadRequestException, Inject, Injectable, NotFoundException } from '@nes
 import { CLOCK, Clock } from '../common/clock';
 import { StatusHistory, StatusHistoryRepository } from '../monitoring/status-history.repository';
 import { addTally, toSeconds, UptimeMs } from './uptime.calculator';
-import { CameraFilter, MaintenanceIndex, ScopedCamera, UptimeRepository } from './uptime.repository';
+import { CameraFilter, MaintenanceIndex, ScopedCamera, UptimeRepository, UptimeStore } from './uptime.repository';
 import { DAY_MS, dayStart, dayString, parseDay, sumTallies, tallyCameras } from './uptime.rollup';
 
 export const UPTIME_SCOPES = ['camera', 'station', 'commune', 'district'] as const;
@@ -46,7 +46,7 @@ export interface UptimeReport {
 @Injectable()
 export class UptimeService {
   constructor(
-    private readonly repo: UptimeRepository,
+    @Inject(UptimeRepository) private readonly repo: UptimeStore,
     @Inject(StatusHistoryRepository) private readonly history: StatusHistory,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}

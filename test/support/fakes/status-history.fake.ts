@@ -44,6 +44,11 @@ export class InMemoryStatusHistory implements StatusHistory {
     return this;
   }
 
+  /** The earliest camera transition (what uptime's first activity day reads), or null. */
+  firstStatusAt(): Date | null {
+    return this.statuses.reduce<Date | null>((min, e) => (min === null || e.at < min ? e.at : min), null);
+  }
+
   async statusAt(cameraIds: readonly number[], at: Date): Promise<Map<number, StatusAt>> {
     return this.lastStatus(cameraIds, (e) => e.at.getTime() <= at.getTime());
   }
