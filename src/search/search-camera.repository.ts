@@ -19,6 +19,9 @@ export interface SearchCamera {
   retiredOn: string | null;
 }
 
+/** What the search needs of its repository (its public methods), so a test can hand it an in-memory one. */
+export type SearchCameraStore = Pick<SearchCameraRepository, keyof SearchCameraRepository>;
+
 /**
  * The search's reads of the inventory: its cameras (once, then on change) and the
  * province's outline. The status and heading in force at a time come from

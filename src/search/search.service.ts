@@ -12,7 +12,7 @@ import { EventBus } from '../common/event-bus';
 import { csvLine } from '../common/csv';
 import { PointIndex, PolygonIndex, seesPoint } from '../geo';
 import { StatusHistory, StatusHistoryRepository } from '../monitoring/status-history.repository';
-import { SearchCamera, SearchCameraRepository } from './search-camera.repository';
+import { SearchCamera, SearchCameraRepository, SearchCameraStore } from './search-camera.repository';
 import { recordedAt, recordedRank } from './recording';
 import { COUNTS_LABEL, countsCell, countsOf } from '../domain/search-counts';
 import { NearCameraDto, NearQueryDto, NearResultDto } from './search.dto';
@@ -46,9 +46,9 @@ export class SearchService implements OnApplicationBootstrap {
   private loading: Promise<Snapshot> | null = null;
 
   constructor(
-    private readonly repo: SearchCameraRepository,
+    @Inject(SearchCameraRepository) private readonly repo: SearchCameraStore,
     @Inject(StatusHistoryRepository) private readonly history: StatusHistory,
-    private readonly audit: AuditService,
+    @Inject(AuditService) private readonly audit: Pick<AuditService, 'record'>,
     private readonly events: EventBus,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
