@@ -1,7 +1,9 @@
 // Two tiers, as Jest projects:
 // - unit: the specs beside the code (src/**/*.spec.ts) and the tests in test/ that
 //   need neither a database nor a broker (real HTTP servers on loopback are fine);
-//   `npm run test:unit`, well under a minute.
+//   `npm run test:unit` (its time is in the README, "The two commands").
+//   Services tested on in-memory fakes of their repositories (test/support/fakes/)
+//   are unit tests too: specs beside the services, and the fakes' own contract tests.
 // - integration: every other test in test/ (PostgreSQL or PGlite, Mosquitto or
 //   aedes, Chromium); `npm run test:integration`. CI runs it a second time on the
 //   embedded parts.
@@ -26,6 +28,8 @@ const UNIT_TESTS_IN_TEST_DIR = [
   '<rootDir>/test/simulator/onvif-device.server.test.ts',
   '<rootDir>/test/alerts/webhook.notifier.test.ts',
   '<rootDir>/test/bench/**/*.test.ts',
+  // The in-memory fakes of repositories, held to the repositories' own contracts.
+  '<rootDir>/test/support/fakes/**/*.test.ts',
 ];
 
 const common = {
@@ -50,6 +54,7 @@ module.exports = {
         '<rootDir>/test/simulator/onvif-device\\.server\\.test\\.ts$',
         '<rootDir>/test/alerts/webhook\\.notifier\\.test\\.ts$',
         '<rootDir>/test/bench/',
+        '<rootDir>/test/support/fakes/',
       ],
     },
   ],

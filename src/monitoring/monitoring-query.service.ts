@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
 import { cameraReason, effectiveLastError, StatusReason } from '../common/status-reason';
 import type { Status } from '../domain/status';
+import { StatusHistory, StatusHistoryRepository } from './status-history.repository';
 
 export interface CameraStatusView {
   code: string;
@@ -33,28 +34,18 @@ export interface CameraHistoryView {
   orientation: { at: string; heading_deg: number | null; pan: number | null; tilt: number | null; zoom: number | null; source: string }[];
 }
 
+/** Events of each kind one history answer lists at most. */
+const HISTORY_LIMIT = 10_000;
+
 const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
 
 @Injectable()
 export class MonitoringQueryService {
   constructor(
     private readonly dataSource: DataSource,
+    @Inject(StatusHistoryRepository) private readonly statusHistory: StatusHistory,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
-
-  /** The status in force at `at` for each camera: its last transition at or before `at`; unknown if none. */
-  private async statusAt(cameraIds: readonly number[], at: Date): Promise<Map<number, Status>> {
-    const out = new Map<number, Status>(cameraIds.map((id) => [id, 'unknown']));
-    if (cameraIds.length === 0) return out;
-    const rows: { subject_id: number; status: Status }[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (subject_id) subject_id, status FROM status_event
-       WHERE subject = 'camera' AND subject_id = ANY($1::int[]) AND at <= $2
-       ORDER BY subject_id, at DESC, id DESC`,
-      [cameraIds, at],
-    );
-    for (const r of rows) out.set(r.subject_id, r.status);
-    return out;
-  }
 
   /** GET /api/cameras/{code}/status. Without `seesPrivate` a private camera is not found (README, "Who sees private cameras"). */
   async cameraStatus(code: string, seesPrivate = true): Promise<CameraStatusView> {
@@ -106,40 +97,16 @@ export class MonitoringQueryService {
     if (!(from < to)) throw new BadRequestException(`from must be before to, got from=${from.toISOString()} to=${to.toISOString()}`);
     const [cam] = await this.dataSource.query(`SELECT id FROM camera WHERE code = $1 ${seesPrivate ? '' : `AND ownership = 'station'`}`, [code]);
     if (!cam) throw new NotFoundException(`no camera with code ${code}`);
-    const [before, status, orientation] = await Promise.all([
-      this.statusAt([cam.id], new Date(from.getTime() - 1)),
-      this.dataSource.query(
-        `SELECT at, status, source, reason FROM status_event WHERE subject = 'camera' AND subject_id = $1 AND at >= $2 AND at <= $3 ORDER BY at, id LIMIT 10000`,
-        [cam.id, from, to],
-      ),
-      this.dataSource.query(
-        `SELECT at, heading_deg, pan, tilt, zoom, source FROM orientation_event WHERE camera_id = $1 AND at >= $2 AND at <= $3 ORDER BY at, id LIMIT 10000`,
-        [cam.id, from, to],
-      ),
-    ]);
+    const window = { from, to, through: true, limit: HISTORY_LIMIT };
+    const [status, orientation] = await Promise.all([this.statusHistory.statusOver([cam.id], window), this.statusHistory.headingChanges(cam.id, window)]);
+    const { initial, changes } = status.get(cam.id)!;
     return {
       code,
       from: from.toISOString(),
       to: to.toISOString(),
-      status_at_from: before.get(cam.id) ?? 'unknown',
-      status: status.map((e: StatusEventRow) => ({ at: iso(e.at)!, status: e.status, source: e.source, reason: e.reason })),
-      orientation: orientation.map((e: OrientationEventRow) => ({ at: iso(e.at)!, heading_deg: e.heading_deg, pan: e.pan, tilt: e.tilt, zoom: e.zoom, source: e.source })),
+      status_at_from: initial,
+      status: changes.map((e) => ({ at: iso(e.at)!, status: e.status, source: e.source, reason: e.reason })),
+      orientation: orientation.map((e) => ({ at: iso(e.at)!, heading_deg: e.headingDeg, pan: e.pan, tilt: e.tilt, zoom: e.zoom, source: e.source })),
     };
   }
-}
-
-/** Rows of the history queries above. */
-interface StatusEventRow {
-  at: Date;
-  status: Status;
-  source: string;
-  reason: string | null;
-}
-interface OrientationEventRow {
-  at: Date;
-  heading_deg: number | null;
-  pan: number | null;
-  tilt: number | null;
-  zoom: number | null;
-  source: string;
 }

@@ -10,6 +10,7 @@ import { CameraStateRepository } from './camera-state.repository';
 import { CameraStateService } from './camera-state.service';
 import { ListeningWindow } from './listening-window';
 import { StationWatch } from './station-watch.service';
+import { StatusHistoryModule } from './status-history.module';
 import { MaintenanceRepository } from './maintenance.repository';
 import { MaintenanceService } from './maintenance.service';
 import { MonitoringController } from './monitoring.controller';
@@ -20,6 +21,7 @@ import { CAMERA_PROBE, createOnvifCameraProbe, ProbeRunner } from './probe.runne
 import { ProbeScheduler, SCHEDULER_OPTIONS } from './probe.scheduler';
 
 @Module({
+  imports: [StatusHistoryModule],
   controllers: [MonitoringController],
   providers: [
     {

@@ -11,7 +11,8 @@ import { CLOCK, Clock, localDay, localIsoString, parseLocalDateTime } from '../c
 import { EventBus } from '../common/event-bus';
 import { csvLine } from '../common/csv';
 import { PointIndex, PolygonIndex, seesPoint } from '../geo';
-import { CameraHistoryRepository, SearchCamera } from './camera-history.repository';
+import { StatusHistory, StatusHistoryRepository } from '../monitoring/status-history.repository';
+import { SearchCamera, SearchCameraRepository, SearchCameraStore } from './search-camera.repository';
 import { recordedAt, recordedRank } from './recording';
 import { COUNTS_LABEL, countsCell, countsOf } from '../domain/search-counts';
 import { NearCameraDto, NearQueryDto, NearResultDto } from './search.dto';
@@ -45,8 +46,9 @@ export class SearchService implements OnApplicationBootstrap {
   private loading: Promise<Snapshot> | null = null;
 
   constructor(
-    private readonly repo: CameraHistoryRepository,
-    private readonly audit: AuditService,
+    @Inject(SearchCameraRepository) private readonly repo: SearchCameraStore,
+    @Inject(StatusHistoryRepository) private readonly history: StatusHistory,
+    @Inject(AuditService) private readonly audit: Pick<AuditService, 'record'>,
     private readonly events: EventBus,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -103,7 +105,7 @@ export class SearchService implements OnApplicationBootstrap {
       return (c.registeredOn === null || c.registeredOn <= day) && (c.retiredOn === null || c.retiredOn > day);
     });
     const ids = hits.map((h) => h.id);
-    const { status: statuses, heading: headings } = await this.repo.historyAt(ids, s.at);
+    const { status: statuses, heading: headings } = await this.history.historyAt(ids, s.at);
     const showOwner = canSeeOwnerContacts(auth);
     const point = { lat: s.lat, lon: s.lon };
     const cameras: NearCameraDto[] = hits.map((h) => {

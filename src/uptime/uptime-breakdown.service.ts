@@ -4,11 +4,11 @@
  * first; as JSON, as CSV for a spreadsheet and as an Excel workbook. Monitored
  * cameras only: how many unmonitored ones were left out is said.
  */
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import { spreadsheetCsv } from '../common/csv-safe';
 import { emptyTally, addTally, toSeconds, UptimeMs } from './uptime.calculator';
-import { ScopedCamera, UptimeRepository } from './uptime.repository';
+import { ScopedCamera, UptimeRepository, UptimeStore } from './uptime.repository';
 import { dayString } from './uptime.rollup';
 import { Layout, UptimeScope, UptimeService } from './uptime.service';
 
@@ -57,7 +57,7 @@ const NO_STATION = '-';
 export class UptimeBreakdownService {
   constructor(
     private readonly uptime: UptimeService,
-    private readonly repo: UptimeRepository,
+    @Inject(UptimeRepository) private readonly repo: UptimeStore,
   ) {}
 
   async breakdown(q: BreakdownQuery): Promise<Breakdown> {

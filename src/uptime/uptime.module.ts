@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { StatusHistoryModule } from '../monitoring/status-history.module';
 import { UptimeController } from './uptime.controller';
 import { UptimeRepository } from './uptime.repository';
 import { UptimeRollup } from './uptime.rollup';
@@ -7,6 +8,7 @@ import { UptimeService } from './uptime.service';
 
 /** Availability reports from status transitions, and the daily rollups that keep long reports fast. */
 @Module({
+  imports: [StatusHistoryModule],
   controllers: [UptimeController],
   providers: [UptimeRepository, UptimeService, UptimeRollup, UptimeBreakdownService],
   exports: [UptimeService, UptimeRollup],

@@ -1,12 +1,13 @@
 /**
- * The SQL behind uptime reports and rollups. Every read is one query for a whole
- * set of cameras (never one per camera), so a district of thousands of cameras
- * costs the same handful of round trips as a single camera.
+ * The SQL behind uptime reports and rollups: the cameras of a scope, maintenance
+ * windows and the daily rollups (the status history itself comes from monitoring's
+ * StatusHistoryRepository). Every read is one query for a whole set of cameras
+ * (never one per camera), so a district of thousands of cameras costs the same
+ * handful of round trips as a single camera.
  */
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Status } from '../domain/status';
-import type { Interval, Transition } from './uptime.calculator';
+import type { Interval } from './uptime.calculator';
 
 /** A camera and the codes through which maintenance windows reach it. */
 export interface ScopedCamera {
@@ -53,6 +54,9 @@ export type CameraFilter =
   | { by: 'commune'; code: string; layout: '2019' | '2025-07' }
   | { by: 'district'; code: string }
   | { by: 'all' };
+
+/** What the uptime services need of the repository: its public methods, so a test can hand them an in-memory one. */
+export type UptimeStore = Pick<UptimeRepository, keyof UptimeRepository>;
 
 const CAMERA_COLUMNS = `c.id, c.code, s.code AS station_code, c.commune_code, c.commune_code_2025, (c.onvif_url IS NOT NULL OR EXISTS (SELECT 1 FROM status_event e WHERE e.subject = 'camera' AND e.subject_id = c.id)) AS monitored,
   (SELECT d.parent_code FROM admin_unit d WHERE d.layout = '2019' AND d.level = 'commune' AND d.code = c.commune_code) AS district_code`;
@@ -121,41 +125,6 @@ export class UptimeRepository {
   async adminUnitExists(layout: '2019' | '2025-07', level: 'district' | 'commune', code: string): Promise<boolean> {
     const rows = await this.db.query(`SELECT 1 FROM admin_unit WHERE layout = $1 AND level = $2 AND code = $3`, [layout, level, code]);
     return rows.length > 0;
-  }
-
-  /** The status each camera was in just before `at` (cameras with no earlier transition are absent). */
-  async statusesBefore(cameraIds: number[], at: Date): Promise<Map<number, Status>> {
-    if (cameraIds.length === 0) return new Map();
-    // LATERAL … LIMIT 1 walks the (subject, subject_id, at) index backwards once per
-    // camera, instead of scanning each camera's whole history as DISTINCT ON would.
-    const rows: { id: number; status: Status }[] = await this.db.query(
-      `SELECT c.id, e.status
-         FROM unnest($1::int[]) AS c(id)
-         CROSS JOIN LATERAL (
-           SELECT status FROM status_event
-            WHERE subject = 'camera' AND subject_id = c.id AND at < $2
-            ORDER BY at DESC, id DESC LIMIT 1) e`,
-      [cameraIds, at],
-    );
-    return new Map(rows.map((r) => [r.id, r.status]));
-  }
-
-  /** Every transition of these cameras in [from, to), grouped by camera, in order. */
-  async transitions(cameraIds: number[], from: Date, to: Date): Promise<Map<number, Transition[]>> {
-    const out = new Map<number, Transition[]>();
-    if (cameraIds.length === 0) return out;
-    const rows: { subject_id: number; at: Date; status: Status }[] = await this.db.query(
-      `SELECT subject_id, at, status FROM status_event
-        WHERE subject = 'camera' AND subject_id = ANY($1::int[]) AND at >= $2 AND at < $3
-        ORDER BY subject_id, at, id`,
-      [cameraIds, from, to],
-    );
-    for (const r of rows) {
-      let list = out.get(r.subject_id);
-      if (!list) out.set(r.subject_id, (list = []));
-      list.push({ at: r.at.getTime(), status: r.status });
-    }
-    return out;
   }
 
   /** Maintenance windows overlapping [from, to). */

@@ -8,8 +8,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Interval, Timeout } from '@nestjs/schedule';
 import { CLOCK, Clock } from '../common/clock';
 import { EventBus } from '../common/event-bus';
-import { addTally, emptyTally, tallyUptime, UptimeMs } from './uptime.calculator';
-import { MaintenanceIndex, RollupRow, ScopedCamera, UptimeRepository } from './uptime.repository';
+import { StatusChange, StatusHistory, StatusHistoryRepository } from '../monitoring/status-history.repository';
+import { addTally, emptyTally, tallyUptime, Transition, UptimeMs } from './uptime.calculator';
+import { MaintenanceIndex, RollupRow, ScopedCamera, UptimeRepository, UptimeStore } from './uptime.repository';
 
 export const DAY_MS = 86_400_000;
 
@@ -26,9 +27,12 @@ export function parseDay(day: string): number {
   return Date.parse(`${day}T00:00:00Z`);
 }
 
+/** A status change as the uptime arithmetic reads it. */
+const transition = (c: StatusChange): Transition => ({ at: c.at.getTime(), status: c.status });
+
 /** Each camera's tally over [from, to) from raw events: two queries for the whole set. */
 export async function tallyCameras(
-  repo: UptimeRepository,
+  history: StatusHistory,
   cameras: ScopedCamera[],
   maintenance: MaintenanceIndex,
   from: number,
@@ -37,12 +41,10 @@ export async function tallyCameras(
   const out = new Map<number, UptimeMs>();
   if (cameras.length === 0 || to <= from) return out;
   const ids = cameras.map((c) => c.id);
-  const [initial, events] = await Promise.all([repo.statusesBefore(ids, new Date(from)), repo.transitions(ids, new Date(from), new Date(to))]);
+  const over = await history.statusOver(ids, { from: new Date(from), to: new Date(to) });
   for (const c of cameras) {
-    out.set(
-      c.id,
-      tallyUptime({ transitions: events.get(c.id) ?? [], initial: initial.get(c.id) ?? 'unknown', maintenance: maintenance.forCamera(c), from, to }),
-    );
+    const h = over.get(c.id)!;
+    out.set(c.id, tallyUptime({ transitions: h.changes.map(transition), initial: h.initial, maintenance: maintenance.forCamera(c), from, to }));
   }
   return out;
 }
@@ -66,7 +68,8 @@ export class UptimeRollup {
   private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly repo: UptimeRepository,
+    @Inject(UptimeRepository) private readonly repo: UptimeStore,
+    @Inject(StatusHistoryRepository) private readonly history: StatusHistory,
     events: EventBus,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
@@ -133,16 +136,20 @@ export class UptimeRollup {
     const cameras = await this.repo.cameras({ by: 'all' });
     const ids = cameras.map((c) => c.id);
     // The status at each day's start is carried over from the previous day's events.
-    const status = await this.repo.statusesBefore(ids, new Date(start));
+    const before = await this.history.statusBefore(ids, new Date(start));
+    const status = new Map([...before].map(([id, s]) => [id, s.status]));
     const done: string[] = [];
     for (let day = start; day <= lastEnded && done.length < maxDays; day += DAY_MS) {
       const from = day;
       const to = day + DAY_MS;
-      const [events, windows] = await Promise.all([this.repo.transitions(ids, new Date(from), new Date(to)), this.repo.maintenance(new Date(from), new Date(to))]);
+      const [events, windows] = await Promise.all([
+        this.history.statusChanges(ids, { from: new Date(from), to: new Date(to) }),
+        this.repo.maintenance(new Date(from), new Date(to)),
+      ]);
       const maintenance = new MaintenanceIndex(windows);
       const rows: RollupRow[] = [];
       for (const c of cameras) {
-        const transitions = events.get(c.id) ?? [];
+        const transitions = (events.get(c.id) ?? []).map(transition);
         const t = tallyUptime({ transitions, initial: status.get(c.id) ?? 'unknown', maintenance: maintenance.forCamera(c), from, to });
         const known = t.online + t.offline + t.degraded + t.maintenance;
         if (known > 0) {

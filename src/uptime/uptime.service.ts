@@ -5,8 +5,9 @@
  */
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { CLOCK, Clock } from '../common/clock';
+import { StatusHistory, StatusHistoryRepository } from '../monitoring/status-history.repository';
 import { addTally, toSeconds, UptimeMs } from './uptime.calculator';
-import { CameraFilter, MaintenanceIndex, ScopedCamera, UptimeRepository } from './uptime.repository';
+import { CameraFilter, MaintenanceIndex, ScopedCamera, UptimeRepository, UptimeStore } from './uptime.repository';
 import { DAY_MS, dayStart, dayString, parseDay, sumTallies, tallyCameras } from './uptime.rollup';
 
 export const UPTIME_SCOPES = ['camera', 'station', 'commune', 'district'] as const;
@@ -45,7 +46,8 @@ export interface UptimeReport {
 @Injectable()
 export class UptimeService {
   constructor(
-    private readonly repo: UptimeRepository,
+    @Inject(UptimeRepository) private readonly repo: UptimeStore,
+    @Inject(StatusHistoryRepository) private readonly history: StatusHistory,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -80,11 +82,11 @@ export class UptimeService {
     const through = await this.repo.rolledThrough();
     const rollStart = dayStart(from) === from ? from : dayStart(from) + DAY_MS;
     const rollEnd = through === null ? rollStart : Math.min(dayStart(to), parseDay(through) + DAY_MS);
-    if (rollEnd <= rollStart) return tallyCameras(this.repo, cameras, maintenance, from, to);
+    if (rollEnd <= rollStart) return tallyCameras(this.history, cameras, maintenance, from, to);
     const [sums, head, tail] = await Promise.all([
       this.repo.rollupSumsByCamera(cameras.map((c) => c.id), dayString(rollStart), dayString(rollEnd)),
-      tallyCameras(this.repo, cameras, maintenance, from, rollStart),
-      tallyCameras(this.repo, cameras, maintenance, rollEnd, to),
+      tallyCameras(this.history, cameras, maintenance, from, rollStart),
+      tallyCameras(this.history, cameras, maintenance, rollEnd, to),
     ]);
     const out = new Map<number, UptimeMs>();
     for (const c of cameras) {
@@ -106,7 +108,7 @@ export class UptimeService {
     const through = await this.repo.rolledThrough();
     const rollStart = dayStart(from) === from ? from : dayStart(from) + DAY_MS;
     const rollEnd = through === null ? rollStart : Math.min(dayStart(to), parseDay(through) + DAY_MS);
-    if (rollEnd <= rollStart) return sumTallies((await tallyCameras(this.repo, cameras, maintenance, from, to)).values());
+    if (rollEnd <= rollStart) return sumTallies((await tallyCameras(this.history, cameras, maintenance, from, to)).values());
 
     const sums = await this.repo.rollupSums(
       cameras.map((c) => c.id),
@@ -124,8 +126,8 @@ export class UptimeService {
     };
 
     const [head, tail] = await Promise.all([
-      tallyCameras(this.repo, cameras, maintenance, from, rollStart),
-      tallyCameras(this.repo, cameras, maintenance, rollEnd, to),
+      tallyCameras(this.history, cameras, maintenance, from, rollStart),
+      tallyCameras(this.history, cameras, maintenance, rollEnd, to),
     ]);
     for (const part of [head, tail]) addTally(total, sumTallies(part.values()));
     return total;

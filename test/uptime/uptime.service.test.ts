@@ -1,5 +1,4 @@
 import { EventBus } from '../../src/common/event-bus';
-import { BadRequestException, NotFoundException } from '@nestjs/common';
 import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { Test, TestingModule } from '@nestjs/testing';
 import { ManualClock } from '../../src/common/clock';
@@ -26,6 +25,12 @@ function prng(seed: number): () => number {
   };
 }
 
+/**
+ * Uptime's SQL on a real database: scope filters, rollup rows written and read back,
+ * the watermark, the scheduler. The service's own decisions (hand-computed reports,
+ * windows, refusals, the rollup's arithmetic) are tested on in-memory repositories
+ * in src/uptime/uptime.service.spec.ts.
+ */
 describe('UptimeService and rollups (database)', () => {
   let db: TestDatabase;
   let moduleRef: TestingModule;
@@ -133,24 +138,6 @@ describe('UptimeService and rollups (database)', () => {
     const registry = moduleRef.get(SchedulerRegistry);
     expect(registry.getIntervals()).toHaveLength(1);
     expect(registry.getTimeouts()).toHaveLength(1);
-  });
-
-  it('reports one camera over a day against hand-computed figures', async () => {
-    const r = await uptime.report({ scope: 'camera', code: 'SIMPLE', from: new Date(D0 + DAY).toISOString(), to: new Date(D0 + 2 * DAY).toISOString() });
-    expect(r).toEqual({
-      scope: 'camera',
-      code: 'SIMPLE',
-      from: '2025-03-02T00:00:00.000Z',
-      to: '2025-03-03T00:00:00.000Z',
-      cameras: 1,
-      unmonitored_left_out: 0,
-      online_s: 12 * 3600,
-      offline_s: 5 * 3600, // 18:00–20:00 and 21:00–24:00
-      degraded_s: 0,
-      maintenance_s: 3600,
-      unknown_s: 6 * 3600,
-      uptime_pct: Math.round((100_000 * 12) / 17) / 1000,
-    });
   });
 
   const windows = [
@@ -261,25 +248,5 @@ describe('UptimeService and rollups (database)', () => {
     ]);
     expect(district.cameras).toBe(a1.cameras + a2.cameras);
     for (const k of ['online_s', 'offline_s', 'degraded_s', 'maintenance_s', 'unknown_s'] as const) expect(district[k]).toBeCloseTo(a1[k] + a2[k], 6);
-  });
-
-  it('defaults to the last 24 hours and never counts the future', async () => {
-    const r = await uptime.report({ scope: 'camera', code: 'C1' });
-    expect(r.to).toBe(new Date(NOW).toISOString());
-    expect(r.from).toBe(new Date(NOW - DAY).toISOString());
-    const future = await uptime.report({ scope: 'camera', code: 'C1', from: new Date(NOW - H).toISOString(), to: new Date(NOW + DAY).toISOString() });
-    expect(future.to).toBe(new Date(NOW).toISOString());
-  });
-
-  it('refuses bad windows and unknown subjects with clear messages', async () => {
-    const iso = (ms: number) => new Date(ms).toISOString();
-    await expect(uptime.report({ scope: 'camera', code: 'C1', from: iso(D0 + DAY), to: iso(D0) })).rejects.toThrow(BadRequestException);
-    await expect(uptime.report({ scope: 'camera', code: 'C1', from: iso(D0 - 401 * DAY), to: iso(D0) })).rejects.toThrow(/at most 400 days/);
-    await expect(uptime.report({ scope: 'camera', code: 'C1', from: 'yesterday' })).rejects.toThrow(/from must be an ISO 8601/);
-    await expect(uptime.report({ scope: 'camera', code: 'NOPE' })).rejects.toThrow(NotFoundException);
-    await expect(uptime.report({ scope: 'station', code: 'NOPE' })).rejects.toThrow(/no station with code "NOPE"/);
-    await expect(uptime.report({ scope: 'commune', code: '99001' })).rejects.toThrow(/layout=2025-07/);
-    await expect(uptime.report({ scope: 'district', code: '999' })).rejects.toThrow(/no district/);
-    await expect(uptime.report({ scope: 'district', code: '600', layout: '2025-07' })).rejects.toThrow(BadRequestException);
   });
 });

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Ownership } from '../inventory/camera.entity';
-import type { Status } from '../domain/status';
 
 /** What the incident search keeps in memory of each camera. */
 export interface SearchCamera {
@@ -20,24 +19,16 @@ export interface SearchCamera {
   retiredOn: string | null;
 }
 
-/** A camera's status in force at a time, with the reason its transition gave. */
-export interface StatusAt {
-  status: Status;
-  reason: string | null;
-}
-
-export interface HistoryAt {
-  status: Map<number, StatusAt>;
-  heading: Map<number, number>;
-}
+/** What the search needs of its repository (its public methods), so a test can hand it an in-memory one. */
+export type SearchCameraStore = Pick<SearchCameraRepository, keyof SearchCameraRepository>;
 
 /**
- * The search's reads: the camera inventory (once, then on change) and the
- * status and heading in force at a time for a set of cameras, each one query
- * for the whole set whatever its size.
+ * The search's reads of the inventory: its cameras (once, then on change) and the
+ * province's outline. The status and heading in force at a time come from
+ * monitoring's StatusHistoryRepository.
  */
 @Injectable()
-export class CameraHistoryRepository {
+export class SearchCameraRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async loadCameras(): Promise<SearchCamera[]> {
@@ -83,37 +74,5 @@ export class CameraHistoryRepository {
          FROM camera`,
     );
     return `${row.n}:${row.max_id}:${row.h}`;
-  }
-
-  /**
-   * Per camera, the status in force at `at` (its last transition at or before
-   * it) and the heading in force then (last orientation event); each absent when
-   * the history holds none (a null heading means unknown: absent too). One
-   * statement for the whole set: a LATERAL probe of the (subject, subject_id, at)
-   * and (camera_id, at) indexes per camera stays an index lookup however long the
-   * history grows, and costs one round trip.
-   */
-  async historyAt(cameraIds: number[], at: Date): Promise<HistoryAt> {
-    const status = new Map<number, StatusAt>();
-    const heading = new Map<number, number>();
-    if (cameraIds.length === 0) return { status, heading };
-    const rows: { id: number; status: Status | null; reason: string | null; heading_deg: number | null }[] = await this.dataSource.query(
-      `SELECT ids.id, e.status, e.reason, o.heading_deg
-         FROM unnest($1::int[]) AS ids(id)
-         LEFT JOIN LATERAL (
-           SELECT status, reason FROM status_event
-            WHERE subject = 'camera' AND subject_id = ids.id AND at <= $2
-            ORDER BY at DESC, id DESC LIMIT 1) e ON true
-         LEFT JOIN LATERAL (
-           SELECT heading_deg FROM orientation_event
-            WHERE camera_id = ids.id AND at <= $2
-            ORDER BY at DESC, id DESC LIMIT 1) o ON true`,
-      [cameraIds, at],
-    );
-    for (const r of rows) {
-      if (r.status !== null) status.set(Number(r.id), { status: r.status, reason: r.reason ?? null });
-      if (r.heading_deg !== null) heading.set(Number(r.id), Number(r.heading_deg));
-    }
-    return { status, heading };
   }
 }
