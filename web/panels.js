@@ -123,6 +123,14 @@ export class FilterPanel {
       (!district || entry.district === district);
   }
 
+  /** What the filter means for the commune points (MapLayers.applyFilter's `places`). */
+  places() {
+    const { district, commune, statuses, ownerships } = this.state;
+    const cameraOnly = statuses.size < STATUSES.length || ownerships.size < (this.privateAllowed ? OWNERSHIPS.length : 1);
+    const match = commune ? (code) => code === commune : district ? (_code, d) => d === district : null;
+    return { match, cameraOnly };
+  }
+
   read() {
     const district = this.el.querySelector('#f-district').value;
     if (district !== this.state.district) this.state.commune = '';
