@@ -61,7 +61,7 @@ export function stationDotStyle(status) {
 /** A private camera's dot. */
 export function privateDotStyle(status) {
   const down = isDown(status);
-  return { radius: down ? 3.5 : 2.2, stroke: down, weight: 1, color: '#212121', fillColor: colorOf(status) };
+  return { radius: down ? 4.5 : 3, stroke: down, weight: 1, color: '#212121', fillColor: colorOf(status) };
 }
 
 /** A camera's field-of-view wedge: a thick edge when it is down. */

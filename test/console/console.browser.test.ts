@@ -258,8 +258,8 @@ describe('the technician console in Chromium', () => {
     expect(await stateOf('ST-A-C2')).toMatchObject({ status: 'offline', reason: 'unreachable' });
     const [opened] = await t.db.dataSource.query(`SELECT kind FROM alert WHERE subject = 'camera:ST-A-C2' AND resolved_at IS NULL`);
     expect(opened).toEqual({ kind: 'offline' });
-    await checkFilterAndEmphasis(page);
     if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'console-desktop.png') });
+    await checkFilterAndEmphasis(page);
     await page.context().close();
   }, 120_000);
 
