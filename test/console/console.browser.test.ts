@@ -258,6 +258,9 @@ describe('the technician console in Chromium', () => {
     expect(await stateOf('ST-A-C2')).toMatchObject({ status: 'offline', reason: 'unreachable' });
     const [opened] = await t.db.dataSource.query(`SELECT kind FROM alert WHERE subject = 'camera:ST-A-C2' AND resolved_at IS NULL`);
     expect(opened).toEqual({ kind: 'offline' });
+    // The new alert arrives live in the summary, in words: its kind translated and the camera's code, not "camera:…".
+    const newAlert = await page.waitForSelector('#sum-alerts li:has-text("ST-A-C2")', { state: 'attached' });
+    expect(await newAlert.textContent()).toMatch(/mất kết nối · ST-A-C2 \(chưa xử lý\)$/);
     if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'console-desktop.png') });
     await checkFilterAndEmphasis(page);
     await page.context().close();
