@@ -7,7 +7,19 @@ import { api, fetchAll, fetchMapCameras, setUnauthorizedHandler } from './api.js
 import { errorMessage } from './errors.js';
 import { applyI18n, currentLang, fmt, onLangChange, setLang, t } from './i18n.js';
 import { MapLabels } from './labels.js';
-import { GAP_COLOR, HAS_STATIONS_FILL, MapLayers, NO_STATIONS_FILL, ROUTE_COLOR, STATUSES, STATUS_COLORS } from './layers.js';
+import {
+  COMMUNE_POINT,
+  GAP_COLOR,
+  HAS_STATIONS_FILL,
+  HIGHLIGHT_COLOR,
+  incidentStyle,
+  MapLayers,
+  NO_STATIONS_FILL,
+  PROPOSAL_COLOR,
+  ROUTE_COLOR,
+  STATUSES,
+  STATUS_COLORS,
+} from './layers.js';
 import { ConsolePanel } from './console.js';
 import { connectLive } from './live.js';
 import { signIn, signOut } from './login.js';
@@ -65,21 +77,54 @@ function layerControl(map, layers, tiles, labels) {
   return L.control.layers(null, overlays, { collapsed: true, position: 'topright' }).addTo(map);
 }
 
+/**
+ * Everything the map draws, each in its own shape and colour: cameras by status (down
+ * ones emphasised), stations, commune points and areas, routes and their gaps, road
+ * signs, planning proposals, the incident search's wedges and the chosen camera.
+ * Folded on a small screen, where it would hide the map.
+ */
 function legendControl(map) {
   const legend = L.control({ position: 'bottomleft' });
   legend.onAdd = () => {
     const div = L.DomUtil.create('div', 'legend');
-    const swatch = (color, label, style = '') => `<div><span class="swatch" style="background:${color};${style}"></span>${esc(label)}</div>`;
-    div.innerHTML =
-      `<b>${esc(t('legend.title'))}</b>` +
-      STATUSES.map((s) => swatch(STATUS_COLORS[s], t(`status.${s}`), 'border-radius:50%;width:10px')).join('') +
-      swatch(ROUTE_COLOR, t('legend.covered'), 'height:4px') +
-      swatch(GAP_COLOR, t('legend.gap'), 'height:6px') +
-      swatch(HAS_STATIONS_FILL, t('legend.hasStations')) +
-      swatch(NO_STATIONS_FILL, t('legend.noStations')) +
-      swatch('#fff', t('legend.station'), 'border-radius:50%;width:10px;border:2px solid #111') +
-      swatch('#ffd600', t('legend.roadSign'), 'border-radius:50%;width:8px;border:1px solid #212121') +
-      swatch('transparent', t('legend.chosen'), 'border-radius:50%;width:12px;border:3px solid #d500f9');
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
+    const row = (kind, style, label) => `<div data-legend="${kind}"><span class="swatch" style="${style}"></span>${esc(label)}</div>`;
+    const dot = (fill, { size = 10, edge = 'none' } = {}) => `background:${fill};border-radius:50%;width:${size}px;height:${size}px;border:${edge}`;
+    const diamond = ({ color, fillColor }) => `background:${fillColor};width:8px;height:8px;border:1.5px solid ${color};transform:rotate(45deg);margin:0 8px 0 3px`;
+    const area = (fill) => `background:${fill};opacity:0.6;border:1px solid #455a64`;
+    const line = (color, height, dashed = false) =>
+      dashed ? `height:0;border-top:${height}px dashed ${color};background:none` : `background:${color};height:${height}px`;
+    const wedge = (st) => `background:${st.fillColor};border:${Math.min(st.weight, 2.5)}px ${st.dashArray ? 'dashed' : 'solid'} ${st.color}`;
+    const heading = (key) => `<div class="legend-heading">${esc(t(key))}</div>`;
+    const body =
+      heading('legend.cameras') +
+      STATUSES.map((s) => row(`status-${s}`, dot(STATUS_COLORS[s]), t(`status.${s}`))).join('') +
+      row('down', dot(STATUS_COLORS.offline, { size: 13, edge: '1.5px solid #212121' }), t('legend.down')) +
+      row('chosen', `${dot('transparent', { size: 14, edge: `3px solid ${HIGHLIGHT_COLOR}` })}`, t('legend.chosen')) +
+      heading('legend.stationsTitle') +
+      row('station', dot('#fff', { edge: '2px solid #111' }), t('legend.station')) +
+      row('station-down', dot(STATUS_COLORS.offline, { size: 13, edge: '1.5px solid #111' }), t('legend.stationDown')) +
+      heading('legend.places') +
+      row('commune-with', diamond(COMMUNE_POINT.withStations), t('legend.communeWith')) +
+      row('commune-without', diamond(COMMUNE_POINT.withoutStations), t('legend.communeWithout')) +
+      row('area-with', area(HAS_STATIONS_FILL), t('legend.hasStations')) +
+      row('area-without', area(NO_STATIONS_FILL), t('legend.noStations')) +
+      heading('legend.routes') +
+      row('route', line(ROUTE_COLOR, 4), t('legend.covered')) +
+      row('gap', line(GAP_COLOR, 4, true), t('legend.gap')) +
+      row('road-sign', dot('#ffd600', { size: 8, edge: '1px solid #212121' }), t('legend.roadSign')) +
+      heading('legend.planning') +
+      row('proposal', dot(PROPOSAL_COLOR, { edge: '2px solid #fff' }), t('legend.proposal')) +
+      row('proposal-view', `background:${PROPOSAL_COLOR};opacity:0.45;border:1.5px solid ${PROPOSAL_COLOR}`, t('legend.proposalView')) +
+      heading('legend.incident') +
+      row('incident-point', dot('#ff1744', { edge: '2px solid #000' }), t('legend.incidentPoint')) +
+      row('incident-recorded', wedge(incidentStyle({ sees_point: true, recorded: true })), t('legend.incidentRecorded')) +
+      row('incident-unknown', wedge(incidentStyle({ sees_point: true, recorded: null })), t('legend.incidentUnknown')) +
+      row('incident-not-recorded', wedge(incidentStyle({ sees_point: true, recorded: false })), t('legend.incidentNotRecorded')) +
+      row('incident-not-seen', wedge(incidentStyle({ sees_point: false })), t('legend.incidentNotSeen'));
+    const open = window.innerWidth > 700 && window.innerHeight > 700;
+    div.innerHTML = `<details${open ? ' open' : ''}><summary><b>${esc(t('legend.title'))}</b></summary><div class="legend-body">${body}</div></details>`;
     return div;
   };
   return legend.addTo(map);
@@ -207,12 +252,19 @@ async function main() {
 
   const communeNames = new Map(data.communes2019.map((c) => [c.code, c.name]));
   const details = new DetailsPanel($('#details'), { communeName: (code) => communeNames.get(code), clock });
+  /** A chosen camera: ringed on the map, its details at the top of the side panel (scrolled back up to them). */
+  const showCamera = (entry) => {
+    layers.highlightCamera(entry.cam);
+    const side = $('#side');
+    if (side.scrollHeight > side.clientHeight) side.scrollTop = 0;
+    void details.show(entry);
+  };
   filters = new FilterPanel($('#filters'), {
     districts: data.districts,
     communes: data.communes2019,
     privateAllowed: data.privateAllowed,
     onChange: () => {
-      layers.applyFilter(filters.predicate());
+      layers.applyFilter(filters.predicate(), filters.places());
       privateCameras?.schedule(0);
       showShown();
       const d = filters.state.district;
@@ -232,8 +284,9 @@ async function main() {
           map,
           openCamera: (code) => {
             const entry = layers.cameras.get(code);
-            if (entry) void details.show(entry);
+            if (entry) showCamera(entry);
           },
+          highlight: (cam) => layers.highlightCamera(cam),
         })
       : null;
   $('#panel-console').hidden = consolePanel === null;
@@ -258,7 +311,7 @@ async function main() {
   });
   layers.onCameraClick = (entry) => {
     if (document.body.dataset.mode === 'incident') return; // the map's own click picks the place
-    void details.show(entry);
+    showCamera(entry);
     void consolePanel?.select(entry.cam);
   };
   layers.onStationClick = (s, marker) => {

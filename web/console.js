@@ -4,8 +4,8 @@
 // a maintenance window, end it early. "Nearest first" sorts the list from the
 // browser's position, for a technician in the field.
 
-/* global L */
 import { api, query } from './api.js';
+import { errorMessage } from './errors.js';
 import { addStrings, fmt, t } from './i18n.js';
 import { esc } from './panels.js';
 import { STATUS_COLORS } from './layers.js';
@@ -39,6 +39,22 @@ addStrings({
     'console.maintaining': 'Đang bảo trì đến {time}',
     'console.hours': '{n} giờ',
     'console.actionFailed': 'Không thực hiện được: {message}',
+    'console.assignee': 'Giao cho',
+    'console.unassigned': '— chưa giao —',
+    'console.assign': 'Giao việc',
+    'console.assigned': 'Đã giao cảnh báo #{id} cho {name}',
+    'console.unassignedDone': 'Cảnh báo #{id} chưa giao cho ai',
+    'console.assignedTo': 'Người xử lý: {name}',
+    'console.resolve': 'Đã xử lý xong',
+    'console.resolved': 'Đã đóng cảnh báo #{id}',
+    'console.resolveNeedsNote': 'Ghi rõ việc đã làm vào ô ghi chú rồi bấm "Đã xử lý xong".',
+    'console.history': 'Diễn biến',
+    'alertaction.opened': 'mở',
+    'alertaction.acked': 'xác nhận',
+    'alertaction.assigned': 'giao cho {assignee}',
+    'alertaction.unassigned': 'thu hồi việc giao',
+    'alertaction.note': 'ghi chú',
+    'alertaction.resolved': 'đóng',
     'reason.offline_timeout': 'Mất kết nối (không trả lời)',
     'reason.offline_refused': 'Mất kết nối (bị từ chối)',
     'reason.offline_unreachable': 'Mất kết nối',
@@ -91,6 +107,22 @@ addStrings({
     'console.maintaining': 'In maintenance until {time}',
     'console.hours': '{n} h',
     'console.actionFailed': 'Could not do it: {message}',
+    'console.assignee': 'Assign to',
+    'console.unassigned': '— nobody —',
+    'console.assign': 'Assign',
+    'console.assigned': 'Alert #{id} assigned to {name}',
+    'console.unassignedDone': 'Alert #{id} is assigned to nobody',
+    'console.assignedTo': 'Worked on by: {name}',
+    'console.resolve': 'Resolve',
+    'console.resolved': 'Alert #{id} resolved',
+    'console.resolveNeedsNote': 'Write what was done in the note, then press "Resolve".',
+    'console.history': 'History',
+    'alertaction.opened': 'opened',
+    'alertaction.acked': 'acknowledged',
+    'alertaction.assigned': 'assigned to {assignee}',
+    'alertaction.unassigned': 'taken back',
+    'alertaction.note': 'note',
+    'alertaction.resolved': 'resolved',
     'reason.offline_timeout': 'Offline (no answer)',
     'reason.offline_refused': 'Offline (refused)',
     'reason.offline_unreachable': 'Offline',
@@ -139,22 +171,25 @@ export class ConsolePanel {
    * @param el the panel's element
    * @param map the Leaflet map
    * @param openCamera (code) => void: shows the camera's details (the map's own panel)
+   * @param highlight (cam) => void: rings the chosen camera on the map
    * @param geolocation navigator.geolocation, or a stand-in
    */
-  constructor(el, { map, openCamera, geolocation = navigator.geolocation }) {
+  constructor(el, { map, openCamera, highlight = () => {}, geolocation = navigator.geolocation }) {
     this.el = el;
     this.map = map;
     this.openCamera = openCamera;
+    this.highlight = highlight;
     this.geolocation = geolocation;
     this.page = null;
     this.error = null;
     this.selected = null;
     this.selectedAlert = null;
+    /** People the chosen alert may go to (GET /api/alerts/assignees), by login. */
+    this.assignees = [];
     this.window = null;
     this.message = null;
     this.here = null;
     this.refreshTimer = null;
-    this.highlight = L.circleMarker([0, 0], { radius: 16, color: '#d500f9', weight: 4, fill: false, interactive: false });
     el.addEventListener('click', (ev) => this.onClick(ev));
   }
 
@@ -183,8 +218,7 @@ export class ConsolePanel {
   async select(cam) {
     this.selected = { code: cam.code, lat: cam.lat, lon: cam.lon, commune_code: cam.commune_code, commune_name: cam.commune_name ?? null };
     this.message = null;
-    this.highlight.setLatLng([cam.lat, cam.lon]).addTo(this.map);
-    this.highlight.bringToFront?.();
+    this.highlight(cam);
     await this.loadSelected();
     this.render();
   }
@@ -207,10 +241,17 @@ export class ConsolePanel {
       api(`/api/alerts?${query({ subject: `camera:${code}`, limit: 5 })}`).catch(() => []),
       api('/api/maintenance-windows?active=true').catch(() => []),
     ]);
-    this.selectedAlert = alerts.find((a) => a.state !== 'resolved') ?? null;
+    let alert = alerts.find((a) => a.state !== 'resolved') ?? null;
     // The station's alert stands for a camera that its station took down.
     const inc = this.page?.items.find((i) => i.subject === 'camera' && i.code === code);
-    if (!this.selectedAlert && inc?.alert) this.selectedAlert = { id: inc.alert.id, kind: inc.alert.kind, state: inc.alert.state };
+    if (!alert && inc?.alert) alert = { id: inc.alert.id, kind: inc.alert.kind, state: inc.alert.state };
+    // The whole alert (assignee, history) and the people it may go to.
+    if (alert) {
+      const full = await api(`/api/alerts/${alert.id}`).catch(() => null);
+      if (full) alert = full;
+      this.assignees = alert.subject ? await api(`/api/alerts/assignees?${query({ subject: alert.subject })}`).catch(() => []) : [];
+    } else this.assignees = [];
+    this.selectedAlert = alert;
     this.window = windows.find((w) => w.scope === 'camera' && w.scope_id === code) ?? null;
   }
 
@@ -239,7 +280,24 @@ export class ConsolePanel {
       } else if (action === 'ack') {
         const note = this.el.querySelector('#console-note').value.trim();
         const a = await api(`/api/alerts/${this.selectedAlert.id}/ack`, { method: 'POST', body: note ? { note } : {} });
+        this.clearNote();
         this.message = t('console.acked', { id: a.id });
+        await this.refresh();
+      } else if (action === 'assign') {
+        const login = this.el.querySelector('#console-assignee').value;
+        const a = await api(`/api/alerts/${this.selectedAlert.id}/assign`, { method: 'POST', body: { assignee: login || null } });
+        this.message = a.assignee ? t('console.assigned', { id: a.id, name: a.assignee_name ?? a.assignee }) : t('console.unassignedDone', { id: a.id });
+        await this.refresh();
+      } else if (action === 'resolve') {
+        const note = this.el.querySelector('#console-note').value.trim();
+        if (!note) {
+          this.message = t('console.resolveNeedsNote');
+          this.render();
+          return;
+        }
+        const a = await api(`/api/alerts/${this.selectedAlert.id}/resolve`, { method: 'POST', body: { note } });
+        this.clearNote();
+        this.message = t('console.resolved', { id: a.id });
         await this.refresh();
       } else if (action === 'maintain') {
         const hours = Number(this.el.querySelector('#console-hours').value);
@@ -249,13 +307,15 @@ export class ConsolePanel {
           method: 'POST',
           body: { scope: 'camera', scope_id: this.selected.code, starts_at: new Date(now).toISOString(), ends_at: new Date(now + hours * 3600e3).toISOString(), ...(note ? { reason: note } : {}) },
         });
+        this.clearNote();
         await this.refresh();
       } else if (action === 'end') {
         await api(`/api/maintenance-windows/${this.window.id}/end`, { method: 'POST' });
         await this.refresh();
       }
     } catch (err) {
-      this.message = t('console.actionFailed', { message: err.message });
+      // The API's coded errors (an assignee out of scope, a note too long…) in the reader's language.
+      this.message = t('console.actionFailed', { message: errorMessage(err) });
       this.render();
     }
   }
@@ -292,13 +352,41 @@ export class ConsolePanel {
     else parts.push(this.renderList());
     // The charts survive a re-render (each live event re-renders the list): drawn once per chosen camera.
     const charts = el.querySelector('.console-charts');
+    // So does what the technician was typing or choosing for that camera.
+    const shownFor = el.querySelector('.console-selected')?.getAttribute('data-code');
+    const typed = shownFor && shownFor === this.selected?.code ? this.formValues() : null;
     el.innerHTML = parts.join('');
+    if (typed) this.restoreFormValues(typed);
     const slot = el.querySelector('.console-charts');
     if (!slot) return;
     if (charts && charts.dataset.code === this.selected.code) slot.replaceWith(charts);
     else {
       slot.dataset.code = this.selected.code;
       this.drawCharts();
+    }
+  }
+
+  /** A note that was sent is not kept for the next action. */
+  clearNote() {
+    const note = this.el.querySelector('#console-note');
+    if (note) note.value = '';
+  }
+
+  /** The chosen camera's form: note, maintenance hours, assignee. */
+  formValues() {
+    const values = {};
+    for (const id of ['console-note', 'console-hours', 'console-assignee']) {
+      const input = this.el.querySelector(`#${id}`);
+      if (input) values[id] = input.value;
+    }
+    return values;
+  }
+
+  restoreFormValues(values) {
+    for (const [id, value] of Object.entries(values)) {
+      const input = this.el.querySelector(`#${id}`);
+      // A select keeps its new value only if it still offers it (an assignment just made selects the new assignee).
+      if (input && (input.tagName !== 'SELECT' || [...input.options].some((o) => o.value === value))) input.value = value;
     }
   }
 
@@ -313,18 +401,44 @@ export class ConsolePanel {
     const maintenance = this.window
       ? `<p>${esc(t('console.maintaining', { time: time(this.window.ends_at) }))}</p><button type="button" data-action="end">${esc(t('console.maintainEnd'))}</button>`
       : `<label>${esc(t('console.maintain'))} <select id="console-hours">${hours}</select></label><button type="button" data-action="maintain">${esc(t('console.maintainStart'))}</button>`;
+    const working = a && a.state !== 'resolved';
     return `<div class="console-selected" data-code="${esc(s.code)}">
       <h3>${esc(t('console.selected', { code: s.code }))}</h3>
-      <p class="console-alert">${alertLine}</p>
+      <p class="console-alert"${a ? ` data-alert="${esc(a.id)}" data-state="${esc(a.state)}"` : ''}>${alertLine}</p>
+      ${a?.assignee ? `<p class="console-assignee" data-login="${esc(a.assignee)}">${esc(t('console.assignedTo', { name: a.assignee_name ?? a.assignee }))}</p>` : ''}
       <label>${esc(t('console.note'))} <input type="text" id="console-note" maxlength="2000"></label>
       <div class="console-actions">
         <button type="button" data-action="check">${esc(t('console.check'))}</button>
         ${a && a.state === 'open' ? `<button type="button" data-action="ack">${esc(t('console.ack'))}</button>` : ''}
-        ${maintenance}
+        ${working ? `<button type="button" data-action="resolve">${esc(t('console.resolve'))}</button>` : ''}
       </div>
+      ${working ? this.renderAssign(a) : ''}
+      <div class="console-actions">${maintenance}</div>
       ${this.message ? `<p class="console-message">${esc(this.message)}</p>` : ''}
+      ${a?.history?.length ? this.renderHistory(a.history) : ''}
       <div class="console-charts"><div id="console-chart-camera" class="chart"></div><div id="console-chart-commune" class="chart"></div></div>
     </div>`;
+  }
+
+  /** Who the alert goes to: the people whose scope holds it, by name (their login is what is sent). */
+  renderAssign(a) {
+    const people = [...this.assignees];
+    // An assignee from before accounts, or one no longer offered, stays selectable as it is.
+    if (a.assignee && !people.some((p) => p.login === a.assignee)) people.push({ login: a.assignee, name: a.assignee_name ?? a.assignee });
+    const options = [`<option value="">${esc(t('console.unassigned'))}</option>`]
+      .concat(people.map((p) => `<option value="${esc(p.login)}"${p.login === a.assignee ? ' selected' : ''}>${esc(p.name)} (${esc(p.login)})</option>`))
+      .join('');
+    return `<div class="console-actions"><label>${esc(t('console.assignee'))} <select id="console-assignee">${options}</select></label>
+      <button type="button" data-action="assign">${esc(t('console.assign'))}</button></div>`;
+  }
+
+  /** The alert's last steps, newest first. */
+  renderHistory(history) {
+    const step = (h) => {
+      const what = h.action === 'assigned' ? (h.assignee ? t('alertaction.assigned', { assignee: h.assignee }) : t('alertaction.unassigned')) : t(`alertaction.${h.action}`);
+      return `<li>${esc(time(h.at))} · ${esc(what)}${h.by ? ` · ${esc(h.by)}` : ''}${h.note ? `: ${esc(h.note)}` : ''}</li>`;
+    };
+    return `<details class="console-history"><summary>${esc(t('console.history'))}</summary><ul>${[...history].reverse().slice(0, 8).map(step).join('')}</ul></details>`;
   }
 
   renderList() {

@@ -15,8 +15,17 @@ export const STATUS_COLORS = {
 };
 export const STATUSES = Object.keys(STATUS_COLORS);
 export const OWNERSHIPS = ['station', 'citizen', 'business', 'household'];
+// Places are told apart from cameras by shape and by hues no status uses: areas and
+// commune points with stations are teal-green, those without are brown-grey (the
+// orange that once meant "no stations" read as "degraded").
 const HAS_STATIONS_FILL = '#81c784';
-const NO_STATIONS_FILL = '#ffb74d';
+const NO_STATIONS_FILL = '#a1887f';
+/** Commune points (2019 communes) are diamonds, with or without stations. */
+const COMMUNE_POINT = {
+  withStations: { color: '#00695c', fillColor: '#b2dfdb' },
+  withoutStations: { color: '#5d4037', fillColor: '#efebe9' },
+};
+const HIGHLIGHT_COLOR = '#d500f9';
 const ROUTE_COLOR = '#3949ab';
 const GAP_COLOR = '#e64a19';
 const PROPOSAL_COLOR = '#8e24aa';
@@ -31,10 +40,57 @@ const PETAL_OFFSET_PX = 7;
  * lines and their gaps stay readable at province zoom.
  */
 export const STATION_CAMERAS_MIN_ZOOM = 12;
+/** The canvas paints in the order layers are added: cameras that are not online go last, on top. */
+const downLast = (a, b) => (a.status === 'online' ? 0 : 1) - (b.status === 'online' ? 0 : 1);
 /** Which status a station shows for its cameras at province zoom: the first found in this order. */
 const WORST_FIRST = ['offline', 'degraded', 'maintenance', 'unknown', 'online'];
 
 export const colorOf = (status) => STATUS_COLORS[status] ?? STATUS_COLORS.unknown;
+
+/** Down cameras (and stations at province zoom) are drawn bigger, with a dark edge, so a few stand out among 1,696. */
+const isDown = (status) => status === 'offline' || status === 'degraded';
+/** A station's radius at province zoom, by the worst status among its cameras. */
+const PROVINCE_STATION_RADIUS = { offline: 6.5, degraded: 5.5, maintenance: 4, unknown: 2.5, online: 2.5 };
+
+/** A station camera's dot: bigger with a dark edge when the camera is down. */
+export function stationDotStyle(status) {
+  const down = isDown(status);
+  return { radius: down ? 5.5 : 3.5, weight: down ? 1.5 : 1, color: down ? '#212121' : '#fff', fillColor: colorOf(status) };
+}
+
+/** A private camera's dot. */
+export function privateDotStyle(status) {
+  const down = isDown(status);
+  return { radius: down ? 4.5 : 3, stroke: down, weight: 1, color: '#212121', fillColor: colorOf(status) };
+}
+
+/** A camera's field-of-view wedge: a thick edge when it is down. */
+export function wedgeStyle(status) {
+  const color = colorOf(status);
+  return { weight: isDown(status) ? 3 : 1, color, fillColor: color };
+}
+
+/**
+ * A circle marker drawn as a diamond: the commune points, so that a place is never
+ * taken for a camera or a station (both round). Canvas only, as every layer here;
+ * clicks and tooltips use the circle of the same radius.
+ */
+const DiamondMarker = L.CircleMarker.extend({
+  _updatePath() {
+    const r = this._renderer;
+    if (!r._drawing || this._empty()) return;
+    const p = this._point;
+    const d = Math.max(Math.round(this._radius), 1) + 1;
+    const ctx = r._ctx;
+    ctx.beginPath();
+    ctx.moveTo(p.x, p.y - d);
+    ctx.lineTo(p.x + d, p.y);
+    ctx.lineTo(p.x, p.y + d);
+    ctx.lineTo(p.x - d, p.y);
+    ctx.closePath();
+    r._fillStroke(ctx, this);
+  },
+});
 
 export class MapLayers {
   constructor(map) {
@@ -62,12 +118,30 @@ export class MapLayers {
     /** station code → camera entries */
     this.stationCameras = new Map();
     this.communeDistrict = new Map();
+    /** The commune points: {code, district, marker}. */
+    this.communePoints = [];
+    /**
+     * The commune points' layer as the user last set it in the layer control while a
+     * filter was on: null follows the filter (a status or ownership filter takes them
+     * away), true or false is the user's word.
+     */
+    this.communePointsChoice = null;
+    this.movingCommunePoints = false;
+    /** The chosen camera: a ring around it, for every role. */
+    this.highlighted = null;
+    this.highlightRing = L.circleMarker([0, 0], { renderer: this.renderer, radius: 14, color: HIGHLIGHT_COLOR, weight: 4, fill: false, interactive: false });
     this.predicate = () => true;
     this.shownCount = 0;
     this.onCameraClick = () => {};
     this.onStationClick = () => {};
     this.counts = { districts: 0, communes2025: 0, communes2019: 0, routes: 0, gaps: 0, roadSigns: 0 };
     map.on('zoomend', () => this.placeStationCameras());
+    // The user's own toggle of the commune points wins over the filter's (the layer control fires these, so do our own moves).
+    const choose = (shown) => (e) => {
+      if (e.layer === this.groups.communes2019 && !this.movingCommunePoints) this.communePointsChoice = shown;
+    };
+    map.on('overlayadd', choose(true));
+    map.on('overlayremove', choose(false));
   }
 
   get wedgesMode() {
@@ -89,16 +163,23 @@ export class MapLayers {
     return counts;
   }
 
+  /** The status a station stands for at province zoom: its worst camera's (of those the filter shows, when it shows some). */
+  stationWorst(s) {
+    const cams = this.camerasOfStation(s.code);
+    const shown = cams.filter((e) => e.shown);
+    const statuses = new Set((shown.length ? shown : cams).map((e) => e.status));
+    return WORST_FIRST.find((st) => statuses.has(st)) ?? s.status ?? 'unknown';
+  }
+
   /** The colour a station shows: at province zoom its worst camera's, else its own status's. */
   stationColor(s) {
-    if (!this.provinceMode) return colorOf(s.status);
-    const statuses = new Set(this.camerasOfStation(s.code).map((e) => e.status));
-    return colorOf(WORST_FIRST.find((st) => statuses.has(st)) ?? s.status);
+    return colorOf(this.provinceMode ? this.stationWorst(s) : s.status);
   }
 
   /** Shapes in painting order: areas, then lines, then cameras, then stations and signs on top. */
   addToMap(visible) {
     for (const [name, layer] of Object.entries(this.groups)) if (visible[name] !== false) layer.addTo(this.map);
+    this.onMap = true;
     this.placeStationCameras();
   }
 
@@ -142,15 +223,16 @@ export class MapLayers {
     for (const c of communes2019) {
       if (c.lat == null || c.lon == null) continue;
       const has = c.has_stations ?? communesWithStations.has(c.code);
-      const m = L.circleMarker([c.lat, c.lon], {
+      const m = new DiamondMarker([c.lat, c.lon], {
         renderer: this.renderer,
         radius: 3.5,
-        weight: 1,
-        color: '#37474f',
-        fillColor: has ? HAS_STATIONS_FILL : NO_STATIONS_FILL,
+        weight: 1.2,
+        ...(has ? COMMUNE_POINT.withStations : COMMUNE_POINT.withoutStations),
         fillOpacity: 1,
       });
       m.bindTooltip(c.name);
+      m.options.hasStations = has;
+      this.communePoints.push({ code: c.code, district: c.parent_code, marker: m });
       this.groups.communes2019.addLayer(m);
       this.counts.communes2019++;
     }
@@ -237,22 +319,9 @@ export class MapLayers {
         this.stationCameras.get(cam.station_code).push(entry);
       }
       if (cam.ownership === 'station') {
-        entry.dot = L.circleMarker([cam.lat, cam.lon], {
-          renderer: this.renderer,
-          radius: 3.5,
-          weight: 1,
-          color: '#fff',
-          fillColor: colorOf(entry.status),
-          fillOpacity: 1,
-        });
+        entry.dot = L.circleMarker([cam.lat, cam.lon], { renderer: this.renderer, fillOpacity: 1, ...stationDotStyle(entry.status) });
       } else {
-        entry.dot = L.circleMarker([cam.lat, cam.lon], {
-          renderer: this.renderer,
-          radius: 2.2,
-          stroke: false,
-          fillColor: colorOf(entry.status),
-          fillOpacity: 0.75,
-        });
+        entry.dot = L.circleMarker([cam.lat, cam.lon], { renderer: this.renderer, fillOpacity: 0.75, ...privateDotStyle(entry.status) });
       }
       entry.dot.on('click', (e) => this.onCameraClick(entry, e));
     }
@@ -262,13 +331,10 @@ export class MapLayers {
   wedgeOf(entry) {
     if (!entry.wedge) {
       const c = entry.cam;
-      const color = colorOf(entry.status);
       entry.wedge = L.polygon(sector(c.lat, c.lon, c.heading_deg ?? 0, c.fov_deg ?? 90, c.range_m ?? 100), {
         renderer: this.renderer,
-        weight: 1,
-        color,
-        fillColor: color,
         fillOpacity: 0.35,
+        ...wedgeStyle(entry.status),
       });
       entry.wedge.on('click', (e) => this.onCameraClick(entry, e));
     }
@@ -287,7 +353,9 @@ export class MapLayers {
     group.addLayer(wedges ? this.cameraWedges : this.cameraDots);
     if (wedges) {
       this.cameraWedges.clearLayers();
-      for (const entry of this.cameras.values()) if (entry.shown && entry.cam.ownership === 'station') this.cameraWedges.addLayer(this.wedgeOf(entry));
+      const shown = [...this.cameras.values()].filter((e) => e.shown && e.cam.ownership === 'station');
+      // Down cameras' wedges are painted last, on top of their neighbours'.
+      for (const entry of shown.sort(downLast)) this.cameraWedges.addLayer(this.wedgeOf(entry));
     } else {
       const metresPerPixel = (40075016.686 * Math.cos((this.map.getCenter().lat * Math.PI) / 180)) / 2 ** (this.map.getZoom() + 8);
       for (const entry of this.cameras.values()) {
@@ -297,27 +365,44 @@ export class MapLayers {
       }
     }
     this.raiseStations();
+    this.placeHighlight();
   }
 
-  /** Stations on top of their cameras when zoomed in; at province zoom small, under the routes and their gaps. */
+  /**
+   * Stations on top of their cameras when zoomed in. At province zoom a station stands
+   * for its cameras: small under the routes and their gaps while they all work, bigger
+   * with a dark edge and over the routes when one is down, so a few down cameras can be
+   * found among 1,696 at a glance.
+   */
   raiseStations() {
     const small = this.provinceMode;
-    const radius = small ? 2.5 : 5;
+    const down = [];
     for (const { station, marker } of this.stations.values()) {
-      if (marker.getRadius() !== radius) {
-        marker.setRadius(radius);
-        marker.setStyle({ weight: small ? 0.8 : 2 });
-      }
-      marker.setStyle({ fillColor: this.stationColor(station) });
-      if (!small && this.map.hasLayer(marker)) marker.bringToFront();
+      const worst = small ? this.stationWorst(station) : station.status;
+      const radius = small ? PROVINCE_STATION_RADIUS[worst] ?? 2.5 : 5;
+      const emphasised = small && isDown(worst);
+      if (marker.getRadius() !== radius) marker.setRadius(radius);
+      marker.setStyle({ weight: small ? (emphasised ? 1.5 : 0.8) : 2, fillColor: colorOf(worst) });
+      if (emphasised) down.push({ marker, worst });
+      else if (!small && this.map.hasLayer(marker)) marker.bringToFront();
     }
     if (small) {
       for (const g of [this.groups.routes, this.groups.gaps]) if (this.map.hasLayer(g)) g.eachLayer((l) => l.bringToFront());
+      // Offline over degraded: the worst is painted last.
+      down.sort((a, b) => (a.worst === 'offline' ? 1 : 0) - (b.worst === 'offline' ? 1 : 0));
+      for (const { marker } of down) if (this.map.hasLayer(marker)) marker.bringToFront();
     }
   }
 
-  /** Shows the cameras the predicate accepts; returns how many are shown (also kept in shownCount). */
-  applyFilter(predicate) {
+  /**
+   * Shows the cameras the predicate accepts; returns how many are shown (also kept in shownCount).
+   * `places` says what the filter means for the commune points: `match(code, district)`
+   * keeps those of the chosen district or commune (null: all), and `cameraOnly` (a
+   * status or ownership filter, which no place can match) takes the points away
+   * unless the user shows them again from the layer control. Without it, any filter
+   * that hides a camera is taken as cameraOnly.
+   */
+  applyFilter(predicate, places = null) {
     this.predicate = predicate;
     let shown = 0;
     const dots = [];
@@ -330,8 +415,6 @@ export class MapLayers {
       (entry.cam.ownership === 'station' ? dots : privates).push(entry);
       if (entry.cam.station_code) stationsShown.add(entry.cam.station_code);
     }
-    // The canvas paints in the order layers are added: cameras that are not online go last, on top.
-    const downLast = (a, b) => (a.status === 'online' ? 0 : 1) - (b.status === 'online' ? 0 : 1);
     // Rebuilt wholesale: one clear and re-add costs less than 24,609 membership checks on canvas.
     this.cameraDots.clearLayers();
     for (const e of dots.sort(downLast)) this.cameraDots.addLayer(e.dot);
@@ -343,9 +426,46 @@ export class MapLayers {
       if (!filtering || stationsShown.has(station.code)) this.groups.stations.addLayer(marker);
       else this.groups.stations.removeLayer(marker);
     }
+    this.filterCommunePoints(places?.match ?? null, places ? places.cameraOnly : filtering);
     this.placeStationCameras();
     this.shownCount = shown;
     return shown;
+  }
+
+  /** The commune points a filter leaves: those of its place, on the map unless it filters cameras only (the user's toggle wins). */
+  filterCommunePoints(match, cameraOnly) {
+    const group = this.groups.communes2019;
+    group.clearLayers();
+    for (const p of this.communePoints) if (!match || match(p.code, p.district)) group.addLayer(p.marker);
+    const wanted = this.communePointsChoice ?? !cameraOnly;
+    // Only a filter change moves the layer: before the layers join the map (addToMap) there is nothing to move.
+    if (!this.onMap) return;
+    this.movingCommunePoints = true;
+    try {
+      if (wanted && !this.map.hasLayer(group)) group.addTo(this.map);
+      else if (!wanted && this.map.hasLayer(group)) this.map.removeLayer(group);
+    } finally {
+      this.movingCommunePoints = false;
+    }
+  }
+
+  /** Rings the chosen camera (null: none), wherever it is drawn (a dot pushed out along its heading, or its wedge's apex). */
+  highlightCamera(cam) {
+    this.highlighted = cam ? { code: cam.code, lat: cam.lat, lon: cam.lon } : null;
+    this.placeHighlight();
+  }
+
+  placeHighlight() {
+    const h = this.highlighted;
+    if (!h) {
+      this.highlightRing.remove();
+      return;
+    }
+    const entry = this.cameras.get(h.code);
+    const dotted = entry?.dot && entry.cam.ownership === 'station' && !this.wedgesMode && !this.provinceMode;
+    this.highlightRing.setLatLng(dotted ? entry.dot.getLatLng() : [h.lat, h.lon]);
+    if (!this.map.hasLayer(this.highlightRing)) this.highlightRing.addTo(this.map);
+    this.highlightRing.bringToFront();
   }
 
   /** Shows or hides one camera, as applyFilter would, without touching the others. */
@@ -360,7 +480,16 @@ export class MapLayers {
       if (shown) this.cameraWedges.addLayer(this.wedgeOf(entry));
       else if (entry.wedge) this.cameraWedges.removeLayer(entry.wedge);
     }
-    if (station && shown) this.raiseStations();
+    if (station) {
+      // Its station is shown while one of its cameras is (or while nothing is filtered out).
+      const s = entry.cam.station_code && this.stations.get(entry.cam.station_code);
+      if (s) {
+        const keep = this.shownCount === this.cameras.size || this.camerasOfStation(s.station.code).some((e) => e.shown);
+        if (keep) this.groups.stations.addLayer(s.marker);
+        else this.groups.stations.removeLayer(s.marker);
+      }
+      if (shown) this.raiseStations();
+    }
   }
 
   setCameraStatus(code, status) {
@@ -368,11 +497,16 @@ export class MapLayers {
     if (!entry) return null;
     const previous = entry.status;
     entry.status = status;
-    const color = colorOf(status);
-    entry.dot?.setStyle({ fillColor: color });
-    entry.wedge?.setStyle({ color, fillColor: color });
+    if (entry.dot) {
+      const style = entry.cam.ownership === 'station' ? stationDotStyle(status) : privateDotStyle(status);
+      entry.dot.setStyle(style);
+      entry.dot.setRadius(style.radius);
+      if (isDown(status) && this.map.hasLayer(entry.dot)) entry.dot.bringToFront();
+    }
+    entry.wedge?.setStyle(wedgeStyle(status));
+    if (entry.wedge && isDown(status) && this.map.hasLayer(entry.wedge)) entry.wedge.bringToFront();
     const station = entry.cam.station_code && this.stations.get(entry.cam.station_code);
-    if (station) station.marker.setStyle({ fillColor: this.stationColor(station.station) });
+    if (station) this.restyleStation(station);
     // A status filter may now hide or show this camera.
     const shown = this.predicate(entry);
     if (shown !== entry.shown) this.showCamera(entry, shown);
@@ -384,8 +518,20 @@ export class MapLayers {
     if (!s) return null;
     const previous = s.station.status;
     s.station.status = status;
-    s.marker.setStyle({ fillColor: this.stationColor(s.station) });
+    this.restyleStation(s);
     return previous;
+  }
+
+  /** One station's colour, and at province zoom its size and place on top, after a change. */
+  restyleStation({ station, marker }) {
+    if (!this.provinceMode) {
+      marker.setStyle({ fillColor: this.stationColor(station) });
+      return;
+    }
+    const worst = this.stationWorst(station);
+    marker.setRadius(PROVINCE_STATION_RADIUS[worst] ?? 2.5);
+    marker.setStyle({ weight: isDown(worst) ? 1.5 : 0.8, fillColor: colorOf(worst) });
+    if (isDown(worst) && this.map.hasLayer(marker)) marker.bringToFront();
   }
 
   cameraLayerStatus(code) {
@@ -453,7 +599,7 @@ export class MapLayers {
   }
 }
 
-export { HAS_STATIONS_FILL, NO_STATIONS_FILL, ROUTE_COLOR, GAP_COLOR };
+export { COMMUNE_POINT, GAP_COLOR, HAS_STATIONS_FILL, HIGHLIGHT_COLOR, NO_STATIONS_FILL, PROPOSAL_COLOR, ROUTE_COLOR };
 
 /**
  * An incident result's wedge: yellow with a red edge when it likely recorded the

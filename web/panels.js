@@ -13,6 +13,13 @@ export const esc = (s) =>
 // The API's coded errors in the reader's language (errors.js); a 403 in the map's own words.
 const errorText = (err) => (err?.status === 403 ? t('error.forbidden') : errorMessage(err));
 
+/** An alert's subject in words: "Trạm ST-0010" for a station, the code for a camera (not "camera:…"). */
+function subjectText(subject) {
+  const [kind, code] = String(subject ?? '').split(':');
+  if (code === undefined) return String(subject ?? '');
+  return kind === 'station' ? t('console.station', { code }) : code;
+}
+
 // ---- summary ---------------------------------------------------------------
 
 export class SummaryPanel {
@@ -94,7 +101,7 @@ export class SummaryPanel {
     if (!box) return;
     box.innerHTML = this.alerts.length
       ? `<h3>${esc(t('summary.alerts'))}</h3><ul class="alerts">${this.alerts
-          .map((a) => `<li>${esc(fmtTime(a.at ?? a.opened_at))} · ${esc(t(`alertkind.${a.kind}`))} · ${esc(a.subject)}${a.state ? ` (${esc(t(`alertstate.${a.state}`))})` : ''}</li>`)
+          .map((a) => `<li>${esc(fmtTime(a.at ?? a.opened_at))} · ${esc(t(`alertkind.${a.kind}`))} · ${esc(subjectText(a.subject))}${a.state ? ` (${esc(t(`alertstate.${a.state}`))})` : ''}</li>`)
           .join('')}</ul>`
       : '';
   }
@@ -121,6 +128,14 @@ export class FilterPanel {
       ownerships.has(entry.cam.ownership) &&
       (!commune || entry.cam.commune_code === commune) &&
       (!district || entry.district === district);
+  }
+
+  /** What the filter means for the commune points (MapLayers.applyFilter's `places`). */
+  places() {
+    const { district, commune, statuses, ownerships } = this.state;
+    const cameraOnly = statuses.size < STATUSES.length || ownerships.size < (this.privateAllowed ? OWNERSHIPS.length : 1);
+    const match = commune ? (code) => code === commune : district ? (_code, d) => d === district : null;
+    return { match, cameraOnly };
   }
 
   read() {

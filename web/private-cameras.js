@@ -6,7 +6,7 @@
 
 import { api, query } from './api.js';
 import { fmt, t } from './i18n.js';
-import { colorOf } from './layers.js';
+import { privateDotStyle } from './layers.js';
 
 /* global L */
 
@@ -103,7 +103,8 @@ export class PrivateCameraLayer {
       const cam = {};
       for (let i = 0; i < cols.length; i++) cam[cols[i]] = row[i];
       const entry = { cam, status: cam.status ?? 'unknown', dot: null, shown: true };
-      entry.dot = L.circleMarker([cam.lat, cam.lon], { renderer, radius: 3, stroke: false, fillColor: colorOf(entry.status), fillOpacity: 0.8 });
+      // Down cameras bigger, with a dark edge (layers.js), as station cameras are.
+      entry.dot = L.circleMarker([cam.lat, cam.lon], { renderer, fillOpacity: 0.8, ...privateDotStyle(entry.status) });
       entry.dot.on('click', (e) => this.onCameraClick(entry, e));
       this.cameras.set(cam.code, entry);
       this.group.addLayer(entry.dot);
@@ -136,7 +137,9 @@ export class PrivateCameraLayer {
     const previous = entry.status;
     entry.status = status;
     entry.cam.status = status;
-    entry.dot.setStyle({ fillColor: colorOf(status) });
+    const style = privateDotStyle(status);
+    entry.dot.setStyle(style);
+    entry.dot.setRadius(style.radius);
     if (!this.filter().statuses.has(status)) {
       this.group.removeLayer(entry.dot);
       this.cameras.delete(code);

@@ -3,14 +3,18 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext, canSeePrivateCameras, CurrentAuth } from '../auth/auth-context';
 import { Audited, Roles } from '../auth/roles.decorator';
 import { Scoped } from '../auth/scope.interceptor';
-import { AckAlertDto, AlertFilterDto, AlertNoteDto, AssignAlertDto } from './alert.dto';
+import { AlertAssignees } from './alert-assignees';
+import { AckAlertDto, AlertFilterDto, AlertNoteDto, AssigneeQueryDto, AssignAlertDto } from './alert.dto';
 import { AlertService } from './alert.service';
 
 @ApiTags('alerts')
 @ApiBearerAuth()
 @Controller('api/alerts')
 export class AlertController {
-  constructor(private readonly alerts: AlertService) {}
+  constructor(
+    private readonly alerts: AlertService,
+    private readonly people: AlertAssignees,
+  ) {}
 
   @Get()
   @Roles('admin', 'technician')
@@ -18,6 +22,14 @@ export class AlertController {
   @ApiOperation({ summary: 'Alerts, newest first, by state, subject or assignee' })
   list(@Query() q: AlertFilterDto, @CurrentAuth() auth: AuthContext) {
     return this.alerts.list(q.state, q.limit ?? 100, { subject: q.subject, assignee: q.assignee, seesPrivate: canSeePrivateCameras(auth) });
+  }
+
+  // Declared before ':id' so that "assignees" is not read as an alert id.
+  @Get('assignees')
+  @Roles('admin', 'technician')
+  @ApiOperation({ summary: 'The people an alert can be assigned to: active technicians and admins, those whose scope holds the subject when one is given' })
+  assignees(@Query() q: AssigneeQueryDto) {
+    return this.people.candidates(q.subject);
   }
 
   @Get(':id')
@@ -40,7 +52,7 @@ export class AlertController {
   @HttpCode(200)
   @Roles('technician', 'admin')
   @Audited('alert.assign')
-  @ApiOperation({ summary: 'Assigns an alert to a person (login or name), or takes it back with null' })
+  @ApiOperation({ summary: "Assigns an alert to a person's account (an active technician or admin whose scope holds it), or takes it back with null" })
   assign(@Param('id', ParseIntPipe) id: number, @Body() dto: AssignAlertDto, @CurrentAuth() auth: AuthContext) {
     return this.alerts.assign(id, dto.assignee, auth.name);
   }

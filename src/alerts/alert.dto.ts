@@ -33,7 +33,7 @@ export class AlertFilterDto extends AlertQueryDto {
   @Matches(/^(camera|station):[A-Z0-9-]{1,64}$/, { message: 'subject must be camera:<code> or station:<code>' })
   subject?: string;
 
-  @ApiPropertyOptional({ description: 'only the alerts assigned to this person' })
+  @ApiPropertyOptional({ description: 'only the alerts assigned to this login' })
   @IsOptional()
   @IsString()
   @MaxLength(ASSIGNEE_MAX, { message: `assignee must be at most ${ASSIGNEE_MAX} characters` })
@@ -57,11 +57,23 @@ export class AlertNoteDto {
   note: string;
 }
 
+export class AssigneeQueryDto {
+  @ApiPropertyOptional({ example: 'camera:ST-0001-C1', description: 'only the people who may take an alert on this subject (their scope holds it)' })
+  @IsOptional()
+  @Matches(/^(camera|station):[A-Z0-9-]{1,64}$/, { message: 'subject must be camera:<code> or station:<code>' })
+  subject?: string;
+}
+
 export class AssignAlertDto {
-  @ApiProperty({ nullable: true, maxLength: ASSIGNEE_MAX, example: 'nguyen.van.a', description: 'login or name of the person; null takes the alert back' })
+  @ApiProperty({
+    nullable: true,
+    maxLength: ASSIGNEE_MAX,
+    example: 'nguyen.van.a',
+    description: "login of an active technician's or admin's account (GET /api/alerts/assignees); null takes the alert back",
+  })
   @ValidateIf((o) => o.assignee !== null)
-  @IsString({ message: `assignee must be a login or name (1 to ${ASSIGNEE_MAX} characters), or null` })
-  @MinLength(1, { message: `assignee must be a login or name (1 to ${ASSIGNEE_MAX} characters), or null` })
+  @IsString({ message: `assignee must be the login of a person's account (1 to ${ASSIGNEE_MAX} characters), or null` })
+  @MinLength(1, { message: `assignee must be the login of a person's account (1 to ${ASSIGNEE_MAX} characters), or null` })
   @MaxLength(ASSIGNEE_MAX, { message: (a) => `assignee must be at most ${ASSIGNEE_MAX} characters, got ${String(a.value).length}` })
   assignee: string | null;
 }

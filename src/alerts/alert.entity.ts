@@ -13,8 +13,10 @@ export class Alert {
   @Column({ name: 'acked_by', type: 'text', nullable: true }) ackedBy: string | null;
   @Column({ name: 'resolved_at', type: 'timestamptz', nullable: true }) resolvedAt: Date | null;
   @Column({ type: 'jsonb', default: () => "'{}'" }) details: Record<string, unknown>;
-  /** Who works on it: a login or a name, free text until camnet has users. */
+  /** Who works on it: the login of a person's account (older free text may remain, unlinked). */
   @Column({ type: 'text', nullable: true }) assignee: string | null;
+  /** That account (app_user.id); null when unassigned or for free text from before accounts. */
+  @Column({ name: 'assignee_user_id', type: 'int', nullable: true }) assigneeUserId: number | null;
   /** Who resolved it by hand; null when camnet resolved it (recovery, maintenance). */
   @Column({ name: 'resolved_by', type: 'text', nullable: true }) resolvedBy: string | null;
 }

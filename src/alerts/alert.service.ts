@@ -14,6 +14,8 @@ import { CLOCK, Clock } from '../common/clock';
 import { AlertActionEvent, EventBus } from '../common/event-bus';
 import { METRICS } from '../health/metrics';
 import type { AlertKind } from '../domain/alert';
+import { normaliseLogin } from '../auth/user.service';
+import { AlertAssignees } from './alert-assignees';
 import { AlertEventAction } from './alert.entity';
 import { WebhookNotifier } from './webhook.notifier';
 
@@ -31,7 +33,10 @@ export interface AlertView {
   acked_by: string | null;
   resolved_at: string | null;
   resolved_by: string | null;
+  /** The login of the person working on it (older free text may remain, with no account). */
   assignee: string | null;
+  /** That person's name, from their account; null when unassigned or not linked to an account. */
+  assignee_name: string | null;
   details: Record<string, unknown>;
 }
 
@@ -54,10 +59,13 @@ interface AlertRow {
   resolved_at: Date | null;
   resolved_by: string | null;
   assignee: string | null;
+  assignee_name: string | null;
   details: Record<string, unknown>;
 }
 
-const COLUMNS = 'id, kind, subject, opened_at, acked_at, acked_by, resolved_at, resolved_by, assignee, details';
+// The assignee's name is read from their account each time, so a renamed person shows their new name.
+const COLUMNS =
+  'id, kind, subject, opened_at, acked_at, acked_by, resolved_at, resolved_by, assignee, (SELECT u.name FROM app_user u WHERE u.id = alert.assignee_user_id) AS assignee_name, details';
 // UPDATEs are wrapped as `WITH changed AS (UPDATE … RETURNING …) SELECT …` because
 // TypeORM answers a bare UPDATE with [rows, count] instead of the rows.
 
@@ -77,6 +85,7 @@ function view(a: AlertRow): AlertView {
     resolved_at: a.resolved_at?.toISOString() ?? null,
     resolved_by: a.resolved_by ?? null,
     assignee: a.assignee ?? null,
+    assignee_name: a.assignee_name ?? null,
     details: a.details ?? {},
   };
 }
@@ -95,6 +104,7 @@ export class AlertService implements OnModuleInit, OnModuleDestroy {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly webhook: WebhookNotifier,
     @Inject(METRICS) metrics: Registry,
+    private readonly assignees: AlertAssignees,
   ) {
     this.silenced = new Counter({ name: 'camnet_alerts_silenced_total', help: 'Alerts not opened because of a maintenance window', registers: [metrics] });
     const count = () => this.openAlertCount();
@@ -193,15 +203,19 @@ export class AlertService implements OnModuleInit, OnModuleDestroy {
     return view(a); // already acknowledged
   }
 
-  /** Hands an alert to a person (free text: login or name), or takes it back (null). */
+  /**
+   * Hands an alert to a person's account (AlertAssignees checks it may go there),
+   * or takes it back (null).
+   */
   async assign(id: number, assignee: string | null, by: string): Promise<AlertView> {
-    await this.unresolved(id, 'assign');
+    const current = await this.unresolved(id, 'assign');
+    const person = assignee === null ? null : await this.assignees.resolve(assignee, current.subject);
     const at = this.clock.now();
-    const [row]: AlertRow[] = await this.db.query(`WITH changed AS (UPDATE alert SET assignee = $2 WHERE id = $1 RETURNING ${COLUMNS}) SELECT * FROM changed`, [
-      id,
-      assignee,
-    ]);
-    await this.record(id, at, 'assigned', by, null, assignee);
+    const [row]: AlertRow[] = await this.db.query(
+      `WITH changed AS (UPDATE alert SET assignee = $2, assignee_user_id = $3 WHERE id = $1 RETURNING ${COLUMNS}) SELECT * FROM changed`,
+      [id, person?.login ?? null, person?.user_id ?? null],
+    );
+    await this.record(id, at, 'assigned', by, null, person?.login ?? null);
     return this.changed(view(row), null);
   }
 
@@ -268,7 +282,7 @@ export class AlertService implements OnModuleInit, OnModuleDestroy {
     const rows: AlertRow[] = await this.db.query(
       `SELECT ${COLUMNS} FROM alert WHERE ${where} AND ${visible} AND ($2::text IS NULL OR subject = $2) AND ($3::text IS NULL OR assignee = $3)
        ORDER BY opened_at DESC, id DESC LIMIT $1`,
-      [limit, filter.subject ?? null, filter.assignee ?? null],
+      [limit, filter.subject ?? null, filter.assignee === undefined ? null : normaliseLogin(filter.assignee)],
     );
     return rows.map(view);
   }

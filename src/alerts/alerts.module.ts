@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AlertAssignees } from './alert-assignees';
 import { AlertController } from './alert.controller';
 import { AlertService } from './alert.service';
 import { CameraVisibility } from './camera-visibility';
@@ -11,6 +12,7 @@ import { DEFAULT_WEBHOOK_OPTIONS, WEBHOOK_OPTIONS, WebhookNotifier } from './web
   controllers: [AlertController, EventsController],
   providers: [
     AlertService,
+    AlertAssignees,
     WebhookNotifier,
     EventsService,
     CameraVisibility,

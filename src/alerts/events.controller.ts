@@ -1,5 +1,5 @@
 import { Controller, MessageEvent, Sse } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Observable } from 'rxjs';
 import { AuthContext, CurrentAuth } from '../auth/auth-context';
 import { AllowQueryToken, Roles } from '../auth/roles.decorator';
@@ -18,6 +18,7 @@ export class EventsController {
    * stream ends within seconds of the access behind it ending.
    */
   @Sse('events')
+  @ApiOperation({ summary: 'Live status changes and alerts as server-sent events (private cameras for police and admin only)' })
   @Roles('admin', 'technician', 'police', 'planner')
   @AllowQueryToken()
   stream(@CurrentAuth() auth: AuthContext): Observable<MessageEvent> {

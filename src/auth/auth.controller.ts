@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext, CurrentAuth } from './auth-context';
 import { AuditQueryDto, CreateTokenDto } from './auth.dto';
 import { AuditService } from './audit.service';
@@ -19,6 +19,7 @@ export class AuthController {
   ) {}
 
   @Post('tokens')
+  @ApiOperation({ summary: 'Creates a machine token with a role (shown once)' })
   @Roles('admin')
   @Audited('token.create')
   async createToken(@Body() dto: CreateTokenDto, @CurrentAuth() auth: AuthContext) {
@@ -28,6 +29,7 @@ export class AuthController {
   }
 
   @Get('tokens')
+  @ApiOperation({ summary: 'Machine tokens: name, role, created, last used, revoked (never the token)' })
   @Roles('admin')
   async listTokens() {
     return (await this.tokens.list()).map((t) => ({
@@ -42,6 +44,7 @@ export class AuthController {
   }
 
   @Delete('tokens/:id')
+  @ApiOperation({ summary: 'Revokes a machine token' })
   @Roles('admin')
   @Audited('token.revoke')
   async revokeToken(@Param('id', ParseIntPipe) id: number) {
@@ -50,12 +53,14 @@ export class AuthController {
   }
 
   @Get('audit')
+  @ApiOperation({ summary: 'The audit log, newest first, by action' })
   @Roles('admin')
   listAudit(@Query() q: AuditQueryDto) {
     return this.audit.list(q.action, q.limit ?? 100);
   }
 
   @Get('whoami')
+  @ApiOperation({ summary: 'Who is calling: name, role, and whether by session or token' })
   @Roles('admin', 'technician', 'police', 'planner')
   @AllowPendingPassword()
   whoami(@CurrentAuth() auth: AuthContext) {

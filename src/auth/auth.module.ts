@@ -49,6 +49,6 @@ import { UserService } from './user.service';
     // After the audit interceptor: a refusal for scope is audited like any other.
     { provide: APP_INTERCEPTOR, useClass: ScopeInterceptor },
   ],
-  exports: [TokenService, AuditService, AccessWatch, UserService],
+  exports: [TokenService, AuditService, AccessWatch, UserService, ScopeRepository],
 })
 export class AuthModule {}

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
@@ -25,6 +25,7 @@ export class SessionController {
   ) {}
 
   @Post('login')
+  @ApiOperation({ summary: 'Logs a person in with login, password (and TOTP code when enabled): sets the session cookie' })
   @HttpCode(200)
   @Public()
   @UseGuards(ThrottlerGuard)
@@ -37,6 +38,7 @@ export class SessionController {
   }
 
   @Get('methods')
+  @ApiOperation({ summary: 'How people may log in here: password, and single sign-on when configured' })
   @Public()
   methods() {
     return { password: true, oidc: this.oidc.enabled };
@@ -44,6 +46,7 @@ export class SessionController {
 
   /** Sends the browser to the agency's identity provider. */
   @Get('oidc/login')
+  @ApiOperation({ summary: "Sends the browser to the agency's identity provider (single sign-on)" })
   @Public()
   @UseGuards(ThrottlerGuard)
   async oidcLogin(@Req() req: Request, @Res() res: Response) {
@@ -54,6 +57,7 @@ export class SessionController {
 
   /** The provider sends the browser back here: a session is opened and the map shown. */
   @Get('oidc/callback')
+  @ApiOperation({ summary: 'Where the identity provider sends the browser back: opens a session and shows the map' })
   @Public()
   @UseGuards(ThrottlerGuard)
   async oidcCallback(@Req() req: Request & { auth?: AuthContext }, @Res() res: Response) {
@@ -74,6 +78,7 @@ export class SessionController {
   }
 
   @Post('logout')
+  @ApiOperation({ summary: 'Ends this session' })
   @HttpCode(200)
   @Roles(...EVERYONE)
   @AllowPendingPassword()
@@ -85,6 +90,7 @@ export class SessionController {
   }
 
   @Post('logout-everywhere')
+  @ApiOperation({ summary: 'Ends every session of the person calling' })
   @HttpCode(200)
   @Roles(...EVERYONE)
   @AllowPendingPassword()
@@ -96,6 +102,7 @@ export class SessionController {
   }
 
   @Post('totp/setup')
+  @ApiOperation({ summary: 'Starts two-factor sign-in: a new TOTP secret and its otpauth URI' })
   @HttpCode(200)
   @Roles('admin', 'police')
   @Audited('auth.totp_setup')
@@ -104,6 +111,7 @@ export class SessionController {
   }
 
   @Post('totp/enable')
+  @ApiOperation({ summary: 'Turns two-factor sign-in on with a first valid TOTP code' })
   @HttpCode(200)
   @Roles('admin', 'police')
   @Audited('auth.totp_enable')
@@ -113,6 +121,7 @@ export class SessionController {
   }
 
   @Post('password')
+  @ApiOperation({ summary: "Changes the caller's own password" })
   @HttpCode(200)
   @Roles(...EVERYONE)
   @AllowPendingPassword()

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountService, viewOf } from './account.service';
 import { CreateUserDto, UpdateUserDto } from './auth.dto';
 import { Audited, Roles } from './roles.decorator';
@@ -16,12 +16,14 @@ export class UserController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: "People's accounts: login, name, role, state, scope and sign-in facts (never a password)" })
   @Roles('admin')
   async list() {
     return (await this.users.list()).map(viewOf);
   }
 
   @Post()
+  @ApiOperation({ summary: "Creates a person's account with a role, an optional scope and a first password" })
   @Roles('admin')
   @Audited('user.create')
   async create(@Body() dto: CreateUserDto) {
@@ -30,6 +32,7 @@ export class UserController {
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: "Changes a person's name, role, scope or state (disable, enable)" })
   @Roles('admin')
   @Audited('user.update')
   async update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateUserDto) {
@@ -37,6 +40,7 @@ export class UserController {
   }
 
   @Post(':id/reset-password')
+  @ApiOperation({ summary: 'Sets a new password for a person, who must change it at the next login' })
   @Roles('admin')
   @Audited('user.reset_password')
   async resetPassword(@Param('id', ParseIntPipe) id: number) {

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Inject, ServiceUnavailableException } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
 import { Public } from '../auth/roles.decorator';
 import { HealthService } from './health.service';
@@ -15,6 +15,7 @@ export class HealthController {
 
   /** The process is up. */
   @Get('healthz')
+  @ApiOperation({ summary: 'Liveness: the process is up' })
   @Public()
   healthz() {
     return { status: 'ok' };
@@ -22,6 +23,7 @@ export class HealthController {
 
   /** Ready to serve: database reachable, migrations applied, seed loaded. */
   @Get('readyz')
+  @ApiOperation({ summary: 'Readiness: database reachable, migrations applied, seed loaded' })
   @Public()
   async readyz() {
     const checks = await this.health.readiness();
@@ -31,6 +33,7 @@ export class HealthController {
   }
 
   @Get('metrics')
+  @ApiOperation({ summary: 'Prometheus metrics' })
   @Public()
   @Header('Content-Type', 'text/plain; version=0.0.4')
   async prometheus() {

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext, cameraAccess, CurrentAuth } from '../auth/auth-context';
 import { Audited, Roles } from '../auth/roles.decorator';
 import { Scoped } from '../auth/scope.interceptor';
@@ -13,6 +13,7 @@ export class CameraController {
   constructor(private readonly cameras: CameraService) {}
 
   @Get()
+  @ApiOperation({ summary: 'Cameras by commune, district, station, ownership, status or bounding box, with status and reason; cursor paged' })
   @Roles('admin', 'technician', 'police', 'planner')
   @Audited('camera.list')
   @Scoped('camera-list')
@@ -21,6 +22,7 @@ export class CameraController {
   }
 
   @Get(':code')
+  @ApiOperation({ summary: 'One camera (owner contact for police and admin only)' })
   @Roles('admin', 'technician', 'police', 'planner')
   @Audited('camera.read')
   @Scoped('camera')
@@ -29,6 +31,7 @@ export class CameraController {
   }
 
   @Post()
+  @ApiOperation({ summary: "Registers a camera; a station camera takes its station's commune, one with a position the commune there" })
   @Roles('admin', 'technician')
   @Audited('camera.create')
   @Scoped('camera-create')
@@ -37,6 +40,7 @@ export class CameraController {
   }
 
   @Patch(':code')
+  @ApiOperation({ summary: "Changes a camera's registered facts" })
   @Roles('admin', 'technician')
   @Audited('camera.update')
   @Scoped('camera')
@@ -45,6 +49,7 @@ export class CameraController {
   }
 
   @Delete(':code')
+  @ApiOperation({ summary: 'Retires a camera (kept in the history, no longer checked)' })
   @Roles('admin', 'technician')
   @Audited('camera.retire')
   @Scoped('camera')

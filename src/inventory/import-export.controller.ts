@@ -1,7 +1,7 @@
 import { BadRequestException, Controller, Get, Header, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import 'multer'; // declares Express.Multer.File
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext, CurrentAuth } from '../auth/auth-context';
 import { Audited, Roles } from '../auth/roles.decorator';
 import { CameraExportService } from './camera-export.service';
@@ -21,6 +21,7 @@ export class ImportExportController {
   ) {}
 
   @Post('import')
+  @ApiOperation({ summary: 'Imports stations and cameras from CSV or GeoJSON: every row or none, with a report of each bad row' })
   @Roles('admin')
   @Audited('import.apply')
   @ApiConsumes('multipart/form-data')
@@ -33,6 +34,7 @@ export class ImportExportController {
   }
 
   @Get('export/cameras.csv')
+  @ApiOperation({ summary: 'Every camera as CSV' })
   @Roles('admin', 'technician', 'police', 'planner')
   @Audited('export.cameras')
   @Header('Content-Type', 'text/csv; charset=utf-8')
@@ -42,6 +44,7 @@ export class ImportExportController {
   }
 
   @Get('export/cameras.geojson')
+  @ApiOperation({ summary: 'Every camera as GeoJSON points' })
   @Roles('admin', 'technician', 'police', 'planner')
   @Audited('export.cameras')
   @Header('Content-Type', 'application/geo+json; charset=utf-8')

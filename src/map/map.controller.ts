@@ -27,6 +27,7 @@ export class MapController {
 
   /** What the map needs before login: the base tiles and the limits its forms share with the API. */
   @Get('map-config')
+  @ApiOperation({ summary: 'What the map needs before login: base tiles, province bounds and the limits its forms share with the API' })
   @Public()
   mapConfig() {
     return this.map.config(this.config, MAP_FORM_LIMITS, this.base.provinceBounds());

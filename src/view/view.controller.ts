@@ -1,5 +1,5 @@
 import { Controller, Get, Header, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { AuthContext, canSeePrivateCameras, CurrentAuth } from '../auth/auth-context';
 import { Audited, Roles } from '../auth/roles.decorator';
 import { ReferenceQueryDto } from './view.dto';
@@ -13,6 +13,7 @@ export class ViewController {
   constructor(private readonly views: ViewQueryService) {}
 
   @Get()
+  @ApiOperation({ summary: "A station camera's picture health: state, metrics and references" })
   @Roles('admin', 'technician')
   @Audited('camera.view')
   view(@Param('code') code: string, @CurrentAuth() auth: AuthContext | undefined) {
@@ -20,6 +21,7 @@ export class ViewController {
   }
 
   @Get('current.jpg')
+  @ApiOperation({ summary: "The latest snapshot's thumbnail (JPEG)" })
   @Roles('admin', 'technician', 'police')
   @Audited('camera.view.current')
   @ApiProduces('image/jpeg')
@@ -29,6 +31,7 @@ export class ViewController {
   }
 
   @Get('reference.jpg')
+  @ApiOperation({ summary: "The reference view's thumbnail (JPEG)" })
   @Roles('admin', 'technician', 'police')
   @Audited('camera.view.reference')
   @ApiProduces('image/jpeg')
@@ -38,6 +41,7 @@ export class ViewController {
   }
 
   @Post('check')
+  @ApiOperation({ summary: 'Takes and analyses a snapshot now' })
   @HttpCode(200)
   @Roles('admin', 'technician')
   @Audited('camera.view.check')
@@ -46,6 +50,7 @@ export class ViewController {
   }
 
   @Post('reference')
+  @ApiOperation({ summary: "Makes the current view the camera's reference (after a meant change of aim)" })
   @HttpCode(200)
   @Roles('admin', 'technician')
   @Audited('camera.view.reference.set')

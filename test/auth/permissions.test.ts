@@ -81,6 +81,7 @@ const RULES: Record<string, Rule> = {
   'GET /api/incidents': ['admin', 'technician'],
   'GET /api/incidents.csv': ['admin', 'technician'],
   'GET /api/alerts/{id}': ['admin', 'technician'],
+  'GET /api/alerts/assignees': ['admin', 'technician'],
   'POST /api/alerts/{id}/assign': ['admin', 'technician'],
   'POST /api/alerts/{id}/notes': ['admin', 'technician'],
   'POST /api/alerts/{id}/resolve': ['admin', 'technician'],

@@ -36,6 +36,7 @@ const RULES: Record<string, string> = {
   'GET /api/planning/gaps': 'coverage gaps',
   'GET /api/uptime': 'availability figures (by code: no position or owner)',
   'GET /api/alerts': 'alerts about stations and station cameras only',
+  'GET /api/alerts/assignees': 'people who work alerts (login, name, role, scope): no cameras',
   'GET /api/maintenance-windows': 'windows (scopes by code)',
   'GET /api/search/near': 'refused (police and admin)',
   'GET /api/search/near.csv': 'refused (police and admin)',
