@@ -194,7 +194,7 @@ function seedGenerateMs(): number {
 }
 
 /** The map's first load in Chromium, three times (median), or nulls when Chromium is missing. */
-async function mapFigures(url: string, person: Credentials): Promise<Record<string, number | null>> {
+async function mapFigures(url: string, person: Credentials): Promise<Record<string, number | string | null>> {
   if (!fs.existsSync(CHROMIUM)) {
     console.log(`${CHROMIUM} is missing (apt-get install -y chromium): no map figures`);
     return { map_payload_bytes: null, map_payload_decoded_bytes: null, map_settle_ms: null };
@@ -206,7 +206,9 @@ async function mapFigures(url: string, person: Credentials): Promise<Record<stri
     loads.sort((a, b) => a.settledMs - b.settledMs);
     const m = loads[1];
     console.log(`map cold load (median of 3): ${m.requests} API requests, ${m.transferBytes} bytes over the wire (${m.bodyBytes} decoded), settled in ${m.settledMs} ms`);
-    return { map_payload_bytes: m.transferBytes, map_payload_decoded_bytes: m.bodyBytes, map_settle_ms: m.settledMs };
+    console.log(`  settled in each load: ${loads.map((l) => l.settledMs).join(', ')} ms`);
+    console.log(`  median load's steps (ms from navigation): ${Object.entries(m.phases).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    return { map_payload_bytes: m.transferBytes, map_payload_decoded_bytes: m.bodyBytes, map_settle_ms: m.settledMs, map_settle_each_ms: loads.map((l) => l.settledMs).join(', '), ...Object.fromEntries(Object.entries(m.phases).map(([k, v]) => [`map_${k.replace(/-/g, '_')}_ms`, v])) };
   } finally {
     await browser.close();
   }

@@ -14,6 +14,8 @@ export const CHROMIUM_ARGS = [
 
 export interface MapLoad {
   settledMs: number;
+  /** When the first load's steps were done, ms from navigation: the page's marks (camnet:…) and the last API answer's end. */
+  phases: Record<string, number>;
   requests: number;
   transferBytes: number;
   bodyBytes: number;
@@ -43,6 +45,11 @@ export async function measureMapLoad(browser: Browser, baseURL: string, credenti
         requests: api.length,
         transferBytes: api.reduce((sum, e) => sum + e.transferSize, 0),
         bodyBytes: api.reduce((sum, e) => sum + e.decodedBodySize, 0),
+        phases: {
+          ...Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('camnet:')).map((m) => [m.name.slice(7), Math.round(m.startTime)])),
+          api_first_start: Math.round(Math.min(...api.map((e) => e.startTime))),
+          api_last_end: Math.round(Math.max(...api.map((e) => e.responseEnd))),
+        },
       };
     });
     return { ...m, pageErrors };

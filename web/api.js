@@ -67,6 +67,25 @@ async function apiError(res) {
 }
 
 /**
+ * The answer boot.js asked for at the page's start, when it asked for this path
+ * and the answer is usable: not a 401 from before the user signed in, not a
+ * network failure (both are asked again). Null otherwise.
+ * @param {string} path
+ * @returns {Promise<Response | null>}
+ */
+async function earlyAnswer(path) {
+  /** @type {Promise<Response> | null | undefined} */
+  const early = /** @type {any} */ (window).camnetEarly?.take(path);
+  if (!early) return null;
+  try {
+    const res = await early;
+    return res.status === 401 ? null : res;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * One call; resolves to the parsed JSON answer (null for 204), rejects with ApiError.
  * @param {string} path
  * @param {{ method?: string, body?: unknown, quiet401?: boolean }} [options]
@@ -76,7 +95,9 @@ export async function api(path, { method = 'GET', body, quiet401 = false } = {})
   /** @type {Record<string, string>} */
   const headers = { Accept: 'application/json', ...csrfHeaders(method) };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  const res =
+    (method === 'GET' ? await earlyAnswer(path) : null) ??
+    (await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) }));
   if (!res.ok) {
     if (res.status === 401 && !quiet401) onUnauthorized();
     throw await apiError(res);

@@ -3,7 +3,7 @@
 // ES modules served as they are.
 
 /* global L */
-import { api, fetchAll, fetchMapCameras, setUnauthorizedHandler } from './api.js';
+import { api, fetchAll, fetchMapCameras, query, setUnauthorizedHandler } from './api.js';
 import { errorMessage } from './errors.js';
 import { applyI18n, currentLang, fmt, onLangChange, setLang, t } from './i18n.js';
 import { MapLabels } from './labels.js';
@@ -153,6 +153,7 @@ async function load(me, mapConfig, map, layers, labels, summary) {
   };
   const names = Object.keys(jobs);
   const results = Object.fromEntries((await Promise.all(Object.values(jobs).map(settle))).map((r, i) => [names[i], r]));
+  performance.mark('camnet:data');
   const val = (name, fallback = []) => results[name].value ?? fallback;
   // The map still draws what it could get: a role that may not see one layer sees the rest.
   hook.loadErrors = names.filter((n) => results[n].error && n !== 'mapConfig').map((n) => ({ layer: n, status: results[n].error.status ?? null, message: results[n].error.message }));
@@ -173,7 +174,9 @@ async function load(me, mapConfig, map, layers, labels, summary) {
   // Frame the province before the layers join the map (unless main() did from map-config), so the canvas projects once.
   const bounds = layers.groups.districts.getLayers().length ? L.featureGroup(layers.groups.districts.getLayers()).getBounds() : null;
   if (!mapConfig?.province_bbox && bounds?.isValid()) map.fitBounds(bounds, { padding: [10, 10], animate: false });
+  performance.mark('camnet:layers-built');
   layers.addToMap({ communes2025: false, proposals: true });
+  performance.mark('camnet:layers-added');
 
   return {
     privateAllowed,
@@ -213,7 +216,11 @@ async function main() {
 
   // The map's configuration is public: asked for while the token is checked.
   const mapConfigAsked = api('/api/map-config').catch(() => ({}));
+  performance.mark('camnet:main');
   const me = await signIn();
+  performance.mark('camnet:signed-in');
+  // The console's list (technician, admin) is asked for now rather than once the panels are built.
+  if (me.role === 'technician' || me.role === 'admin') window.camnetEarly?.ask(`/api/incidents?${query({ limit: 500 })}`);
   const mapConfig = await mapConfigAsked;
   const pb = mapConfig.province_bbox;
   if (pb) map.fitBounds([[pb[1], pb[0]], [pb[3], pb[2]]], { padding: [10, 10], animate: false });
@@ -247,6 +254,7 @@ async function main() {
   }
   const privateLoaded = privateCameras?.load();
   const data = await load(me, mapConfig, map, layers, labels, summary);
+  performance.mark('camnet:loaded');
   showNotice(hook.loadErrors);
   if (summary.stationsOnly) summary.setStatusCounts(layers.statusCounts());
 
@@ -298,7 +306,8 @@ async function main() {
   incident.render();
   planner.render();
   consolePanel?.render();
-  void consolePanel?.refresh();
+  // Part of the first load: the map is settled only once its answer is in too.
+  const consoleLoaded = consolePanel?.refresh();
 
   const setMode = (mode) => {
     document.body.dataset.mode = mode;
@@ -390,7 +399,9 @@ async function main() {
     onClosed: () => api('/api/whoami').catch(() => undefined),
   });
 
-  // Settled once the canvas has painted the first full load.
+  performance.mark('camnet:panels');
+  // Settled once no first-load request is outstanding and the canvas has painted the first full load.
+  await consoleLoaded;
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   hook.settledMs = Math.round(performance.now());
   document.body.dataset.ready = '1';

@@ -7,6 +7,7 @@
  */
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { CLOCK, Clock, localDay } from '../common/clock';
+import { CAMNET_CONFIG, type CamnetConfig } from '../config/config';
 import { EventBus } from '../common/event-bus';
 import { coveredLength, PolygonIndex, type Interval, type RoadNetwork, type RouteNetwork } from '../geo';
 import type { AdminLayout } from '../inventory/admin-unit.entity';
@@ -15,8 +16,16 @@ import { CommuneCoverageDto, NetworkCoverageDto, RouteCoverageDto } from './cove
 import { CoverageRepository } from './coverage.repository';
 import { CoverageState, overlapLength, pct, round1, RouteUnion } from './coverage.state';
 
-/** How stale the in-memory inventory and statuses may get before a background re-check. */
+/**
+ * How stale the in-memory inventory and statuses may get before a background
+ * re-check, with PostgreSQL (where other replicas change statuses and the
+ * inventory). Embedded mode is one replica whose events say every change; its
+ * one database session (in this very thread) is better left to the requests:
+ * reading every camera's fingerprint there blocks the service for as long.
+ */
 export const COVERAGE_TTL_MS = 15_000;
+/** Kept route-coverage answers (one per ownership filter and gap length asked for); beyond this many, all are dropped. */
+const MAX_KEPT_ANSWERS = 16;
 export const DEFAULT_MIN_GAP_M = 500;
 
 @Injectable()
@@ -29,11 +38,18 @@ export class CoverageService implements OnApplicationBootstrap, OnModuleDestroy 
   /** Per 2025 commune, the chainage intervals of each route inside it (by route index). */
   private communeShares: Map<string, Interval[][]> | null = null;
   private readonly unsubscribe: (() => void)[] = [];
+  /**
+   * Route-coverage answers by filter, each for the state and version it was
+   * computed from: the map asks on every load, and computing it walks every
+   * camera's share (tens of milliseconds at 24,609 cameras, hundreds at ten times more).
+   */
+  private readonly routeAnswers = new Map<string, { state: CoverageState; version: number; value: RouteCoverageDto[] }>();
 
   constructor(
     private readonly repo: CoverageRepository,
     private readonly events: EventBus,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CAMNET_CONFIG) private readonly config: CamnetConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -57,8 +73,17 @@ export class CoverageService implements OnApplicationBootstrap, OnModuleDestroy 
     await this.loading?.catch(() => undefined);
   }
 
+  /** Per route coverage; the same answer object while nothing changed (callers do not modify it). */
   async routes(ownership: Ownership[] | undefined, minGapM = DEFAULT_MIN_GAP_M): Promise<RouteCoverageDto[]> {
-    return (await this.current()).routeCoverage(ownershipSet(ownership), minGapM);
+    const state = await this.current();
+    const owned = ownershipSet(ownership);
+    const key = `${owned ? [...owned].sort().join(',') : 'all'}|${minGapM}`;
+    const kept = this.routeAnswers.get(key);
+    if (kept && kept.state === state && kept.version === state.version) return kept.value;
+    const value = state.routeCoverage(owned, minGapM);
+    if (this.routeAnswers.size >= MAX_KEPT_ANSWERS) this.routeAnswers.clear();
+    this.routeAnswers.set(key, { state, version: state.version, value });
+    return value;
   }
 
   /** Covered intervals per route (installed and effective), for planning. */
@@ -145,7 +170,10 @@ export class CoverageService implements OnApplicationBootstrap, OnModuleDestroy 
 
   private async current(): Promise<CoverageState> {
     if (!this.state) return this.load();
-    if (this.clock.now().getTime() - this.checkedAt > COVERAGE_TTL_MS && !this.loading) {
+    // checkedAt = 0: an event this replica heard says the state no longer matches (a camera it does not know).
+    const shared = this.config.databaseUrl !== null;
+    const stale = this.checkedAt === 0 || (shared && this.clock.now().getTime() - this.checkedAt > COVERAGE_TTL_MS);
+    if (stale && !this.loading) {
       this.load().catch((err) => this.logger.warn(`coverage refresh failed: ${err.message}`));
     }
     return this.state;

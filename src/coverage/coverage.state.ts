@@ -50,6 +50,7 @@ export class CoverageState {
   readonly cameras = new Map<number, CoverageCameraRow>();
   private readonly status = new Map<number, Status>();
   private readonly heading = new Map<number, number>();
+  private changes = 0;
 
   constructor(routes: CoverageRouteRow[]) {
     this.routes = routes;
@@ -65,6 +66,8 @@ export class CoverageState {
    * many were recomputed.
    */
   syncCameras(rows: CoverageCameraRow[]): number {
+    // Ownerships or communes may change without the geometry: any sync counts as a change.
+    this.changes++;
     let computed = 0;
     const keep = new Set<number>();
     for (const row of rows) {
@@ -87,6 +90,7 @@ export class CoverageState {
 
   /** A camera's status changed; false when the camera is unknown here (the inventory changed). */
   setStatus(id: number, status: Status): boolean {
+    if (this.status.get(id) !== status) this.changes++;
     this.status.set(id, status);
     return this.cameras.has(id);
   }
@@ -95,11 +99,17 @@ export class CoverageState {
   setHeading(id: number, headingDeg: number | null): boolean {
     const known = this.cameras.has(id);
     if (known && this.heading.get(id) === (headingDeg ?? undefined)) return true;
+    this.changes++;
     if (headingDeg === null) this.heading.delete(id);
     else this.heading.set(id, headingDeg);
     if (!known) return false;
     this.updateTurned(id);
     return true;
+  }
+
+  /** Goes up with every change that can move a figure (cameras synced, a status or heading changed): answers kept at one version still hold. */
+  get version(): number {
+    return this.changes;
   }
 
   statusOf(id: number): Status {

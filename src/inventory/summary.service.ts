@@ -1,5 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { CLOCK, Clock } from '../common/clock';
+import { EventBus } from '../common/event-bus';
+import { CAMNET_CONFIG, type CamnetConfig } from '../config/config';
 import { Meta } from '../database/meta.entity';
 import { SEED_META_KEY } from '../database/seed-meta';
 import { STATUSES } from '../domain/status';
@@ -14,12 +17,97 @@ const DATA_SOURCE = {
   positions: 'generated: station, camera and road-sign positions, headings, funding per station and owners are placed deterministically by the seed generator; the exact positions are not public',
 };
 
-/** The province figures of DESIGN.md, counted from the database, with live status counts. */
-@Injectable()
-export class SummaryService {
-  constructor(private readonly dataSource: DataSource) {}
+/**
+ * With PostgreSQL (other replicas change statuses and the inventory without this
+ * replica hearing it) a kept summary is counted again when older than this.
+ * Embedded mode is one replica whose events say every change.
+ */
+export const SUMMARY_TTL_MS = 15_000;
 
-  async summary(layout: AdminLayout = '2019') {
+export type Summary = Awaited<ReturnType<SummaryService['count']>>;
+
+interface Counting {
+  promise: Promise<Summary>;
+  /** A change was heard while counting: the result answers this request but is not kept. */
+  overtaken: boolean;
+}
+
+/**
+ * The province figures of DESIGN.md, counted from the database, with live status
+ * counts. Counting reads every camera (hundreds of milliseconds at 230,826
+ * cameras, on embedded PGlite in the service's own thread), and every map load
+ * asks for it: the answer is kept per layout, its status counts moved by each
+ * camera's status change as the map moves its own, and counted again after an
+ * inventory change (or SUMMARY_TTL_MS with PostgreSQL).
+ */
+@Injectable()
+export class SummaryService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly kept = new Map<AdminLayout, { at: number; summary: Summary }>();
+  private readonly counting = new Map<AdminLayout, Counting>();
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly events: EventBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CAMNET_CONFIG) private readonly config: CamnetConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.unsubscribe.push(
+      this.events.on('inventory.changed', () => this.forget()),
+      this.events.on('status.changed', (e) => {
+        if (e.subject !== 'camera' || e.status === e.previous) return;
+        for (const c of this.counting.values()) c.overtaken = true;
+        for (const [layout, { summary }] of this.kept) {
+          // A move the counts cannot take (nothing counted in the old status) means they no longer match: count again.
+          if (!(summary.status[e.previous] > 0) || !(e.status in summary.status)) this.kept.delete(layout);
+          else {
+            summary.status[e.previous]--;
+            summary.status[e.status]++;
+          }
+        }
+      }),
+    );
+  }
+
+  onModuleDestroy(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
+  }
+
+  /** The figures for `layout`: the kept ones when they still hold, else counted now. */
+  async summary(layout: AdminLayout = '2019'): Promise<Summary> {
+    const kept = this.kept.get(layout);
+    const shared = this.config.databaseUrl !== null;
+    if (kept && !(shared && this.clock.now().getTime() - kept.at > SUMMARY_TTL_MS)) return copy(kept.summary);
+    let counting = this.counting.get(layout);
+    // A count begun before the last change would answer what no longer holds.
+    if (!counting || counting.overtaken) {
+      const at = this.clock.now().getTime();
+      const c: Counting = { promise: this.count(layout), overtaken: false };
+      counting = c;
+      this.counting.set(layout, c);
+      c.promise
+        .then((summary) => {
+          if (!c.overtaken) this.kept.set(layout, { at, summary });
+        })
+        .catch(() => undefined)
+        .finally(() => {
+          if (this.counting.get(layout) === c) this.counting.delete(layout);
+        });
+    }
+    return copy(await counting.promise);
+  }
+
+  /** The inventory changed: count again now, in the background, so that the next map does not wait for it. */
+  private forget(): void {
+    const layouts = [...this.kept.keys()];
+    this.kept.clear();
+    for (const c of this.counting.values()) c.overtaken = true;
+    for (const layout of layouts) this.summary(layout).catch(() => undefined);
+  }
+
+  private async count(layout: AdminLayout) {
     const column = communeColumn(layout);
     const [[counts], ownership, status, byCommune, seed] = await Promise.all([
       this.dataSource.query(
@@ -61,4 +149,9 @@ export class SummaryService {
       data_source: { ...DATA_SOURCE, seed: seed?.value ?? null },
     };
   }
+}
+
+/** A copy whose status counts later moves do not touch (the rest is never changed in place). */
+function copy(summary: Summary): Summary {
+  return { ...summary, status: { ...summary.status } };
 }

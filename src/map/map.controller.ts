@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audited, Public, Roles } from '../auth/roles.decorator';
 import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
@@ -37,8 +38,8 @@ export class MapController {
   @Get('map/base')
   @Roles('admin', 'technician', 'police', 'planner')
   @ApiOperation({ summary: 'the map reference layers: districts, communes (2019 points, July-2025 boundaries), routes, road signs' })
-  mapBase() {
-    return this.base.base();
+  async mapBase(@Req() req: Request, @Res() res: Response): Promise<void> {
+    (await this.base.answer()).send(req, res);
   }
 
   // Private cameras' positions go to police and admin only (DESIGN.md, privacy); police reads are audited.

@@ -1,3 +1,4 @@
+import { EventBus } from '../../src/common/event-bus';
 import { SecretBox } from '../../src/common/secret-box';
 import { startTestCamnet, TestCamnet, TEST_SECRET_KEY } from '../support/camnet';
 
@@ -36,6 +37,27 @@ describe('inventory API on the seeded Long An inventory', () => {
     expect(res.body.status).toEqual({ online: 0, offline: 0, degraded: 0, maintenance: 0, unknown: 24609 });
     expect(res.body.data_source.positions).toMatch(/generated/);
     expect(res.body.data_source.admin_units).toMatch(/real/);
+  });
+
+  it('keeps the summary between changes: a camera status change moves one count, an inventory change counts again', async () => {
+    const statusOf = async () => (await t.as('planner').get('/api/summary').expect(200)).body.status as Record<string, number>;
+    const before = await statusOf();
+    const [cam] = await t.db.dataSource.query(`SELECT c.id, c.code FROM camera c WHERE c.ownership = 'station' ORDER BY c.id LIMIT 1`);
+    const bus = t.camnet.app.get(EventBus);
+    try {
+      // What the monitoring service does on a confirmed transition: store the state, announce it.
+      await t.db.dataSource.query(`UPDATE camera_state SET status = 'offline' WHERE camera_id = $1`, [cam.id]);
+      bus.emit('status.changed', { subject: 'camera', id: cam.id, code: cam.code, status: 'offline', previous: 'unknown', at: new Date(), reason: 'test' });
+      expect(await statusOf()).toEqual({ ...before, unknown: before.unknown - 1, offline: before.offline + 1 });
+      // A change the events did not tell (another replica's, a hand edit) shows after an inventory change, counted from the table.
+      await t.db.dataSource.query(`UPDATE camera_state SET status = 'online' WHERE camera_id = $1`, [cam.id]);
+      bus.emit('inventory.changed', { at: new Date(), what: 'camera' });
+      expect(await statusOf()).toEqual({ ...before, unknown: before.unknown - 1, online: before.online + 1 });
+    } finally {
+      await t.db.dataSource.query(`UPDATE camera_state SET status = 'unknown' WHERE camera_id = $1`, [cam.id]);
+      bus.emit('inventory.changed', { at: new Date(), what: 'camera' });
+    }
+    expect(await statusOf()).toEqual(before);
   });
 
   it('groups the summary and the admin units by the July-2025 communes', async () => {

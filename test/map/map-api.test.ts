@@ -121,6 +121,24 @@ describe('the map API', () => {
     expect(after.communes_2019.find((c: { code: string }) => c.code === before.code).has_stations).toBe(true);
   });
 
+  it('map/base is sent compressed once for all: brotli, gzip or plain JSON as the client accepts, the same answer in each', async () => {
+    const ask = async (encoding: string) => {
+      const res = await fetch(`${t.url}/api/map/base`, { headers: { authorization: `Bearer ${t.tokens.planner}`, 'accept-encoding': encoding } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(res.headers.get('vary')).toMatch(/Accept-Encoding/i);
+      // fetch undoes the encoding itself: the header says which one travelled.
+      return { encoding: res.headers.get('content-encoding'), body: await res.json() };
+    };
+    const plain = await ask('identity');
+    const gz = await ask('gzip');
+    const br = await ask('br, gzip');
+    expect([plain.encoding, gz.encoding, br.encoding]).toEqual([null, 'gzip', 'br']);
+    expect(gz.body).toEqual(plain.body);
+    expect(br.body).toEqual(plain.body);
+    expect(plain.body.districts).toHaveLength(15);
+  });
+
   it('private positions go to police and admin only', async () => {
     for (const role of ['technician', 'planner'] as const) {
       const res = await t.as(role).get(`/api/map/private-cameras?bbox=${PROVINCE}&zoom=9`).expect(403);
