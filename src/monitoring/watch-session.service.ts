@@ -10,6 +10,22 @@ import { CAMNET_RUNTIME, CamnetRuntime } from '../common/runtime';
 import { MonitorSessionRepository } from './monitor-session.repository';
 import { ALIVE_EVERY_MS, WatchedTime } from './watched-time';
 
+/** How long a stop waits for the database to record the session's end. */
+const STOP_WAIT_MS = 3000;
+
+/** `p`'s value if it settles within `ms` (a rejection throws), else undefined; the timer never outlives it. */
+async function settledWithin<T>(p: Promise<T> | null, ms: number): Promise<T | undefined> {
+  if (p === null) return undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([p, new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), ms);
+      })]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 @Injectable()
 export class WatchSession implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('watch');
@@ -34,11 +50,13 @@ export class WatchSession implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
-    await this.beating;
+    // A database that is away must not hold the stop: the session then reads as crashed at its last beat.
+    await settledWithin(this.beating, STOP_WAIT_MS);
     const id = this.watched.ownSession;
     if (id === null) return;
     try {
-      await this.sessions.close(id, this.clock.now());
+      const closed = await settledWithin(this.sessions.close(id, this.clock.now()).then(() => true), STOP_WAIT_MS);
+      if (closed !== true) throw new Error(`no answer from the database in ${STOP_WAIT_MS} ms`);
       this.watched.ownSession = null;
     } catch (err) {
       // Read later as a crash at its last sign of life: a little of the watched time becomes unknown, never the reverse.
