@@ -357,6 +357,8 @@ export class IncidentPanel {
     // The form speaks Long An time (UTC+7) whatever the browser's own zone is.
     const longAnNow = () => new Date(this.clock() + 7 * 3_600_000).toISOString().slice(0, 16);
     const f = this.form;
+    // An ISO time from the API as Long An wall-clock time (UTC+7), as the form shows it.
+    const localTime = (iso) => new Date(Date.parse(iso) + 7 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
     const recordedText = (c) => t(c.recorded === true ? 'incident.recorded.yes' : c.recorded === false ? 'incident.recorded.no' : 'incident.recorded.unknown');
     this.el.innerHTML = `
       <p class="muted">${esc(t('incident.hint'))}</p>
@@ -371,6 +373,7 @@ export class IncidentPanel {
       ${
         r
           ? `<p id="incident-summary">${esc(t('incident.resultsRecorded', { n: fmt(r.counts.cameras), seeing: fmt(r.counts.sees_point), recorded: fmt(r.counts.recorded), notRecorded: fmt(r.counts.not_recorded), unknown: fmt(r.counts.unknown), at: r.at_local.slice(0, 16).replace('T', ' ') }))}</p>
+        ${r.not_watching ? `<p class="error" id="incident-not-watching">${esc(t('incident.notWatching', { from: localTime(r.not_watching.from), to: r.not_watching.to ? localTime(r.not_watching.to) : t('incident.notWatching.notSince') }))}</p>` : ''}
         <button type="button" id="incident-csv">${esc(t('incident.csv'))}</button>
         <table class="results" id="incident-results"><thead><tr><th>${esc(t('incident.col.code'))}</th><th>${esc(t('incident.col.distance'))}</th><th>${esc(t('incident.col.sees'))}</th><th>${esc(t('incident.col.recorded'))}</th><th>${esc(t('incident.col.status'))}</th><th>${esc(t('incident.col.owner'))}</th></tr></thead><tbody>
         ${r.cameras
@@ -399,6 +402,8 @@ addStrings({
     'incident.recorded.no': 'Không ghi hình',
     'incident.recorded.unknown': 'Chưa rõ',
     'incident.csv': 'Tải CSV cho hồ sơ',
+    'incident.notWatching': 'camnet không theo dõi từ {from} đến {to}: không biết trạng thái camera lúc đó',
+    'incident.notWatching.notSince': 'nay',
   },
   en: {
     'incident.atLocal': 'Time (Long An time)',
@@ -409,6 +414,8 @@ addStrings({
     'incident.recorded.no': 'Not recording',
     'incident.recorded.unknown': 'Unknown',
     'incident.csv': 'Download CSV for the case file',
+    'incident.notWatching': 'camnet was not watching from {from} to {to}: no camera\'s status then is known',
+    'incident.notWatching.notSince': 'now',
   },
 });
 

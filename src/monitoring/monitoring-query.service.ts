@@ -28,9 +28,12 @@ export interface CameraHistoryView {
   code: string;
   from: string;
   to: string;
-  /** The status in force at `from` (the last transition before it), unknown if none. */
+  /** The status in force at `from` (the last transition before it), unknown if none or while camnet was not watching. */
   status_at_from: Status;
+  /** The changes; a time camnet was not watching opens with `unknown` (source system, reason camnet_not_watching) and closes with the status it carried on with. */
   status: { at: string; status: Status; source: string; reason: string | null }[];
+  /** The times camnet itself was not watching that overlap the window (unclipped; `to` null: not watching since). */
+  not_watching: { from: string; to: string | null }[];
   orientation: { at: string; heading_deg: number | null; pan: number | null; tilt: number | null; zoom: number | null; source: string }[];
 }
 
@@ -98,7 +101,11 @@ export class MonitoringQueryService {
     const [cam] = await this.dataSource.query(`SELECT id FROM camera WHERE code = $1 ${seesPrivate ? '' : `AND ownership = 'station'`}`, [code]);
     if (!cam) throw new NotFoundException(`no camera with code ${code}`);
     const window = { from, to, through: true, limit: HISTORY_LIMIT };
-    const [status, orientation] = await Promise.all([this.statusHistory.statusOver([cam.id], window), this.statusHistory.headingChanges(cam.id, window)]);
+    const [status, orientation, gaps] = await Promise.all([
+      this.statusHistory.statusOver([cam.id], window),
+      this.statusHistory.headingChanges(cam.id, window),
+      this.statusHistory.unwatched(from, to),
+    ]);
     const { initial, changes } = status.get(cam.id)!;
     return {
       code,
@@ -106,6 +113,7 @@ export class MonitoringQueryService {
       to: to.toISOString(),
       status_at_from: initial,
       status: changes.map((e) => ({ at: iso(e.at)!, status: e.status, source: e.source, reason: e.reason })),
+      not_watching: gaps.map((g) => ({ from: new Date(g.from).toISOString(), to: g.to === null ? null : new Date(g.to).toISOString() })),
       orientation: orientation.map((e) => ({ at: iso(e.at)!, heading_deg: e.headingDeg, pan: e.pan, tilt: e.tilt, zoom: e.zoom, source: e.source })),
     };
   }

@@ -41,7 +41,12 @@ export class MonitoringController {
   }
 
   @Get('cameras/:code/history')
-  @ApiOperation({ summary: "A camera's status and orientation changes over a period" })
+  @ApiOperation({
+    summary: "A camera's status and orientation changes over a period",
+    description:
+      'A time camnet itself was not watching (stopped, or every replica running with CAMNET_MONITORING=off) shows as a change to unknown ' +
+      '(source system, reason camnet_not_watching) and one back to the status camnet carried on with; not_watching lists those times.',
+  })
   @Roles('admin', 'technician', 'police', 'planner')
   @Audited('camera.history')
   @Scoped('camera')

@@ -84,4 +84,19 @@ export class MaintenanceWindow {
   @Column({ name: 'updated_at', type: 'timestamptz', nullable: true }) updatedAt: Date | null;
 }
 
-export const MONITORING_ENTITIES = [StatusEvent, OrientationEvent, ProbeSchedule, CameraState, StationState, MaintenanceWindow];
+/**
+ * One run of a replica with monitoring on: camnet was watching from `startedAt`
+ * to `endedAt` (a clean stop) or, after a crash, to `lastAliveAt`, which the run
+ * moves forward every few seconds. The union of the sessions is the time camnet
+ * watched; the rest is unknown (src/monitoring/unwatched.ts).
+ */
+@Entity('monitor_session')
+export class MonitorSession {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ name: 'instance_id', type: 'text' }) instanceId: string;
+  @Column({ name: 'started_at', type: 'timestamptz' }) startedAt: Date;
+  @Column({ name: 'last_alive_at', type: 'timestamptz' }) lastAliveAt: Date;
+  @Column({ name: 'ended_at', type: 'timestamptz', nullable: true }) endedAt: Date | null;
+}
+
+export const MONITORING_ENTITIES = [StatusEvent, OrientationEvent, ProbeSchedule, CameraState, StationState, MaintenanceWindow, MonitorSession];

@@ -1,7 +1,8 @@
 /**
  * Health monitoring: ONVIF checks on a leased schedule, the stations' MQTT messages,
  * the status machine, maintenance windows, and the status and history endpoints.
- * The poller and the listener run when config.monitoring is on.
+ * The poller, the listener and the record that this replica is watching
+ * (monitor_session) run when config.monitoring is on.
  */
 import { Module } from '@nestjs/common';
 import { Clock, CLOCK } from '../common/clock';
@@ -18,6 +19,7 @@ import { MonitoringMetrics } from './monitoring.metrics';
 import { MonitoringQueryService } from './monitoring-query.service';
 import { MqttListener } from './mqtt.listener';
 import { CAMERA_PROBE, createOnvifCameraProbe, ProbeRunner } from './probe.runner';
+import { WatchSession } from './watch-session.service';
 import { ProbeScheduler, SCHEDULER_OPTIONS } from './probe.scheduler';
 
 @Module({
@@ -42,6 +44,7 @@ import { ProbeScheduler, SCHEDULER_OPTIONS } from './probe.scheduler';
     ProbeRunner,
     ProbeScheduler,
     MqttListener,
+    WatchSession,
   ],
   exports: [MonitoringQueryService, CameraStateService, MaintenanceService, StationWatch, ProbeScheduler],
 })

@@ -20,11 +20,18 @@
  * | yes            | offline                                             | false    |
  * | yes            | maintenance, or unknown (never monitored, no        | null     |
  * |                | history at that time)                               |          |
+ * | either         | camnet itself was not watching at the time (reason  | null     |
+ * |                | camnet_not_watching: the camera may have turned too) |          |
  */
 import type { Status } from '../domain/status';
+import { NOT_WATCHING } from '../monitoring/unwatched';
 import { NOT_RECORDING_VIEW_REASONS } from '../view/view.reasons';
 
 export type Recorded = boolean | null;
+
+/** Why `recorded` is null: camnet itself was not watching then, the camera had no history then, it was in maintenance, or it answered with its video state unknown. */
+export const UNKNOWN_REASONS = ['camnet_not_watching', 'no_history', 'maintenance', 'video_unknown'] as const;
+export type UnknownReason = (typeof UNKNOWN_REASONS)[number];
 
 /** Degraded causes that leave the recording intact. */
 const KEEPS_VIDEO: ReadonlySet<string> = new Set(['clock_drift', 'turned']);
@@ -43,6 +50,7 @@ export function reasonCauses(reason: string | null): string[] {
 }
 
 export function recordedAt(seesPoint: boolean, status: Status, reason: string | null): Recorded {
+  if (reason === NOT_WATCHING) return null;
   if (!seesPoint) return false;
   switch (status) {
     case 'online':
@@ -57,6 +65,14 @@ export function recordedAt(seesPoint: boolean, status: Status, reason: string | 
     default:
       return null;
   }
+}
+
+/** Why a camera that saw the point has `recorded: null` (null when recorded is true or false). */
+export function unknownReason(recorded: Recorded, status: Status, reason: string | null): UnknownReason | null {
+  if (recorded !== null) return null;
+  if (reason === NOT_WATCHING) return 'camnet_not_watching';
+  if (status === 'maintenance') return 'maintenance';
+  return status === 'unknown' ? 'no_history' : 'video_unknown';
 }
 
 /** Search order: likely recorded first, then unknown, then not recording; nearest first within each. */

@@ -7,6 +7,7 @@ import { Type } from 'class-transformer';
 import { IsISO8601, IsNumber, IsOptional, IsString, Length, Max, Min, ValidationArguments } from 'class-validator';
 import { OWNERSHIPS, Ownership } from '../inventory/camera.entity';
 import { STATUSES, Status } from '../domain/status';
+import { UNKNOWN_REASONS, UnknownReason } from './recording';
 
 const got = (a: ValidationArguments) => JSON.stringify(a.value);
 const between = (lo: number, hi: number, unit = '') => (a: ValidationArguments) =>
@@ -72,7 +73,14 @@ export class NearCameraDto {
       'likely recorded: true when the camera saw the point and was working at `at` (online, or degraded only for clock drift or a turn that still covers the point); false when it did not see the point or was offline or had a picture fault; null when unknown (never monitored, no history then, in maintenance, or degraded for another reason)',
   })
   recorded: boolean | null;
-  @ApiProperty({ enum: STATUSES, description: 'status in force at `at` (last transition at or before it)' }) status_at: Status;
+  @ApiProperty({
+    enum: UNKNOWN_REASONS,
+    nullable: true,
+    description:
+      'why recorded is null (null otherwise): camnet_not_watching — camnet itself was not watching at `at` (stopped, see not_watching), so no camera\'s status then is known; no_history — the camera had no status history then; maintenance; video_unknown — it answered, but its video state is unknown (e.g. refused credentials)',
+  })
+  unknown_reason: UnknownReason | null;
+  @ApiProperty({ enum: STATUSES, description: 'status in force at `at` (last transition at or before it; unknown while camnet was not watching)' }) status_at: Status;
   @ApiProperty({ description: 'heading in force at `at` (orientation history, else the registered heading)' }) heading_at: number;
   @ApiProperty({ description: 'field of view, degrees' }) fov_deg: number;
   @ApiProperty({ description: 'range, metres' }) range_m: number;
@@ -93,6 +101,11 @@ export class NearCountsDto {
   @ApiProperty({ description: 'recorded = null' }) unknown: number;
 }
 
+export class NotWatchingDto {
+  @ApiProperty({ description: 'camnet stopped watching at (its last sign of life, or its clean stop), ISO 8601 (UTC)' }) from: string;
+  @ApiProperty({ nullable: true, type: String, description: 'camnet watched again from, ISO 8601 (UTC); null: not since' }) to: string | null;
+}
+
 export class NearResultDto {
   @ApiProperty({ description: 'the time searched, ISO 8601 (UTC)' }) at: string;
   @ApiProperty({ description: 'the time searched, Long An local time with its offset (+07:00)' }) at_local: string;
@@ -100,6 +113,12 @@ export class NearResultDto {
   @ApiProperty() radius_m: number;
   @ApiProperty() case_ref: string;
   @ApiProperty({ type: NearCountsDto }) counts: NearCountsDto;
+  @ApiProperty({
+    type: NotWatchingDto,
+    nullable: true,
+    description: 'set when camnet itself was not watching at `at`: every camera\'s status then is unknown (recorded null, unknown_reason camnet_not_watching); sees_point uses the last recorded heading',
+  })
+  not_watching: NotWatchingDto | null;
   @ApiProperty({ type: [NearCameraDto], description: 'likely recorded first, then unknown, then not recording; nearest first within each' })
   cameras: NearCameraDto[];
 }

@@ -13,7 +13,8 @@ import { csvLine } from '../common/csv';
 import { PointIndex, PolygonIndex, seesPoint } from '../geo';
 import { StatusHistory, StatusHistoryRepository } from '../monitoring/status-history.repository';
 import { SearchCamera, SearchCameraRepository, SearchCameraStore } from './search-camera.repository';
-import { recordedAt, recordedRank } from './recording';
+import { recordedAt, recordedRank, unknownReason } from './recording';
+import { gapAt } from '../monitoring/unwatched';
 import { COUNTS_LABEL, countsCell, countsOf } from '../domain/search-counts';
 import { NearCameraDto, NearQueryDto, NearResultDto } from './search.dto';
 
@@ -105,7 +106,8 @@ export class SearchService implements OnApplicationBootstrap {
       return (c.registeredOn === null || c.registeredOn <= day) && (c.retiredOn === null || c.retiredOn > day);
     });
     const ids = hits.map((h) => h.id);
-    const { status: statuses, heading: headings } = await this.history.historyAt(ids, s.at);
+    const [{ status: statuses, heading: headings }, gaps] = await Promise.all([this.history.historyAt(ids, s.at), this.history.unwatched(s.at, s.at)]);
+    const gap = gapAt(gaps, s.at.getTime());
     const showOwner = canSeeOwnerContacts(auth);
     const point = { lat: s.lat, lon: s.lon };
     const cameras: NearCameraDto[] = hits.map((h) => {
@@ -113,6 +115,7 @@ export class SearchService implements OnApplicationBootstrap {
       const heading = headings.get(c.id) ?? c.headingDeg;
       const then = statuses.get(c.id);
       const sees = seesPoint({ lat: c.lat, lon: c.lon, headingDeg: heading, fovDeg: c.fovDeg, rangeM: c.rangeM }, point);
+      const recorded = recordedAt(sees, then?.status ?? 'unknown', then?.reason ?? null);
       return {
         code: c.code,
         ownership: c.ownership,
@@ -120,7 +123,8 @@ export class SearchService implements OnApplicationBootstrap {
         lon: c.lon,
         distance_m: round2(h.distance_m),
         sees_point: sees,
-        recorded: recordedAt(sees, then?.status ?? 'unknown', then?.reason ?? null),
+        recorded,
+        unknown_reason: unknownReason(recorded, then?.status ?? 'unknown', then?.reason ?? null),
         status_at: then?.status ?? 'unknown',
         heading_at: heading,
         fov_deg: c.fovDeg,
@@ -139,8 +143,10 @@ export class SearchService implements OnApplicationBootstrap {
       case_ref: s.caseRef,
       results: cameras.length,
       recorded: counts.recorded,
+      ...(gap ? { not_watching: true } : {}),
     });
-    return { at: s.at.toISOString(), at_local: localIsoString(s.at), point, radius_m: s.radiusM, case_ref: s.caseRef!, counts, cameras };
+    const notWatching = gap ? { from: new Date(gap.from).toISOString(), to: gap.to === null ? null : new Date(gap.to).toISOString() } : null;
+    return { at: s.at.toISOString(), at_local: localIsoString(s.at), point, radius_m: s.radiusM, case_ref: s.caseRef!, counts, not_watching: notWatching, cameras };
   }
 
   /**
@@ -160,8 +166,11 @@ export class SearchService implements OnApplicationBootstrap {
       ['radius_m', result.radius_m],
       ['searched by', auth ? `${auth.name} (${auth.role})` : ''],
       [COUNTS_LABEL, countsCell(result.counts)],
+      ...(result.not_watching
+        ? [['camnet not watching (status unknown)', `${localIsoString(new Date(result.not_watching.from))} – ${result.not_watching.to ? localIsoString(new Date(result.not_watching.to)) : 'not since'}`] as [string, unknown]]
+        : []),
     ];
-    const header = ['code', 'ownership', 'lat', 'lon', 'distance_m', 'sees_point', 'recorded', 'status_at', 'heading_at', 'fov_deg', 'range_m', 'owner_name', 'owner_phone'];
+    const header = ['code', 'ownership', 'lat', 'lon', 'distance_m', 'sees_point', 'recorded', 'status_at', 'heading_at', 'fov_deg', 'range_m', 'owner_name', 'owner_phone', 'unknown_reason'];
     const rows = result.cameras.map((c) => [
       c.code,
       c.ownership,
@@ -176,6 +185,7 @@ export class SearchService implements OnApplicationBootstrap {
       c.range_m,
       c.owner?.name ?? '',
       c.owner?.phone ?? '',
+      c.unknown_reason ?? '',
     ]);
     return '\uFEFF' + [...particulars, [], header, ...rows].map(csvLine).join('');
   }

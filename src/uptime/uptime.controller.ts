@@ -18,21 +18,34 @@ export class UptimeController {
 
   @Get()
   @Roles('admin', 'technician', 'planner', 'police')
-  @ApiOperation({ summary: 'Seconds per status and uptime % of a camera, station, commune or district over a window (monitored cameras only)' })
+  @ApiOperation({
+    summary: 'Seconds per status and uptime % of a camera, station, commune or district over a window (monitored cameras only)',
+    description:
+      'uptime_pct = 100 × online_s / (online_s + offline_s + degraded_s): over the time camnet watched and outside maintenance only. ' +
+      'Time camnet itself was not watching (stopped, or every replica running with CAMNET_MONITORING=off) is neither up nor down: ' +
+      'it is counted in unknown_s (camera-seconds, like the other buckets), and not_watching_s gives it as wall-clock seconds of the window, ' +
+      'with not_watching listing those periods (to null: not watching since). History recorded before camnet kept its watch record is read as watched.',
+  })
   report(@Query() q: UptimeQueryDto) {
     return this.uptime.report(q);
   }
 
   @Get('series')
   @Roles('admin', 'technician', 'planner', 'police')
-  @ApiOperation({ summary: 'Daily uptime % of a camera, station, commune or district, for a chart (default the last 30 days, at most 92)' })
+  @ApiOperation({
+    summary: 'Daily uptime % of a camera, station, commune or district, for a chart (default the last 30 days, at most 92)',
+    description: 'Each day\'s uptime % over the time camnet watched that day (null: none watched, or nothing known).',
+  })
   series(@Query() q: UptimeQueryDto) {
     return this.uptime.series(q);
   }
 
   @Get('breakdown')
   @Roles('admin', 'technician', 'planner')
-  @ApiOperation({ summary: 'Uptime per district, commune, station or camera over any period, the worst first' })
+  @ApiOperation({
+    summary: 'Uptime per district, commune, station or camera over any period, the worst first',
+    description: 'uptime_pct over the time camnet watched only; the time it was not watching is in unknown_s.',
+  })
   breakdown(@Query() q: UptimeBreakdownQueryDto) {
     return this.reports.breakdown(checked(q));
   }

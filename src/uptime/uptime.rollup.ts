@@ -9,6 +9,7 @@ import { Interval, Timeout } from '@nestjs/schedule';
 import { CLOCK, Clock } from '../common/clock';
 import { EventBus } from '../common/event-bus';
 import { StatusChange, StatusHistory, StatusHistoryRepository } from '../monitoring/status-history.repository';
+import { CRASHED_AFTER_MS } from '../monitoring/watched-time';
 import { addTally, emptyTally, tallyUptime, Transition, UptimeMs } from './uptime.calculator';
 import { MaintenanceIndex, RollupRow, ScopedCamera, UptimeRepository, UptimeStore } from './uptime.repository';
 
@@ -122,7 +123,8 @@ export class UptimeRollup {
   }
 
   private async run(maxDays: number): Promise<string[]> {
-    const lastEnded = dayStart(this.clock.now().getTime()) - DAY_MS;
+    // A day is rolled up once a replica that crashed before its end is seen as crashed, so the gap it left is in the rollup.
+    const lastEnded = dayStart(this.clock.now().getTime() - CRASHED_AFTER_MS) - DAY_MS;
     const through = await this.repo.rolledThrough();
     let start: number;
     if (through !== null) start = parseDay(through) + DAY_MS;

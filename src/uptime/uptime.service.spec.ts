@@ -122,8 +122,35 @@ describe('UptimeService (in-memory repositories)', () => {
       degraded_s: 0,
       maintenance_s: 3600,
       unknown_s: 6 * 3600,
+      not_watching_s: 0,
+      not_watching: [],
       uptime_pct: Math.round((100_000 * 12) / 17) / 1000,
     });
+  });
+
+  it('counts the time camnet was stopped as unknown, not as the last status, and its uptime over the watched time only', async () => {
+    const { uptime, history, rollup } = world();
+    // camnet watched from day 1 00:00 (sessions began then: before it, history as it was), was stopped
+    // from day 1 19:00 (a crash: the last sign of life) to day 1 23:00, and has run since.
+    history.addWatch(D0 + DAY, D0 + DAY + 19 * H).addWatch(D0 + DAY + 23 * H, null);
+    const q: UptimeQuery = { scope: 'camera', code: 'SIMPLE', from: iso(D0 + DAY), to: iso(D0 + 2 * DAY) };
+    const r = await uptime.report(q);
+    // SIMPLE: unknown to 06:00, online to 18:00, offline to 19:00; unknown while camnet was stopped (the
+    // commune's 20:00–21:00 window lies inside: maintenance is planned work, not an observation); offline 23:00–24:00.
+    expect(r).toMatchObject({
+      online_s: 12 * 3600,
+      offline_s: 2 * 3600,
+      maintenance_s: 3600,
+      unknown_s: 9 * 3600,
+      not_watching_s: 4 * 3600,
+      not_watching: [{ from: iso(D0 + DAY + 19 * H), to: iso(D0 + DAY + 23 * H) }],
+      uptime_pct: Math.round((100_000 * 12) / 14) / 1000,
+    });
+    // The rollups carry the gap too, and the history before the first session is read as before.
+    await rollup.rollUp();
+    expect(await uptime.report(q)).toEqual(r);
+    const before = await uptime.report({ ...q, from: iso(D0), to: iso(D0 + DAY) });
+    expect(before.not_watching_s).toBe(0);
   });
 
   it('gives the same figures from daily rollups as from raw events, whatever the window', async () => {

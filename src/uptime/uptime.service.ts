@@ -39,7 +39,13 @@ export interface UptimeReport {
   offline_s: number;
   degraded_s: number;
   maintenance_s: number;
+  /** Camera-seconds with no known status: never checked, no history, or camnet not watching (which not_watching_s gives on its own). */
   unknown_s: number;
+  /** Wall-clock seconds of the window camnet was not watching (its own downtime): counted in unknown_s, neither up nor down. */
+  not_watching_s: number;
+  /** The periods camnet was not watching that overlap the window (unclipped; `to` null: not watching since). */
+  not_watching: { from: string; to: string | null }[];
+  /** 100 × online / (online + offline + degraded): over watched time outside maintenance only. */
   uptime_pct: number | null;
 }
 
@@ -57,8 +63,9 @@ export class UptimeService {
     const all = await this.cameras(q.scope, q.code, layout, dayString(from));
     // A camera asked for by name is reported (unknown throughout when camnet never watched it); groups count monitored ones.
     const cameras = q.scope === 'camera' ? all : all.filter((c) => c.monitored !== false);
-    const tally = await this.tally(cameras, from, to);
+    const [tally, gaps] = await Promise.all([this.tally(cameras, from, to), this.history.unwatched(new Date(from), new Date(to))]);
     const s = toSeconds(tally);
+    const notWatchingMs = gaps.reduce((sum, g) => sum + Math.max(0, Math.min(g.to ?? Infinity, to) - Math.max(g.from, from)), 0);
     return {
       scope: q.scope,
       code: q.code,
@@ -72,6 +79,8 @@ export class UptimeService {
       degraded_s: s.degraded_s,
       maintenance_s: s.maintenance_s,
       unknown_s: s.unknown_s,
+      not_watching_s: notWatchingMs / 1000,
+      not_watching: gaps.map((g) => ({ from: new Date(g.from).toISOString(), to: g.to === null ? null : new Date(g.to).toISOString() })),
       uptime_pct: s.uptime_pct === null ? null : Math.round(s.uptime_pct * 1000) / 1000,
     };
   }

@@ -5,16 +5,22 @@
  * as the in-memory fake the service tests use. Events go in through
  * CameraStateRepository, the one writer of these tables.
  */
+import { ManualClock } from '../../src/common/clock';
 import type { Status } from '../../src/domain/status';
+import { MonitorSessionRepository } from '../../src/monitoring/monitor-session.repository';
+import { WatchedTime } from '../../src/monitoring/watched-time';
 import { CameraStateRepository, OrientationEventRow, StatusEventRow } from '../../src/monitoring/camera-state.repository';
 import { HistoryWindow, StatusHistoryRepository } from '../../src/monitoring/status-history.repository';
 import { openTestDatabase, TestDatabase } from '../support/database';
 import { InMemoryStatusHistory } from '../support/fakes/status-history.fake';
-import { statusHistoryContract } from '../support/status-history.contract';
+import { statusHistoryContract, WatchRun } from '../support/status-history.contract';
 
 let db: TestDatabase;
 let writer: CameraStateRepository;
 let repo: StatusHistoryRepository;
+let sessions: MonitorSessionRepository;
+/** "Now" for the sessions' liveness: after every time the tests read. */
+const clock = new ManualClock(Date.parse('2026-01-01T00:00:00Z'));
 let cameras = 0;
 
 async function newCameras(n: number): Promise<number[]> {
@@ -30,10 +36,22 @@ async function newCameras(n: number): Promise<number[]> {
 const writeStatuses = (rows: StatusEventRow[]) => writer.transaction((m) => writer.insertStatusEvents(m, rows));
 const writeHeadings = (rows: OrientationEventRow[]) => writer.transaction((m) => writer.insertOrientationEvents(m, rows));
 
+/** Replaces monitor_session through the repository the replicas write with: a running run alive now, a crashed one alive last at its end. */
+async function setWatches(runs: WatchRun[]): Promise<void> {
+  await db.dataSource.query(`DELETE FROM monitor_session`);
+  for (const r of runs) {
+    const id = await sessions.open(`replica-${r.from}`, new Date(r.from));
+    if (r.to === null) await sessions.alive(id, clock.now());
+    else if (r.crashed) await sessions.alive(id, new Date(r.to));
+    else await sessions.close(id, new Date(r.to));
+  }
+}
+
 beforeAll(async () => {
   db = await openTestDatabase();
   writer = new CameraStateRepository(db.dataSource);
-  repo = new StatusHistoryRepository(db.dataSource);
+  sessions = new MonitorSessionRepository(db.dataSource);
+  repo = new StatusHistoryRepository(db.dataSource, new WatchedTime(sessions, clock));
 }, 120_000);
 
 afterAll(async () => {
@@ -48,6 +66,7 @@ describe('StatusHistoryRepository: the contract', () => {
       writeStatuses(events.map((e) => ({ subject: 'camera', id, at: new Date(e.at), status: e.status, source: e.source ?? 'onvif', reason: e.reason ?? null }) as StatusEventRow)),
     addHeading: (id, events) =>
       writeHeadings(events.map((e) => ({ id, at: new Date(e.at), heading: e.headingDeg, pan: e.pan ?? null, tilt: e.tilt ?? null, zoom: e.zoom ?? null, source: (e.source ?? 'onvif') as OrientationEventRow['source'] }))),
+    setWatches,
   }));
 });
 
@@ -133,5 +152,63 @@ describe('StatusHistoryRepository against the in-memory fake', () => {
       for (const o of over.values()) changes += o.changes.length;
     }
     expect(changes).toBeGreaterThan(100);
+  });
+});
+
+describe('StatusHistoryRepository against the in-memory fake, with camnet stopped now and then', () => {
+  // A fresh set of cameras and a random record of sessions: restarts, overlapping replicas, crashes, a
+  // replica running now. The repository reads only the sessions around each window; the fake reads all.
+  const DAY0 = Date.parse('2025-05-01T00:00:00Z');
+  const SPAN = 86_400_000;
+  const fake = new InMemoryStatusHistory();
+  const rnd = prng(20251224);
+  const time = () => DAY0 + Math.floor(rnd() * (SPAN / 1000)) * 1000;
+  let ids: number[] = [];
+  const boundaries: number[] = [];
+
+  beforeAll(async () => {
+    ids = await newCameras(60);
+    const rows: StatusEventRow[] = [];
+    for (const id of ids) {
+      const times = Array.from({ length: Math.floor(rnd() * 15) }, time).sort((a, b) => a - b);
+      for (const at of times) {
+        const status = (['online', 'offline', 'degraded'] as Status[])[Math.floor(rnd() * 3)];
+        rows.push({ subject: 'camera', id, at: new Date(at), status, source: 'onvif', reason: null } as unknown as StatusEventRow);
+        fake.addStatus(id, at, status, { source: 'onvif' });
+      }
+    }
+    await writeStatuses(rows);
+    const runs: WatchRun[] = [];
+    for (let start = DAY0 + 3_600_000; start < DAY0 + SPAN; ) {
+      const length = Math.floor(rnd() * 4 * 3_600_000) + 60_000;
+      runs.push({ from: start, to: start + length, crashed: rnd() < 0.3 });
+      if (rnd() < 0.3) runs.push({ from: start + Math.floor(length / 2), to: start + length + 1_800_000, crashed: rnd() < 0.5 }); // a second replica
+      start += length + Math.floor(rnd() * 2 * 3_600_000);
+    }
+    runs.push({ from: DAY0 + SPAN, to: null });
+    await setWatches(runs);
+    for (const r of runs) fake.addWatch(r.from, r.to);
+    for (const r of runs) boundaries.push(r.from, ...(r.to === null ? [] : [r.to]));
+  }, 120_000);
+
+  afterAll(() => setWatches([]));
+
+  it('agrees on the gaps, the status in force and the status over windows', async () => {
+    const probe = () => (rnd() < 0.4 ? boundaries[Math.floor(rnd() * boundaries.length)] + [-1000, 0, 1000][Math.floor(rnd() * 3)] : time());
+    let unknownReads = 0;
+    for (let i = 0; i < 40; i++) {
+      const at = new Date(probe());
+      const got = await repo.historyAt(ids, at);
+      expect(got).toEqual(await fake.historyAt(ids, at));
+      expect(await repo.statusBefore(ids, at)).toEqual(await fake.statusBefore(ids, at));
+      if ([...got.status.values()].some((s) => s.reason === 'camnet_not_watching')) unknownReads++;
+      const [a, b] = [probe(), probe()].sort((x, y) => x - y);
+      const w: HistoryWindow = { from: new Date(a), to: new Date(b + 1000), through: i % 2 === 0 };
+      expect(await repo.unwatched(w.from, w.to)).toEqual(await fake.unwatched(w.from, w.to));
+      expect(await repo.statusOver(ids, w)).toEqual(await fake.statusOver(ids, w));
+      expect(await repo.statusChanges(ids, w)).toEqual(await fake.statusChanges(ids, w));
+    }
+    expect(unknownReads).toBeGreaterThan(3); // some reads fall in gaps
+    expect(unknownReads).toBeLessThan(37); // and some do not
   });
 });

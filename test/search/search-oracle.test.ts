@@ -5,6 +5,8 @@
  * scans every camera with its own spherical trigonometry and its own reading of
  * the history, sharing no code with the service; the two must agree on which
  * cameras are listed, in what order, and what each one saw and recorded.
+ * camnet itself was stopped twice that morning (a clean stop and a crash): at a
+ * time in those gaps every camera's status is unknown and `recorded` null.
  */
 import request from 'supertest';
 import { SearchModule } from '../../src/search/search.module';
@@ -74,6 +76,25 @@ const STATES: [string, string | null, boolean | null][] = [
 ];
 const RECORDING = new Map(STATES.map(([s, r, rec]) => [`${s}|${r}`, rec]));
 
+const HOUR = 3_600_000;
+/**
+ * When camnet watched (monitor_session rows): from midnight, stopped cleanly at 03:00, back at 05:00,
+ * crashed after its last sign of life at 08:00 while a second replica that started at 07:00 stopped at
+ * 07:30, back at 09:30 and running at NOW. Before midnight: history before sessions were kept.
+ */
+const SESSIONS = [
+  { started: DAY_START, alive: DAY_START + 3 * HOUR, ended: DAY_START + 3 * HOUR },
+  { started: DAY_START + 5 * HOUR, alive: DAY_START + 8 * HOUR, ended: null },
+  { started: DAY_START + 7 * HOUR, alive: DAY_START + 7.5 * HOUR, ended: DAY_START + 7.5 * HOUR },
+  { started: DAY_START + 9.5 * HOUR, alive: NOW.getTime(), ended: null },
+];
+/** The same, as the oracle reads it: the times camnet was not watching. */
+const GAPS = [
+  { from: DAY_START + 3 * HOUR, to: DAY_START + 5 * HOUR },
+  { from: DAY_START + 8 * HOUR, to: DAY_START + 9.5 * HOUR },
+];
+const gapAt = (at: number) => GAPS.find((g) => g.from <= at && at < g.to) ?? null;
+
 function makeFleet(random: () => number): OracleCamera[] {
   const days = ['2025-02-01', '2025-03-01', '2025-03-02'];
   return Array.from({ length: 400 }, (_, i) => {
@@ -111,6 +132,7 @@ interface Expected {
   status: string;
   heading: number;
   recorded: boolean | null;
+  unknownReason: string | null;
   /** On an edge (radius, range or field of view) within rounding: the service may decide either way. */
   edge: boolean;
 }
@@ -127,10 +149,13 @@ function oracle(fleet: OracleCamera[], q: { lat: number; lon: number; radius: nu
     const heading = turn?.heading ?? c.heading;
     const off = Math.abs(((bearingDeg(c, q) - heading + 540) % 360) - 180);
     const sees = d <= c.range && (c.fov >= 360 || d === 0 || off <= c.fov / 2);
-    const status = last?.status ?? 'unknown';
-    const recorded = !sees ? false : last ? (RECORDING.get(`${last.status}|${last.reason}`) ?? null) : null;
+    const unwatched = gapAt(q.at) !== null;
+    const status = unwatched ? 'unknown' : (last?.status ?? 'unknown');
+    const recorded = unwatched ? null : !sees ? false : last ? (RECORDING.get(`${last.status}|${last.reason}`) ?? null) : null;
+    const unknownReason =
+      recorded !== null ? null : unwatched ? 'camnet_not_watching' : !last ? 'no_history' : last.status === 'maintenance' ? 'maintenance' : 'video_unknown';
     const edge = Math.abs(d - q.radius) < 0.01 || Math.abs(d - c.range) < 0.01 || (c.fov < 360 && Math.abs(off - c.fov / 2) < 1e-6);
-    out.push({ code: c.code, distance: d, sees, status, heading, recorded, edge });
+    out.push({ code: c.code, distance: d, sees, status, heading, recorded, unknownReason, edge });
   }
   const rank = (r: boolean | null) => (r === true ? 0 : r === null ? 1 : 2);
   return out.sort((a, b) => rank(a.recorded) - rank(b.recorded) || a.distance - b.distance);
@@ -171,6 +196,11 @@ describe('incident search against a brute-force scan with history', () => {
            SELECT v.id, v.at, v.heading, 'onvif' FROM unnest($1::int[], $2::timestamptz[], $3::float8[]) AS v(id, at, heading)`,
           [turns.map((o) => o.id), turns.map((o) => new Date(o.at)), turns.map((o) => o.heading)],
         );
+        await db.dataSource.query(
+          `INSERT INTO monitor_session (instance_id, started_at, last_alive_at, ended_at)
+           SELECT 'replica-' || v.n, v.s, v.a, v.e FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[], $4::timestamptz[]) AS v(n, s, a, e)`,
+          [SESSIONS.map((_, i) => i), SESSIONS.map((x) => new Date(x.started)), SESSIONS.map((x) => new Date(x.alive)), SESSIONS.map((x) => (x.ended === null ? null : new Date(x.ended)))],
+        );
       },
       NOW,
     );
@@ -183,6 +213,7 @@ describe('incident search against a brute-force scan with history', () => {
     let compared = 0;
     let recordedSeen = 0;
     let notRecordedSeen = 0;
+    let unwatchedSearches = 0;
     for (let i = 0; i < 40; i++) {
       const p = offset((random() - 0.5) * 2400, (random() - 0.5) * 2400);
       const q = { ...p, radius: 50 + Math.floor(random() * 700), at: DAY_START + Math.floor(random() * 12 * 3600) * 1000 };
@@ -193,19 +224,23 @@ describe('incident search against a brute-force scan with history', () => {
       expect(res.status).toBe(200);
       const expected = oracle(fleet, q);
       const undecided = new Set(expected.filter((e) => e.edge).map((e) => e.code));
-      const got = (res.body.cameras as { code: string; sees_point: boolean; status_at: string; heading_at: number; recorded: boolean | null }[]).filter(
+      const gap = gapAt(q.at);
+      expect(res.body.not_watching).toEqual(gap && { from: new Date(gap.from).toISOString(), to: new Date(gap.to).toISOString() });
+      if (gap) unwatchedSearches++;
+      const got = (res.body.cameras as { code: string; sees_point: boolean; status_at: string; heading_at: number; recorded: boolean | null; unknown_reason: string | null }[]).filter(
         (c) => !undecided.has(c.code),
       );
       const want = expected.filter((e) => !e.edge);
       expect({ query: q, codes: got.map((c) => c.code) }).toEqual({ query: q, codes: want.map((e) => e.code) });
       got.forEach((c, k) => {
         const e = want[k];
-        expect({ code: c.code, sees: c.sees_point, status: c.status_at, heading: c.heading_at, recorded: c.recorded }).toEqual({
+        expect({ code: c.code, sees: c.sees_point, status: c.status_at, heading: c.heading_at, recorded: c.recorded, why: c.unknown_reason }).toEqual({
           code: e.code,
           sees: e.sees,
           status: e.status,
           heading: e.heading,
           recorded: e.recorded,
+          why: e.unknownReason,
         });
       });
       expect(res.body.counts).toMatchObject({
@@ -221,5 +256,7 @@ describe('incident search against a brute-force scan with history', () => {
     expect(compared).toBeGreaterThan(300);
     expect(recordedSeen).toBeGreaterThan(5);
     expect(notRecordedSeen).toBeGreaterThan(5);
+    expect(unwatchedSearches).toBeGreaterThan(3);
+    expect(unwatchedSearches).toBeLessThan(30);
   });
 });

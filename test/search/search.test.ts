@@ -161,11 +161,12 @@ describe('GET /api/search/near', () => {
     expect(lines).toEqual(expect.arrayContaining([`lat,${P.lat}`, `lon,${P.lon}`, 'radius_m,300', 'searched by,test police (police)']));
     expect(lines).toContain('cameras / likely recorded / not recording / unknown,3 / 1 / 0 / 1');
     const blank = lines.indexOf('');
-    expect(lines[blank + 1]).toBe('code,ownership,lat,lon,distance_m,sees_point,recorded,status_at,heading_at,fov_deg,range_m,owner_name,owner_phone');
+    expect(lines[blank + 1]).toBe('code,ownership,lat,lon,distance_m,sees_point,recorded,status_at,heading_at,fov_deg,range_m,owner_name,owner_phone,unknown_reason');
     const table = lines.slice(blank + 2, -1);
     expect(table.map((l) => l.split(',')[0])).toEqual(['ST-A', 'ST-B', 'CZ-C']);
     expect(table[1]).toMatch(/,true,unknown,degraded,270,/);
-    expect(table[2]).toMatch(/,false,false,unknown,180,90,150,Nguyễn Văn A,0909123456$/);
+    expect(table[1]).toMatch(/,video_unknown$/); // recorded unknown: it answered, its video state unknown
+    expect(table[2]).toMatch(/,false,false,unknown,180,90,150,Nguyễn Văn A,0909123456,$/);
     const rows = await t.db.dataSource.query(`SELECT action, params FROM audit_log`);
     expect(rows).toEqual([{ action: 'search.near.export', params: expect.objectContaining({ case_ref: 'VV-8', results: 3 }) }]);
     expect((await getRaw('police', { lat: P.lat, lon: P.lon, radius_m: 300 }, 'near.csv')).status).toBe(400);

@@ -6,6 +6,14 @@
  */
 import type { Status } from '../../src/domain/status';
 import type { HeadingChange, StatusChange, StatusHistory } from '../../src/monitoring/status-history.repository';
+import { NOT_WATCHING } from '../../src/monitoring/unwatched';
+
+/** One run of camnet with monitoring on: watching over [from, to); `to` null still running; `crashed`: `to` is its last sign of life. */
+export interface WatchRun {
+  from: number;
+  to: number | null;
+  crashed?: boolean;
+}
 
 export interface HistoryHarness {
   history: StatusHistory;
@@ -14,6 +22,8 @@ export interface HistoryHarness {
   /** Records transitions in the given order (later ones win a tie at one time). */
   addStatus(cameraId: number, events: Array<{ at: number; status: Status; reason?: string | null; source?: StatusChange['source'] }>): Promise<void>;
   addHeading(cameraId: number, events: Array<{ at: number; headingDeg: number | null } & Partial<Pick<HeadingChange, 'pan' | 'tilt' | 'zoom' | 'source'>>>): Promise<void>;
+  /** Replaces the record of when camnet was watching (none: read as before sessions were kept). */
+  setWatches(runs: WatchRun[]): Promise<void>;
 }
 
 const T = Date.parse('2025-03-01T08:00:00Z');
@@ -135,5 +145,94 @@ export function statusHistoryContract(harness: () => HistoryHarness): void {
     ]);
     expect((await h.history.headingChanges(a, { from: at(0), to: at(9) })).length).toBe(2);
     expect((await h.history.headingChanges(a, { from: at(0), to: at(60), limit: 1 })).map((c) => c.headingDeg)).toEqual([10]);
+  });
+
+  describe('while camnet was not watching', () => {
+    // camnet ran 08:00–09:00 (clean stop), was stopped until 11:00, ran again from 11:00 (a replica that
+    // crashed at 11:40 and one that started at 11:30 and still runs).
+    const runs: WatchRun[] = [
+      { from: T, to: T + 60 * MIN },
+      { from: T + 180 * MIN, to: T + 220 * MIN, crashed: true },
+      { from: T + 210 * MIN, to: null },
+    ];
+    const unwatched = { status: 'unknown', reason: NOT_WATCHING };
+    afterEach(() => h.setWatches([]));
+
+    it('gives every camera unknown, reason camnet_not_watching, inside a gap; the last status again once watching', async () => {
+      const [a, none] = [await h.camera(), await h.camera()];
+      await h.addStatus(a, [
+        { at: T + 10 * MIN, status: 'online' },
+        { at: T + 200 * MIN, status: 'offline', reason: 'offline: timeout' },
+      ]);
+      await h.addHeading(a, [{ at: T + 10 * MIN, headingDeg: 45 }]);
+      await h.setWatches(runs);
+      expect((await h.history.statusAt([a], at(59))).get(a)).toEqual({ status: 'online', reason: null });
+      expect(await h.history.statusAt([a, none], at(60))).toEqual(new Map([[a, unwatched], [none, unwatched]]));
+      expect((await h.history.statusAt([a], at(179))).get(a)).toEqual(unwatched);
+      expect((await h.history.statusAt([a], at(180))).get(a)).toEqual({ status: 'online', reason: null });
+      expect((await h.history.statusBefore([a], at(180))).get(a)).toEqual(unwatched);
+      expect((await h.history.statusBefore([a], at(60))).get(a)).toEqual({ status: 'online', reason: null });
+      const both = await h.history.historyAt([a], at(120));
+      expect(both.status.get(a)).toEqual(unwatched);
+      expect(both.heading.get(a)).toBe(45); // the last recorded heading: its geometry is still reported
+      // Two replicas: the crashed one's time after its last sign of life is covered by the other.
+      expect((await h.history.statusAt([a], at(230))).get(a)?.status).toBe('offline');
+      expect((await h.history.statusAt([a], at(600))).get(a)?.status).toBe('offline'); // the running replica
+    });
+
+    it('reads history before the first session as it was', async () => {
+      const a = await h.camera();
+      await h.addStatus(a, [{ at: T - 600 * MIN, status: 'online' }]);
+      await h.setWatches(runs);
+      expect((await h.history.statusAt([a], at(-300))).get(a)?.status).toBe('online');
+      expect((await h.history.statusBefore([a], at(0))).get(a)?.status).toBe('online');
+      expect((await h.history.statusOver([a], { from: at(-300), to: at(30) })).get(a)).toEqual({ initial: 'online', changes: [] });
+    });
+
+    it('opens and closes each gap in the changes over a window; a change recorded inside a gap counts only after it', async () => {
+      const a = await h.camera();
+      await h.addStatus(a, [
+        { at: T + 10 * MIN, status: 'online' },
+        { at: T + 120 * MIN, status: 'degraded', reason: 'clock_drift', source: 'manual' },
+        { at: T + 190 * MIN, status: 'offline', reason: 'offline: refused' },
+      ]);
+      await h.setWatches(runs);
+      const over = await h.history.statusOver([a], { from: at(30), to: at(240) });
+      expect(over.get(a)).toEqual({
+        initial: 'online',
+        changes: [
+          { at: at(60), status: 'unknown', source: 'system', reason: NOT_WATCHING },
+          { at: at(180), status: 'degraded', source: 'system', reason: 'clock_drift' },
+          { at: at(190), status: 'offline', source: 'onvif', reason: 'offline: refused' },
+        ],
+      });
+      // A window opening inside the gap starts unknown; one opening at its end starts unknown and is closed at once.
+      expect((await h.history.statusOver([a], { from: at(100), to: at(185) })).get(a)?.initial).toBe('unknown');
+      const atEnd = (await h.history.statusOver([a], { from: at(180), to: at(185) })).get(a);
+      expect(atEnd).toEqual({ initial: 'unknown', changes: [{ at: at(180), status: 'degraded', source: 'system', reason: 'clock_drift' }] });
+      // statusChanges gives the same, and gap rows for a camera with no change of its own.
+      const quiet = await h.camera();
+      const changes = await h.history.statusChanges([a, quiet], { from: at(30), to: at(240) });
+      expect(changes.get(a)).toEqual(over.get(a)?.changes);
+      expect(changes.get(quiet)?.map((c) => [c.at, c.status])).toEqual([
+        [at(60), 'unknown'],
+        [at(180), 'unknown'],
+      ]);
+    });
+
+    it('says when camnet was not watching, the gaps unclipped; not watching since the last stop when nothing runs', async () => {
+      await h.setWatches(runs);
+      expect(await h.history.unwatched(at(100), at(120))).toEqual([{ from: T + 60 * MIN, to: T + 180 * MIN }]);
+      expect(await h.history.unwatched(at(0), at(10))).toEqual([]);
+      expect(await h.history.unwatched(at(200), at(900))).toEqual([]);
+      await h.setWatches([
+        { from: T, to: T + 60 * MIN },
+        { from: T + 90 * MIN, to: T + 100 * MIN, crashed: true },
+      ]);
+      expect(await h.history.unwatched(at(0), at(900))).toEqual([
+        { from: T + 60 * MIN, to: T + 90 * MIN },
+        { from: T + 100 * MIN, to: null },
+      ]);
+    });
   });
 }

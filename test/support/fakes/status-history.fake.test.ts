@@ -10,5 +10,6 @@ describe('InMemoryStatusHistory', () => {
     camera: async () => nextCamera++,
     addStatus: async (id, events) => void events.forEach((e) => history.addStatus(id, e.at, e.status, e)),
     addHeading: async (id, events) => void events.forEach((e) => history.addHeading(id, e.at, e.headingDeg, e)),
+    setWatches: async (runs) => void runs.reduce((hist, r) => hist.addWatch(r.from, r.to), history.clearWatches()),
   }));
 });

@@ -1,8 +1,9 @@
 /**
  * An in-memory StatusHistory: the cameras' status and orientation events in
  * arrays, read with the repository's rules (ties at one time go to the later
- * event). Service tests hand it to uptime, search and monitoring instead of a
- * database; test/support/status-history.contract.ts holds it to the same answers
+ * event) and the times camnet was not watching applied by the same rule
+ * (src/monitoring/unwatched.ts). Service tests hand it to uptime, search and
+ * monitoring instead of a database; test/support/status-history.contract.ts holds it to the same answers
  * as StatusHistoryRepository on PostgreSQL and PGlite.
  */
 import type { Status } from '../../../src/domain/status';
@@ -15,6 +16,7 @@ import type {
   StatusHistory,
   StatusOver,
 } from '../../../src/monitoring/status-history.repository';
+import { gapAt, gapJustBefore, maskUnwatched, UnwatchedGap, unwatchedGaps, UNWATCHED_STATUS, WatchSpan } from '../../../src/monitoring/unwatched';
 
 interface StoredStatus extends StatusChange {
   id: number;
@@ -30,7 +32,24 @@ const byTimeThenId = (a: { at: Date; id: number }, b: { at: Date; id: number }) 
 export class InMemoryStatusHistory implements StatusHistory {
   private readonly statuses: StoredStatus[] = [];
   private readonly headings: StoredHeading[] = [];
+  private readonly sessions: WatchSpan[] = [];
   private nextId = 1;
+
+  /** Records that camnet watched over [from, to) (`to` null: still watching); with none, camnet is read as always watching. */
+  addWatch(from: Date | number, to: Date | number | null): this {
+    this.sessions.push({ from: +from, to: to === null ? null : +to });
+    return this;
+  }
+
+  /** Forgets every watched span (camnet as before sessions were recorded). */
+  clearWatches(): this {
+    this.sessions.length = 0;
+    return this;
+  }
+
+  async unwatched(from: Date, to: Date): Promise<UnwatchedGap[]> {
+    return unwatchedGaps(this.sessions, from.getTime(), to.getTime());
+  }
 
   /** Records a camera's status transition, as CameraStateRepository would (ids in insertion order). */
   addStatus(cameraId: number, at: Date | number, status: Status, more: { reason?: string | null; source?: StatusChange['source'] } = {}): this {
@@ -50,10 +69,16 @@ export class InMemoryStatusHistory implements StatusHistory {
   }
 
   async statusAt(cameraIds: readonly number[], at: Date): Promise<Map<number, StatusAt>> {
+    if (gapAt(await this.unwatched(at, at), at.getTime())) return unwatchedFor(cameraIds);
     return this.lastStatus(cameraIds, (e) => e.at.getTime() <= at.getTime());
   }
 
   async statusBefore(cameraIds: readonly number[], at: Date): Promise<Map<number, StatusAt>> {
+    if (gapJustBefore(await this.unwatched(new Date(at.getTime() - 1), at), at.getTime())) return unwatchedFor(cameraIds);
+    return this.recordedBefore(cameraIds, at);
+  }
+
+  private recordedBefore(cameraIds: readonly number[], at: Date): Map<number, StatusAt> {
     return this.lastStatus(cameraIds, (e) => e.at.getTime() < at.getTime());
   }
 
@@ -71,23 +96,28 @@ export class InMemoryStatusHistory implements StatusHistory {
   }
 
   async statusChanges(cameraIds: readonly number[], w: HistoryWindow): Promise<Map<number, StatusChange[]>> {
-    const ids = new Set(cameraIds);
-    const rows = this.statuses
-      .filter((e) => ids.has(e.cameraId) && inWindow(e.at, w))
-      .sort((a, b) => a.cameraId - b.cameraId || byTimeThenId(a, b))
-      .slice(0, w.limit);
-    const out = new Map<number, StatusChange[]>();
-    for (const { id: _id, cameraId, ...change } of rows) {
-      let list = out.get(cameraId);
-      if (!list) out.set(cameraId, (list = []));
-      list.push(change);
-    }
-    return out;
+    const over = await this.statusOver(cameraIds, w);
+    return new Map([...over].filter(([, o]) => o.changes.length > 0).map(([id, o]) => [id, o.changes]));
   }
 
   async statusOver(cameraIds: readonly number[], w: HistoryWindow): Promise<Map<number, StatusOver>> {
-    const [initial, changes] = [await this.statusBefore(cameraIds, w.from), await this.statusChanges(cameraIds, w)];
-    return new Map(cameraIds.map((id) => [id, { initial: initial.get(id)?.status ?? 'unknown', changes: changes.get(id) ?? [] }]));
+    // Every camera's whole masked list, in ascending id order, then `limit` in all: the repository's order.
+    const gaps = await this.unwatched(new Date(w.from.getTime() - 1), w.to);
+    const initial = this.recordedBefore(cameraIds, w.from);
+    const window = { from: w.from.getTime(), to: w.to.getTime(), through: w.through };
+    const masked = new Map(
+      [...new Set(cameraIds)].map((id) => {
+        const recorded = this.statuses.filter((e) => e.cameraId === id && inWindow(e.at, w)).sort(byTimeThenId).map(({ id: _id, cameraId: _c, ...change }) => change);
+        return [id, maskUnwatched(initial.get(id) ?? null, recorded, gaps, window)] as const;
+      }),
+    );
+    let left = w.limit ?? Infinity;
+    const capped = new Map<number, StatusChange[]>();
+    for (const id of [...masked.keys()].sort((a, b) => a - b)) {
+      capped.set(id, masked.get(id)!.changes.slice(0, Math.max(left, 0)));
+      left -= capped.get(id)!.length;
+    }
+    return new Map(cameraIds.map((id) => [id, { initial: masked.get(id)!.initial?.status ?? 'unknown', changes: capped.get(id)! }]));
   }
 
   async headingChanges(cameraId: number, w: HistoryWindow): Promise<HeadingChange[]> {
@@ -106,6 +136,10 @@ export class InMemoryStatusHistory implements StatusHistory {
     }
     return out;
   }
+}
+
+function unwatchedFor(cameraIds: readonly number[]): Map<number, StatusAt> {
+  return new Map(cameraIds.map((id) => [id, { ...UNWATCHED_STATUS }]));
 }
 
 function inWindow(at: Date, w: HistoryWindow): boolean {
