@@ -15,7 +15,8 @@
  * Environment: DATABASE_URL (required), BENCH_IDLE_MINUTES (5), BENCH_WARMUP_S (90),
  * BENCH_INTERVAL_S (60), BENCH_IDLE_MQTT=off (no broker and no stations: the ONVIF
  * checks alone), BENCH_IDLE_VIEW=off (no picture-health snapshots: CAMNET_VIEW_INTERVAL_S
- * set to a day).
+ * set to a day), BENCH_CPU_PROFILE=<folder> (a CPU profile of the service's whole run,
+ * written when it stops).
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -52,7 +53,9 @@ function median(xs: number[]): number {
 /** Starts the service as `node dist/src/main.js`; resolves once /readyz answers 200. */
 async function startService(env: Record<string, string>, port: number): Promise<ChildProcess> {
   const main = path.join(__dirname, '..', 'src', 'main.js');
-  const child = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const profileDir = process.env.BENCH_CPU_PROFILE;
+  const args = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, main] : [main];
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`camnet exited with code ${code} before it was ready`))));
   const ready = (async () => {
     const until = Date.now() + 180_000;
@@ -128,8 +131,20 @@ async function main(): Promise<Record<string, unknown>> {
     progress(`camnet (pid ${pid}) ready on :${port}; warming up for ${warmupS} s`);
     await sleep(warmupS * 1000);
 
-    const pgPids = db.name === null ? [] : postgresBackends(db.name);
-    const sample = () => ({ t: performance.now(), camnet: processCpuSeconds(pid) ?? NaN, pg: cpuSecondsOf(pgPids), fleet: process.cpuUsage() });
+    // Backends come and go (the pool's idle ones are closed): each interval counts those alive at its end,
+    // from their CPU at its start (0 for one that started meanwhile).
+    const pgCpu = (): Map<number, number> => new Map((db.name === null ? [] : postgresBackends(db.name)).map((p) => [p, cpuSecondsOf([p])]));
+    let pgPrev = pgCpu();
+    let pgTotal = 0;
+    const pgDelta = (): number => {
+      const now = pgCpu();
+      let d = 0;
+      for (const [p, s] of now) d += s - (pgPrev.get(p) ?? 0);
+      pgPrev = now;
+      pgTotal += d;
+      return pgTotal;
+    };
+    const sample = () => ({ t: performance.now(), camnet: processCpuSeconds(pid) ?? NaN, pg: pgDelta(), fleet: process.cpuUsage() });
     const first = sample();
     const checks0 = await checksDone(port);
     let prev = first;
