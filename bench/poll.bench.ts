@@ -88,6 +88,8 @@ interface Devices {
   deviceUrl(code: string): string;
   /** HTTP requests the devices answered so far (null when not counted). */
   requests(): Promise<number | null>;
+  /** CPU seconds the device server's own process used so far (null when it runs in this process). */
+  cpuSeconds(): Promise<number | null>;
   close(): Promise<void>;
 }
 
@@ -117,25 +119,28 @@ async function startDevices(cameras: number, devices: SimDevice[]): Promise<Devi
       where: 'in-process, same thread as the poller (shares its CPU)',
       deviceUrl: (c) => server.deviceUrl(c),
       requests: async () => requests(),
+      cpuSeconds: async () => null,
       close: () => server.close(),
     };
   }
   if (mode === 'process') {
     const { child, first } = await startChild<{ port: number }>(__filename, 'device-server', { BENCH_CAMERAS: String(cameras) });
+    const ask = () =>
+      new Promise<{ requests: number; cpuS: number }>((resolve) => {
+        const on = (m: { requests?: number; cpuS?: number }) => {
+          if (typeof m.requests !== 'number' || typeof m.cpuS !== 'number') return;
+          child.off('message', on);
+          resolve({ requests: m.requests, cpuS: m.cpuS });
+        };
+        child.on('message', on);
+        child.send({ type: 'count' });
+      });
     return {
       port: first.port,
       where: 'a child process of its own (its CPU is not the poller\'s)',
       deviceUrl: (c) => `http://127.0.0.1:${first.port}/onvif/${c}/device_service`,
-      requests: () =>
-        new Promise<number>((resolve) => {
-          const on = (m: { requests?: number }) => {
-            if (typeof m.requests !== 'number') return;
-            child.off('message', on);
-            resolve(m.requests);
-          };
-          child.on('message', on);
-          child.send({ type: 'count' });
-        }),
+      requests: async () => (await ask()).requests,
+      cpuSeconds: async () => (await ask()).cpuS,
       close: () => stopChild(child),
     };
   }
@@ -149,6 +154,7 @@ async function startDevices(cameras: number, devices: SimDevice[]): Promise<Devi
     where: 'in-process, on a worker thread (its own event loop; same process CPU figure)',
     deviceUrl: (c) => `http://127.0.0.1:${port}/onvif/${c}/device_service`,
     requests: async () => null,
+    cpuSeconds: async () => null,
     close: async () => {
       worker.postMessage('close');
       await new Promise((r) => worker.once('exit', r));
@@ -171,7 +177,10 @@ async function deviceServerProcess(cameras: number): Promise<void> {
   const server = await OnvifDeviceServer.start({ devices: syntheticDevices(cameras), port: 0, logger: { log: () => undefined, warn: () => undefined } });
   const requests = countRequests(server);
   process.on('message', async (m: { type: string }) => {
-    if (m.type === 'count') process.send!({ requests: requests() });
+    if (m.type === 'count') {
+      const u = process.cpuUsage();
+      process.send!({ requests: requests(), cpuS: (u.user + u.system) / 1e6 });
+    }
     if (m.type === 'stop') {
       await server.close();
       process.exit(0);
@@ -244,6 +253,8 @@ interface PhaseResult {
   requestsPerCheck: number | null;
   /** This process's CPU time per check, in µs (the device server's too when it runs in this process). */
   cpuUsPerCheck: number | null;
+  /** The device server's CPU time per check, in µs, when it runs in a process of its own. */
+  deviceCpuUsPerCheck: number | null;
   perS: number;
   cores: number;
   machineCores: number | null;
@@ -262,6 +273,7 @@ interface PhaseResult {
 async function measure(label: string, seconds: number, stats: () => CheckStats, pgDatabase: string | null = null, server: Devices | null = null): Promise<PhaseResult> {
   const s0 = stats();
   const requests0 = server ? await server.requests() : null;
+  const deviceCpu0 = server ? await server.cpuSeconds() : null;
   const base = { done: s0.done };
   const pgPids = pgDatabase === null ? [] : postgresBackends(pgDatabase);
   const pg0 = cpuSecondsOf(pgPids);
@@ -281,6 +293,7 @@ async function measure(label: string, seconds: number, stats: () => CheckStats, 
   }
   const w = cpu.stop();
   const requests1 = server ? await server.requests() : null;
+  const deviceCpu1 = server ? await server.cpuSeconds() : null;
   const pgCores = pgPids.length > 0 ? round((cpuSecondsOf(pgPids) - pg0) / w.wallS, 2) : null;
   const file = await profile.stop();
   if (file) progress(`  CPU profile of this phase: ${file}`);
@@ -291,6 +304,7 @@ async function measure(label: string, seconds: number, stats: () => CheckStats, 
     checks,
     requestsPerCheck: requests0 !== null && requests1 !== null && checks > 0 ? round((requests1 - requests0) / checks, 2) : null,
     cpuUsPerCheck: checks > 0 ? Math.round((w.processCores * w.wallS * 1e6) / checks) : null,
+    deviceCpuUsPerCheck: deviceCpu0 !== null && deviceCpu1 !== null && checks > 0 ? Math.round(((deviceCpu1 - deviceCpu0) * 1e6) / checks) : null,
     perS: round(checks / w.wallS),
     cores: round(w.processCores, 2),
     machineCores: w.machineCores,
@@ -537,7 +551,7 @@ async function main(): Promise<Record<string, unknown>> {
       r &&
       progress(
         `${name.padEnd(34)} ${String(r.perS).padStart(8)} checks/s  p50 ${r.p50} ms  p95 ${r.p95} ms  ` +
-          `process CPU ${r.cores} cores (${r.cpuUsPerCheck ?? '?'} µs/check, ${r.requestsPerCheck ?? '?'} requests/check)${r.pgCores !== null ? `  PostgreSQL ${r.pgCores} cores` : ''}  machine ${r.machineCores ?? '?'} cores  not ok ${r.notOk}/${r.checks} ${JSON.stringify(r.errors)}`,
+          `process CPU ${r.cores} cores (${r.cpuUsPerCheck ?? '?'} µs/check, ${r.requestsPerCheck ?? '?'} requests/check)${r.deviceCpuUsPerCheck !== null ? `  device server ${r.deviceCpuUsPerCheck} µs/check` : ''}${r.pgCores !== null ? `  PostgreSQL ${r.pgCores} cores` : ''}  machine ${r.machineCores ?? '?'} cores  not ok ${r.notOk}/${r.checks} ${JSON.stringify(r.errors)}`,
       );
     progress('results (the in-process device server is included in the process CPU):');
     line(`full path (${db.engine}, scheduler + runner + DB)`, full);
@@ -570,6 +584,7 @@ async function main(): Promise<Record<string, unknown>> {
       p50_ms: full?.p50 ?? null,
       requests_per_check: full?.requestsPerCheck ?? null,
       cpu_us_per_check: full?.cpuUsPerCheck ?? null,
+      device_server_cpu_us_per_check: full?.deviceCpuUsPerCheck ?? null,
       probe_cpu_us_per_check: probe?.cpuUsPerCheck ?? null,
       interval_s: intervalS,
       // Idle cost when the interval is the service's (60 s): CPU-seconds this process spends per camera-hour.

@@ -9,7 +9,7 @@
 import { Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
-import { SecretBox } from '../common/secret-box';
+import { OpenedSecrets, SecretBox } from '../common/secret-box';
 import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
 import { CAMNET_RUNTIME, CamnetRuntime } from '../common/runtime';
 import { CameraStateService } from './camera-state.service';
@@ -70,6 +70,8 @@ export class ProbeScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private lastReconcile = 0;
   private lastVacuum: number | null = null;
   private lastError = '';
+  /** ONVIF passwords, decrypted once per sealed value rather than at every check. */
+  private readonly passwords: OpenedSecrets;
   /** Failed applications logged per distinct message, once a minute at most (a failed batch fails hundreds of checks). */
   private readonly applyErrors = new Map<string, { loggedAt: number; since: number }>();
 
@@ -85,6 +87,7 @@ export class ProbeScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(CLOCK) private readonly clock: Clock,
     @Optional() @Inject(SCHEDULER_OPTIONS) options?: SchedulerOptions,
   ) {
+    this.passwords = new OpenedSecrets(secrets);
     this.opts = {
       tickMs: options?.tickMs ?? 250,
       leaseMs: options?.leaseMs ?? config.probeTimeoutMs * 4 + 2000,
@@ -223,7 +226,7 @@ export class ProbeScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     let password: string | null = null;
     if (r.onvif_secret_enc) {
       try {
-        password = this.secrets.decrypt(r.onvif_secret_enc);
+        password = this.passwords.open(r.onvif_secret_enc);
       } catch {
         this.logger.warn(`camera ${r.code}: the stored ONVIF password cannot be decrypted with this key; checking without it`);
       }

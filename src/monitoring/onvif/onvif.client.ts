@@ -10,7 +10,6 @@
  * Timeouts belong to the caller: every method takes an AbortSignal, and the client
  * starts no timer of its own.
  */
-import * as http from 'node:http';
 import { systemClock, type Clock } from '../../common/clock';
 import { digestAuthorization, pickDigestChallenge, type DigestChallenge } from './digest.auth';
 import {
@@ -29,6 +28,7 @@ import {
   type ServiceAddress,
   type XmlElement,
 } from './soap.parser';
+import { HttpExchangeError, KeepAliveHttpClient, type HttpEndpoint } from './http.keepalive-client';
 import { OnvifError, type DeviceClock, type DeviceInfo, type OnvifTarget } from './onvif.types';
 import { createdFor, securityHeader, xmlEscape } from './wsse';
 
@@ -58,8 +58,14 @@ const GSDT_PLAIN = `${ENVELOPE_OPEN}<s:Body>${GSDT_INNER}${ENVELOPE_CLOSE}`;
 interface Op {
   name: string;
   action: string;
+  /** The request's Content-Type header line, built once per operation. */
+  contentTypeLine: string;
 }
-const op = (ns: string, name: string): Op => ({ name, action: `${ns}/${name}` });
+const op = (ns: string, name: string): Op => ({
+  name,
+  action: `${ns}/${name}`,
+  contentTypeLine: `Content-Type: application/soap+xml; charset=utf-8; action="${ns}/${name}"\r\n`,
+});
 const OP_GSDT = op(NS_DEVICE, 'GetSystemDateAndTime');
 const OP_DEVINFO = op(NS_DEVICE, 'GetDeviceInformation');
 const OP_SERVICES = op(NS_DEVICE, 'GetServices');
@@ -70,13 +76,8 @@ const OP_PROFILES2 = op(NS_MEDIA2, 'GetProfiles');
 const OP_SNAPSHOT_URI = op(NS_MEDIA, 'GetSnapshotUri');
 const OP_SNAPSHOT_URI2 = op(NS_MEDIA2, 'GetSnapshotUri');
 
-interface Endpoint {
-  hostname: string;
-  port: number;
-  path: string;
-  /** host:port, for messages and the digest cache key. */
-  authority: string;
-}
+/** host:port (authority), for messages, the Host header and the digest cache key. */
+type Endpoint = HttpEndpoint;
 
 interface RawReply {
   status: number;
@@ -125,7 +126,7 @@ export function rebaseXaddr(reported: string, configuredUrl: string): string | n
 }
 
 export class OnvifClient {
-  private readonly agent: http.Agent;
+  private readonly http: KeepAliveHttpClient;
   private readonly clock: Clock;
   private readonly maxReplyBytes: number;
   private readonly endpoints = new Map<string, Endpoint>();
@@ -137,18 +138,16 @@ export class OnvifClient {
   constructor(opts: OnvifClientOptions = {}) {
     this.clock = opts.clock ?? systemClock;
     this.maxReplyBytes = opts.maxReplyBytes ?? 256 * 1024;
-    this.agent = new http.Agent({
-      keepAlive: true,
-      maxSockets: opts.maxSocketsPerHost ?? 64,
+    this.http = new KeepAliveHttpClient({
+      maxSocketsPerHost: opts.maxSocketsPerHost ?? 64,
       maxTotalSockets: opts.maxTotalSockets ?? 1024,
-      maxFreeSockets: 256,
-      scheduling: 'lifo',
+      maxIdlePerHost: 256,
     });
   }
 
   /** Closes pooled connections (at shutdown). */
   close(): void {
-    this.agent.destroy();
+    this.http.close();
   }
 
   /** The offset (ms) last measured for this device, used for WS-Security `Created`. */
@@ -363,74 +362,22 @@ export class OnvifClient {
     return soap.payload;
   }
 
-  private send(ep: Endpoint, o: Op, body: string, authorization: string | undefined, signal: AbortSignal, retried = false): Promise<RawReply> {
-    return new Promise<RawReply>((resolve, reject) => {
-      if (signal.aborted) {
-        reject(timeoutError(o, ep));
-        return;
-      }
-      const headers: http.OutgoingHttpHeaders = {
-        'Content-Type': `application/soap+xml; charset=utf-8; action="${o.action}"`,
-        'Content-Length': Buffer.byteLength(body),
-      };
-      if (authorization !== undefined) headers.Authorization = authorization;
-      let settled = false;
-      const fail = (e: OnvifError): void => {
-        if (settled) return;
-        settled = true;
-        reject(e);
-      };
-      const req = http.request(
-        { agent: this.agent, hostname: ep.hostname, port: ep.port, path: ep.path, method: 'POST', headers, signal },
-        (res) => {
-          const status = res.statusCode ?? 0;
-          const max = this.maxReplyBytes;
-          const declared = Number(res.headers['content-length']);
-          if (declared > max) {
-            fail(tooLarge(o, ep, `declares ${declared} bytes`));
-            res.destroy();
-            return;
-          }
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (c: Buffer) => {
-            if (settled) return;
-            size += c.length;
-            if (size > max) {
-              fail(tooLarge(o, ep, `exceeds ${max} bytes`));
-              res.destroy();
-              return;
-            }
-            chunks.push(c);
-          });
-          res.on('end', () => {
-            if (settled) return;
-            settled = true;
-            const buf = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-            resolve({ status, challenges: status === 401 ? (res.headersDistinct['www-authenticate'] ?? []) : [], body: buf.toString('utf8') });
-          });
-          res.on('error', () => {
-            if (signal.aborted) fail(timeoutError(o, ep));
-            else fail(new OnvifError('malformed', `${o.name}: reply from ${ep.authority} was cut off after ${size} bytes`, status));
-          });
-        },
-      );
-      req.on('error', (err: NodeJS.ErrnoException) => {
-        if (settled) return;
-        if (signal.aborted) {
-          fail(timeoutError(o, ep));
-          return;
-        }
-        // A pooled connection the device closed while idle: one retry on a fresh socket.
-        if (!retried && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
-          settled = true;
-          this.send(ep, o, body, authorization, signal, true).then(resolve, reject);
-          return;
-        }
-        fail(connectionError(o, ep, err));
-      });
-      req.end(body);
-    });
+  private async send(ep: Endpoint, o: Op, body: string, authorization: string | undefined, signal: AbortSignal): Promise<RawReply> {
+    if (signal.aborted) throw timeoutError(o, ep);
+    if (authorization !== undefined && /[\r\n]/.test(authorization)) {
+      throw new OnvifError('malformed', `${o.name}: the Authorization header for ${ep.authority} would contain a line break`);
+    }
+    const headerLines = authorization === undefined ? o.contentTypeLine : `${o.contentTypeLine}Authorization: ${authorization}\r\n`;
+    try {
+      const res = await this.http.post(ep, { headerLines, body, maxBodyBytes: this.maxReplyBytes }, signal);
+      return { status: res.status, challenges: res.status === 401 ? res.challenges : [], body: res.body.toString('utf8') };
+    } catch (e) {
+      if (!(e instanceof HttpExchangeError)) throw e;
+      if (e.kind === 'aborted' || signal.aborted) throw timeoutError(o, ep);
+      if (e.kind === 'too_large') throw tooLarge(o, ep, e.message);
+      if (e.kind === 'cut_off') throw new OnvifError('malformed', `${o.name}: reply from ${ep.authority} was cut off after ${e.bodyBytes} bytes`, e.status);
+      throw connectionError(o, ep, e);
+    }
   }
 }
 
@@ -446,8 +393,8 @@ function tooLarge(o: Op, ep: Endpoint, what: string): OnvifError {
   return new OnvifError('too_large', `${o.name}: reply from ${ep.authority} ${what}; reading stopped`);
 }
 
-function connectionError(o: Op, ep: Endpoint, err: NodeJS.ErrnoException): OnvifError {
-  const code = err.code ?? 'error';
+function connectionError(o: Op, ep: Endpoint, err: HttpExchangeError): OnvifError {
+  const code = err.code || 'error';
   if (code === 'ETIMEDOUT') return new OnvifError('timeout', `${o.name}: connection to ${ep.authority} timed out (${code})`);
   if (code === 'ECONNREFUSED') return new OnvifError('refused', `${o.name}: ${ep.authority} refused the connection (${code})`);
   // Unreachable, unresolvable or reset before any reply: the device cannot be talked to.

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createdFor, passwordDigest, securityHeader } from './wsse';
+import { createdFor, freshNonce, passwordDigest, securityHeader } from './wsse';
 
 describe('WS-Security PasswordDigest', () => {
   it('matches the digests a real device accepted (agsh mockup, password 9999)', () => {
@@ -40,5 +40,15 @@ describe('WS-Security PasswordDigest', () => {
     const nonceOf = (s: string): string => /<wsse:Nonce[^>]*>([^<]+)</.exec(s)![1];
     expect(Buffer.from(nonceOf(a), 'base64')).toHaveLength(16);
     expect(nonceOf(a)).not.toBe(nonceOf(b));
+  });
+
+  it('never hands out a nonce twice, across refills of the random pool', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const n = freshNonce();
+      expect(n).toHaveLength(16);
+      seen.add(n.toString('hex'));
+    }
+    expect(seen.size).toBe(1000);
   });
 });

@@ -29,6 +29,22 @@ export function xmlEscape(s: string): string {
   return s.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&apos;'));
 }
 
+/** Random bytes drawn 4 KiB at a time: one call into the CSPRNG per 256 nonces instead of one per request. */
+const NONCE_BYTES = 16;
+let noncePool = Buffer.alloc(0);
+let nonceAt = 0;
+
+/** A fresh 16-byte nonce, never handed out twice (each is a new slice of the pool). */
+export function freshNonce(): Buffer {
+  if (nonceAt + NONCE_BYTES > noncePool.length) {
+    noncePool = randomBytes(4096);
+    nonceAt = 0;
+  }
+  const n = noncePool.subarray(nonceAt, nonceAt + NONCE_BYTES);
+  nonceAt += NONCE_BYTES;
+  return n;
+}
+
 /**
  * The `<s:Header>` element (prefix `s` bound by the caller's envelope) carrying a
  * UsernameToken. A fresh 16-byte nonce per request unless one is given (tests):
@@ -38,7 +54,7 @@ export function securityHeader(
   user: string,
   password: string,
   created: string,
-  nonce: Buffer = randomBytes(16),
+  nonce: Buffer = freshNonce(),
 ): string {
   return (
     '<s:Header><wsse:Security s:mustUnderstand="1" ' +
