@@ -12,30 +12,9 @@ import { EventBus } from '../common/event-bus';
 import type { Status } from '../domain/status';
 import { UptimeRollup } from './uptime.rollup';
 import { UptimeQuery, UptimeService } from './uptime.service';
+import { D0, DAY, H, NOW, timeline, UPTIME_QUERIES } from '../../test/support/uptime.fixture';
 
-const DAY = 86_400_000;
-const H = 3_600_000;
-const D0 = Date.parse('2025-03-01T00:00:00Z');
-const NOW = D0 + 7 * DAY + 5 * H;
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** Deterministic pseudo-random numbers (mulberry32), so the timeline is the same on every run. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A week of transitions at millisecond-precise random times. */
-function timeline(seed: number, statuses: Status[], count: number, start = D0): { at: number; status: Status }[] {
-  const rnd = prng(seed);
-  const times = Array.from({ length: count }, () => start + Math.floor(rnd() * (NOW - start)));
-  return times.sort((a, b) => a - b).map((at) => ({ at, status: statuses[Math.floor(rnd() * statuses.length)] }));
-}
 
 /** The Long An-like fixture of the database test, in memory: two districts, a station, cameras with their histories and windows. */
 function world() {
@@ -90,21 +69,7 @@ function world() {
   return { history, store, clock, bus, uptime, rollup };
 }
 
-const windows = [
-  { from: D0 + DAY + 7 * H + 13 * 60_000 + 5123, to: D0 + 6 * DAY + 3 * H + 1 }, // partial days at both edges
-  { from: D0 + 2 * DAY, to: D0 + 5 * DAY }, // whole days only
-  { from: D0 - 3 * DAY, to: NOW }, // starts before any event, ends in the day not rolled up yet
-];
-const scopes: Omit<UptimeQuery, 'from' | 'to'>[] = [
-  { scope: 'camera', code: 'C1' },
-  { scope: 'camera', code: 'C2' },
-  { scope: 'station', code: 'ST-1' },
-  { scope: 'commune', code: '27700' },
-  { scope: 'commune', code: '99001', layout: '2025-07' },
-  { scope: 'district', code: '600' },
-  { scope: 'district', code: '601' },
-];
-const queries = windows.flatMap((w) => scopes.map((s) => ({ ...s, from: iso(w.from), to: iso(w.to) })));
+const queries = UPTIME_QUERIES;
 
 describe('UptimeService (in-memory repositories)', () => {
   it('reports one camera over a day against hand-computed figures', async () => {

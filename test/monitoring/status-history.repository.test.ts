@@ -14,6 +14,7 @@ import { HistoryWindow, StatusHistoryRepository } from '../../src/monitoring/sta
 import { openTestDatabase, TestDatabase } from '../support/database';
 import { InMemoryStatusHistory } from '../support/fakes/status-history.fake';
 import { statusHistoryContract, WatchRun } from '../support/status-history.contract';
+import { mulberry32 as prng } from '../../src/geo/prng';
 
 let db: TestDatabase;
 let writer: CameraStateRepository;
@@ -69,18 +70,6 @@ describe('StatusHistoryRepository: the contract', () => {
     setWatches,
   }));
 });
-
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('StatusHistoryRepository against the in-memory fake', () => {
   const DAY0 = Date.parse('2025-04-01T00:00:00Z');

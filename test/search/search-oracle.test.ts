@@ -11,24 +11,13 @@
 import request from 'supertest';
 import { SearchModule } from '../../src/search/search.module';
 import { insertCameras, startTestApp, TestApp } from '../coverage/test-app';
+import { mulberry32 as prng } from '../../src/geo/prng';
 
 const P = { lat: 10.6, lon: 106.5 };
 const DAY_START = Date.parse('2025-03-01T00:00:00Z');
 const NOW = new Date('2025-03-01T12:00:00Z');
 const R = 6371008.8;
 const rad = (d: number) => (d * Math.PI) / 180;
-
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function distanceM(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
   const dLat = rad(b.lat - a.lat);

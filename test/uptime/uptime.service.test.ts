@@ -8,22 +8,8 @@ import { UptimeRollup } from '../../src/uptime/uptime.rollup';
 import { UptimeQuery, UptimeService } from '../../src/uptime/uptime.service';
 import { testCoreModule } from '../support/core';
 import { openTestDatabase, TestDatabase } from '../support/database';
+import { D0, DAY, H, NOW, timeline, UPTIME_QUERIES } from '../support/uptime.fixture';
 
-const DAY = 86_400_000;
-const H = 3_600_000;
-const D0 = Date.parse('2025-03-01T00:00:00Z');
-const NOW = D0 + 7 * DAY + 5 * H;
-
-/** Deterministic pseudo-random numbers (mulberry32), so the timeline is the same on every run. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Uptime's SQL on a real database: scope filters, rollup rows written and read back,
@@ -62,13 +48,6 @@ describe('UptimeService and rollups (database)', () => {
       new Date(from),
       new Date(to),
     ]);
-  }
-
-  /** A week of transitions at millisecond-precise random times. */
-  function timeline(seed: number, statuses: Status[], count: number, start = D0): { at: number; status: Status }[] {
-    const rnd = prng(seed);
-    const times = Array.from({ length: count }, () => start + Math.floor(rnd() * (NOW - start)));
-    return times.sort((a, b) => a - b).map((at) => ({ at, status: statuses[Math.floor(rnd() * statuses.length)] }));
   }
 
   beforeAll(async () => {
@@ -140,21 +119,7 @@ describe('UptimeService and rollups (database)', () => {
     expect(registry.getTimeouts()).toHaveLength(1);
   });
 
-  const windows = [
-    { from: D0 + DAY + 7 * H + 13 * 60_000 + 5123, to: D0 + 6 * DAY + 3 * H + 1 }, // partial days at both edges
-    { from: D0 + 2 * DAY, to: D0 + 5 * DAY }, // whole days only
-    { from: D0 - 3 * DAY, to: NOW }, // starts before any event, ends in the day not rolled up yet
-  ];
-  const scopes: Omit<UptimeQuery, 'from' | 'to'>[] = [
-    { scope: 'camera', code: 'C1' },
-    { scope: 'camera', code: 'C2' },
-    { scope: 'station', code: 'ST-1' },
-    { scope: 'commune', code: '27700' },
-    { scope: 'commune', code: '99001', layout: '2025-07' },
-    { scope: 'district', code: '600' },
-    { scope: 'district', code: '601' },
-  ];
-  const queries = windows.flatMap((w) => scopes.map((s) => ({ ...s, from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString() })));
+  const queries = UPTIME_QUERIES;
 
   it('gives exactly the same figures from daily rollups as from raw events', async () => {
     const raw = await Promise.all(queries.map((q) => uptime.report(q)));
