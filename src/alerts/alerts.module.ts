@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { MaintenanceWindowsModule } from '../monitoring/maintenance-windows.module';
 import { AlertAssignees } from './alert-assignees';
 import { AlertController } from './alert.controller';
+import { AlertRepository } from './alert.repository';
 import { AlertService } from './alert.service';
 import { CameraVisibility } from './camera-visibility';
 import { EventsController } from './events.controller';
@@ -9,9 +11,11 @@ import { DEFAULT_WEBHOOK_OPTIONS, WEBHOOK_OPTIONS, WebhookNotifier } from './web
 
 /** Alerts opened and resolved on the status machine's word, the webhook, and the live event stream. */
 @Module({
+  imports: [MaintenanceWindowsModule],
   controllers: [AlertController, EventsController],
   providers: [
     AlertService,
+    AlertRepository,
     AlertAssignees,
     WebhookNotifier,
     EventsService,
