@@ -87,7 +87,7 @@ export class AlertService implements OnModuleInit, OnModuleDestroy {
     @Inject(MaintenanceRepository) private readonly maintenance: MaintenanceCheck,
     private readonly bus: EventBus,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly webhook: WebhookNotifier,
+    @Inject(WebhookNotifier) private readonly webhook: Pick<WebhookNotifier, 'notify'>,
     @Inject(METRICS) metrics: Registry,
     @Inject(AlertAssignees) private readonly assignees: AssigneeCheck,
   ) {
