@@ -4,6 +4,7 @@ import { AlertAssignees } from './alert-assignees';
 import { AlertController } from './alert.controller';
 import { AlertRepository } from './alert.repository';
 import { AlertService } from './alert.service';
+import { AssigneeRepository } from './assignee.repository';
 import { CameraVisibility } from './camera-visibility';
 import { EventsController } from './events.controller';
 import { DEFAULT_SSE_HEARTBEAT_MS, EventsService, SSE_HEARTBEAT_MS } from './events.service';
@@ -17,6 +18,7 @@ import { DEFAULT_WEBHOOK_OPTIONS, WEBHOOK_OPTIONS, WebhookNotifier } from './web
     AlertService,
     AlertRepository,
     AlertAssignees,
+    AssigneeRepository,
     WebhookNotifier,
     EventsService,
     CameraVisibility,
