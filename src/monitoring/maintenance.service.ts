@@ -9,13 +9,12 @@
  * through their own checks (two agreeing ones).
  */
 import { ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
 import { EventBus } from '../common/event-bus';
 import { badField } from '../http-defaults';
 import { CameraStateService } from './camera-state.service';
 import { ListeningWindow } from './listening-window';
-import { MaintenanceFields, MaintenanceRepository, MaintenanceRow } from './maintenance.repository';
+import { MaintenanceFields, MaintenanceRepository, MaintenanceRow, MaintenanceStore } from './maintenance.repository';
 
 export type MaintenanceInput = MaintenanceFields;
 
@@ -34,6 +33,9 @@ export interface MaintenanceView {
 }
 
 /** What a check needs to know to tell whether a camera is covered by a window. */
+/** The state changes a sweep asks for (CameraStateService decides what they do). */
+export type MaintenanceTransitions = Pick<CameraStateService, 'applyCameraObservation' | 'applyStation'>;
+
 export interface MaintenanceSubject {
   code: string;
   stationCode: string | null;
@@ -48,9 +50,8 @@ export class MaintenanceService {
   private active = new Set<string>();
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly repo: MaintenanceRepository,
-    private readonly state: CameraStateService,
+    @Inject(MaintenanceRepository) private readonly repo: MaintenanceStore,
+    @Inject(CameraStateService) private readonly state: MaintenanceTransitions,
     private readonly events: EventBus,
     private readonly listening: ListeningWindow,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -73,17 +74,17 @@ export class MaintenanceService {
   async update(id: number, patch: MaintenancePatch): Promise<MaintenanceView> {
     const row = await this.existing(id);
     const now = this.clock.now();
-    if (new Date(row.ends_at) <= now) throw new ConflictException(`maintenance window ${id} ended at ${new Date(row.ends_at).toISOString()}; it can no longer be changed`);
-    const inForce = new Date(row.starts_at) <= now;
-    if (inForce && patch.startsAt !== undefined && patch.startsAt.getTime() !== new Date(row.starts_at).getTime()) {
-      throw badField('starts_at', `window ${id} is in force since ${new Date(row.starts_at).toISOString()}; its start cannot move (end it and open another)`);
+    if (row.endsAt <= now) throw new ConflictException(`maintenance window ${id} ended at ${row.endsAt.toISOString()}; it can no longer be changed`);
+    const inForce = row.startsAt <= now;
+    if (inForce && patch.startsAt !== undefined && patch.startsAt.getTime() !== row.startsAt.getTime()) {
+      throw badField('starts_at', `window ${id} is in force since ${row.startsAt.toISOString()}; its start cannot move (end it and open another)`);
     }
-    let endsAt = patch.endsAt ?? new Date(row.ends_at);
+    let endsAt = patch.endsAt ?? row.endsAt;
     if (inForce && endsAt < now) endsAt = now;
     const next: MaintenanceFields = {
       scope: patch.scope ?? row.scope,
-      scopeId: patch.scopeId ?? row.scope_id,
-      startsAt: patch.startsAt ?? new Date(row.starts_at),
+      scopeId: patch.scopeId ?? row.scopeId,
+      startsAt: patch.startsAt ?? row.startsAt,
       endsAt,
       reason: patch.reason !== undefined ? patch.reason : row.reason,
     };
@@ -103,9 +104,9 @@ export class MaintenanceService {
   async cancel(id: number): Promise<MaintenanceView> {
     const row = await this.existing(id);
     const now = this.clock.now();
-    if (new Date(row.starts_at) <= now) {
+    if (row.startsAt <= now) {
       throw new ConflictException(
-        `maintenance window ${id} started at ${new Date(row.starts_at).toISOString()}; only a future window can be cancelled — end it early with PATCH ends_at or POST /api/maintenance-windows/${id}/end`,
+        `maintenance window ${id} started at ${row.startsAt.toISOString()}; only a future window can be cancelled — end it early with PATCH ends_at or POST /api/maintenance-windows/${id}/end`,
       );
     }
     await this.repo.delete(id);
@@ -113,14 +114,8 @@ export class MaintenanceService {
   }
 
   async list(filter: { active?: boolean } = {}): Promise<MaintenanceView[]> {
-    const now = this.clock.now();
-    const rows = await this.dataSource.query(
-      filter.active
-        ? `SELECT * FROM maintenance_window WHERE starts_at <= $1 AND ends_at > $1 ORDER BY starts_at, id`
-        : `SELECT * FROM maintenance_window WHERE $1::timestamptz IS NOT NULL ORDER BY starts_at DESC, id DESC LIMIT 1000`,
-      [now],
-    );
-    return rows.map((r: MaintenanceRow) => this.view(r));
+    const rows = await this.repo.list(this.clock.now(), filter.active === true);
+    return rows.map((r) => this.view(r));
   }
 
   private async existing(id: number): Promise<MaintenanceRow> {
@@ -140,7 +135,7 @@ export class MaintenanceService {
     if (other) {
       throw badField(
         'starts_at',
-        `overlaps maintenance window ${other.id} of ${f.scope} ${f.scopeId} (${new Date(other.starts_at).toISOString()} – ${new Date(other.ends_at).toISOString()}); change that one instead`,
+        `overlaps maintenance window ${other.id} of ${f.scope} ${f.scopeId} (${other.startsAt.toISOString()} – ${other.endsAt.toISOString()}); change that one instead`,
       );
     }
   }
@@ -171,32 +166,12 @@ export class MaintenanceService {
   async sweep(): Promise<void> {
     await this.refresh();
     const now = this.clock.now();
-    const cover = (alias: string, code: string, station: string, c19: string, c25: string) => `EXISTS (
-      SELECT 1 FROM maintenance_window w WHERE w.starts_at <= $1 AND w.ends_at > $1 AND (
-        ${alias === 'c' ? `(w.scope = 'camera' AND w.scope_id = ${code}) OR` : ''}
-        (w.scope = 'station' AND w.scope_id = ${station}) OR (w.scope = 'commune' AND w.scope_id IN (${c19}, ${c25})) OR
-        (w.scope = 'district' AND w.scope_id = (SELECT parent_code FROM admin_unit WHERE layout = '2019' AND level = 'commune' AND code = ${c19}))))`;
     if (this.active.size > 0) {
-      const cameras: { id: number }[] = await this.dataSource.query(
-        `SELECT c.id FROM camera c JOIN camera_state cs ON cs.camera_id = c.id JOIN probe_schedule ps ON ps.camera_id = c.id
-         LEFT JOIN station st ON st.id = c.station_id
-         WHERE cs.status <> 'maintenance' AND ${cover('c', 'c.code', 'st.code', 'c.commune_code', 'c.commune_code_2025')}`,
-        [now],
-      );
-      for (const c of cameras) await this.state.applyCameraObservation(c.id, { type: 'maintenance_start' }, 'system', 'maintenance window');
-      const stations: { id: number }[] = await this.dataSource.query(
-        `SELECT st.id FROM station st JOIN station_state ss ON ss.station_id = st.id
-         WHERE ss.status <> 'maintenance' AND ${cover('st', '', 'st.code', 'st.commune_code', 'st.commune_code_2025')}`,
-        [now],
-      );
-      for (const s of stations) await this.state.applyStation(s.id, { type: 'maintenance_start' }, 'system');
+      for (const id of await this.repo.camerasEntering(now)) await this.state.applyCameraObservation(id, { type: 'maintenance_start' }, 'system', 'maintenance window');
+      for (const id of await this.repo.stationsEntering(now)) await this.state.applyStation(id, { type: 'maintenance_start' }, 'system');
     }
     const seenSince = new Date(now.getTime() - this.listening.silentAfterMs);
-    const ended: { id: number; recent: boolean }[] = await this.dataSource.query(
-      `SELECT st.id, COALESCE(ss.last_seen_at >= $2, false) AS recent FROM station st JOIN station_state ss ON ss.station_id = st.id
-       WHERE ss.status = 'maintenance' AND NOT ${cover('st', '', 'st.code', 'st.commune_code', 'st.commune_code_2025')}`,
-      [now, seenSince],
-    );
+    const ended = await this.repo.stationsLeaving(now, seenSince);
     // A station not heard while camnet was not listening stays in maintenance until it is heard or a whole window passes.
     const judged = this.listening.coversSince(seenSince);
     for (const s of ended) {
@@ -206,17 +181,15 @@ export class MaintenanceService {
 
   private view(r: MaintenanceRow): MaintenanceView {
     const now = this.clock.now().getTime();
-    const starts = new Date(r.starts_at);
-    const ends = new Date(r.ends_at);
     return {
       id: r.id,
       scope: r.scope,
-      scope_id: r.scope_id,
-      starts_at: starts.toISOString(),
-      ends_at: ends.toISOString(),
+      scope_id: r.scopeId,
+      starts_at: r.startsAt.toISOString(),
+      ends_at: r.endsAt.toISOString(),
       reason: r.reason,
-      created_by: r.created_by ?? null,
-      active: starts.getTime() <= now && now < ends.getTime(),
+      created_by: r.createdBy ?? null,
+      active: r.startsAt.getTime() <= now && now < r.endsAt.getTime(),
     };
   }
 }

@@ -12,7 +12,7 @@ import { CameraStateService } from './camera-state.service';
 import { ListeningWindow } from './listening-window';
 import { StationWatch } from './station-watch.service';
 import { StatusHistoryModule } from './status-history.module';
-import { MaintenanceRepository } from './maintenance.repository';
+import { MaintenanceWindowsModule } from './maintenance-windows.module';
 import { MaintenanceService } from './maintenance.service';
 import { MonitoringController } from './monitoring.controller';
 import { MonitoringMetrics } from './monitoring.metrics';
@@ -23,7 +23,7 @@ import { WatchSession } from './watch-session.service';
 import { ProbeScheduler, SCHEDULER_OPTIONS } from './probe.scheduler';
 
 @Module({
-  imports: [StatusHistoryModule],
+  imports: [StatusHistoryModule, MaintenanceWindowsModule],
   controllers: [MonitoringController],
   providers: [
     {
@@ -37,7 +37,6 @@ import { ProbeScheduler, SCHEDULER_OPTIONS } from './probe.scheduler';
     CameraStateRepository,
     CameraStateService,
     MaintenanceService,
-    MaintenanceRepository,
     StationWatch,
     ListeningWindow,
     MonitoringQueryService,
