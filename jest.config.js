@@ -26,6 +26,7 @@ const UNIT_TESTS_IN_TEST_DIR = [
   '<rootDir>/test/simulator/onvif-device.server.test.ts',
   '<rootDir>/test/alerts/webhook.notifier.test.ts',
   '<rootDir>/test/bench/**/*.test.ts',
+  '<rootDir>/test/view/photos.test.ts',
 ];
 
 const common = {
@@ -50,6 +51,7 @@ module.exports = {
         '<rootDir>/test/simulator/onvif-device\\.server\\.test\\.ts$',
         '<rootDir>/test/alerts/webhook\\.notifier\\.test\\.ts$',
         '<rootDir>/test/bench/',
+        '<rootDir>/test/view/photos\\.test\\.ts$',
       ],
     },
   ],
