@@ -91,10 +91,10 @@ export async function showViewPanel(el, cam, note = '') {
     m.shift_deg != null && view.state === 'moved' ? t('view.shift', { deg: m.shift_deg }) : null,
   ].filter(Boolean);
   const img = (url, label, id) =>
-    `<figure>${url ? `<img id="${id}" src="${url}" alt="${esc(label)}" width="160">` : `<div class="muted" id="${id}">${esc(t('view.none'))}</div>`}<figcaption>${esc(label)}</figcaption></figure>`;
+    `<figure>${url ? `<img id="${id}" src="${url}" alt="${esc(label)}">` : `<div class="muted" id="${id}">${esc(t('view.none'))}</div>`}<figcaption>${esc(label)}</figcaption></figure>`;
   el.innerHTML = `
     <h3>${esc(t('view.title'))}</h3>
-    <div class="view-pair" style="display:flex;gap:6px">${img(ref, t('view.reference'), 'd-view-reference')}${img(cur, t('view.current'), 'd-view-current')}</div>
+    <div class="view-pair">${img(ref, t('view.reference'), 'd-view-reference')}${img(cur, t('view.current'), 'd-view-current')}</div>
     <p><b>${esc(t('view.state'))}:</b> <span id="d-view-state" data-state="${esc(view.state)}">${esc(t(`view.state.${view.state}`))}</span>
       ${detail.length ? `(${esc(detail.join(', '))})` : ''}${view.reason ? ` · <code id="d-view-reason">${esc(view.reason)}</code>` : ''}</p>
     <p class="muted">${esc(t('view.checked'))}: ${esc(view.checked_at ? new Date(view.checked_at).toLocaleString() : '—')}</p>

@@ -4,9 +4,11 @@
  * technician opens a station camera and sees its reference and current views; a cover
  * put on the lens through the simulator's control API shows up as a blocked picture with
  * its reason, in the panel and in the incidents list; once the camera is "fixed" the
- * technician makes the current view the new reference from the panel.
+ * technician makes the current view the new reference from the panel. A screenshot of
+ * the blocked camera's panel goes to docs/ when CAMNET_SCREENSHOTS is set.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../bench/map.measure';
 import { UserService } from '../../src/auth/user.service';
@@ -15,6 +17,8 @@ import { loadConfig } from '../../src/config/config';
 import { Fleet, openFleet, SECRET_KEY, simFault } from '../monitoring/monitoring.harness';
 
 jest.setTimeout(300_000);
+
+const SCREENSHOTS = process.env.CAMNET_SCREENSHOTS ? path.join(__dirname, '../../docs') : null;
 
 const TECHNICIAN = { login: 'view-tech', password: 'mật khẩu kỹ thuật hình ảnh', name: 'View technician', role: 'technician' as const };
 
@@ -115,6 +119,7 @@ describe('the picture section of the camera panel in Chromium', () => {
     // The incidents list names the fault in Vietnamese, like any other reason.
     await page.waitForSelector(`#console .console-item[data-code="${code}"]`, { timeout: 30_000 });
     expect(await page.textContent(`#console .console-item[data-code="${code}"] .console-reason`)).toBe('Hình ảnh bị che');
+    if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'view-panel-blocked.png') });
 
     // The camera is fixed (the cover comes off) and re-aimed a little: the technician takes the current view as the reference.
     await simFault(fleet, 'devices', code, null);
