@@ -175,11 +175,6 @@ export function blockedCells(cur: ViewFeatures, ref: ViewFeatures, s: Pick<Analy
   return { share: blank / textured, restSharp: rest.length === 0 ? null : rest[Math.floor(rest.length / 2)] };
 }
 
-/** The share of the reference's textured cells that are blank now; null when the reference has too few. */
-export function blockedShare(cur: ViewFeatures, ref: ViewFeatures, s: Pick<AnalyserSettings, 'blockedEdgeRatio' | 'blockedUniformStd'>): number | null {
-  return blockedCells(cur, ref, s)?.share ?? null;
-}
-
 /** Share of near-uniform cells, for a frame without a reference. */
 function uniformShare(cur: ViewFeatures, uniformStd: number): number {
   let n = 0;
