@@ -30,6 +30,7 @@ const UNIT_TESTS_IN_TEST_DIR = [
   '<rootDir>/test/bench/**/*.test.ts',
   // The in-memory fakes of repositories, held to the repositories' own contracts.
   '<rootDir>/test/support/fakes/**/*.test.ts',
+  '<rootDir>/test/view/photos.test.ts',
 ];
 
 const common = {
@@ -55,6 +56,7 @@ module.exports = {
         '<rootDir>/test/alerts/webhook\\.notifier\\.test\\.ts$',
         '<rootDir>/test/bench/',
         '<rootDir>/test/support/fakes/',
+        '<rootDir>/test/view/photos\\.test\\.ts$',
       ],
     },
   ],

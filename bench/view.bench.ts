@@ -15,25 +15,25 @@ import { VIEW_DEFAULTS } from '../src/config/config';
 import { analyse } from '../src/view/view.analyser';
 import { extractFeatures, frameSignature, meanAbsDiff } from '../src/view/view.features';
 import { decodeFrame } from '../src/view/view.frame';
-import { sceneRgb } from '../src/view/synthetic-scene';
+import { finishFrame, sceneRgb } from '../src/view/synthetic-scene';
 import { cpuWindow, envNumber, machineNote, progress, round, runMain, Samples } from './bench.support';
 
+/**
+ * One camera's scene in n frames as a camera sends them: light from 80 % to 120 %,
+ * sensor noise of its own per frame. Drawn at 960×540 and enlarged (1080p JPEGs of
+ * realistic size without minutes of drawing), so every analysis is a real comparison
+ * with the reference, as in service, and nearly all come out `ok`.
+ */
 async function frames1080(n: number): Promise<Buffer[]> {
+  const { data, width, height } = sceneRgb({ seed: 1000, width: 960, height: 540 });
+  const big = await sharp(Buffer.from(data.buffer, data.byteOffset, data.length), { raw: { width, height, channels: 3 } })
+    .resize(1920, 1080)
+    .raw()
+    .toBuffer();
+  const px = new Uint8ClampedArray(big.buffer, big.byteOffset, big.length);
   const out: Buffer[] = [];
-  // Drawn at 960×540 and enlarged with noise: a 1080p JPEG of realistic size (≈ 0.3–0.5 MB) without minutes of drawing.
   for (let i = 0; i < n; i++) {
-    const { data, width, height } = sceneRgb({ seed: 1000 + i, width: 960, height: 540 });
-    const noise = Buffer.alloc(1920 * 1080 * 3);
-    const big = await sharp(Buffer.from(data.buffer, data.byteOffset, data.length), { raw: { width, height, channels: 3 } })
-      .resize(1920, 1080)
-      .raw()
-      .toBuffer();
-    let s = 12345 + i;
-    for (let p = 0; p < big.length; p++) {
-      s = (s * 1103515245 + 12345) >>> 0;
-      noise[p] = Math.max(0, Math.min(255, big[p] + ((s >>> 24) % 7) - 3));
-    }
-    out.push(await sharp(noise, { raw: { width: 1920, height: 1080, channels: 3 } }).jpeg({ quality: 85 }).toBuffer());
+    out.push(await finishFrame(px, 1920, 1080, { gain: 0.8 + (0.4 * i) / Math.max(1, n - 1), noise: 3, noiseSeed: 12345 + i, quality: 85 }));
   }
   return out;
 }

@@ -11,6 +11,8 @@ describe('cameraReason', () => {
     [{ status: 'degraded', cause: 'clock_drift', clockOffsetS: 3600.4 }, 'clock_drift', 'camera clock off by 3600 s'],
     [{ status: 'degraded', cause: 'auth_failed', lastError: { kind: 'auth', message: 'Sender not authorized' } }, 'auth_failed', 'the camera refuses camnet’s credentials'],
     [{ status: 'degraded', cause: 'bad_reply', lastError: { kind: 'malformed', message: 'no Envelope' } }, 'bad_reply', 'unusable reply: malformed: no Envelope'],
+    [{ status: 'degraded', cause: 'view_blocked' }, 'view_blocked', 'picture blocked (lens covered, sprayed or behind a branch)'],
+    [{ status: 'degraded', cause: 'view_moved' }, 'view_moved', 'picture moved (the camera no longer shows its reference view)'],
     [{ status: 'maintenance', cause: 'window' }, 'maintenance', 'inside a maintenance window'],
     [{ status: 'unknown', cause: null }, 'never_checked', 'not checked yet'],
     [{ status: 'unknown', cause: null, monitored: false }, 'not_monitored', 'not monitored: no ONVIF address in the inventory'],
@@ -18,6 +20,11 @@ describe('cameraReason', () => {
     const r = cameraReason({ ...base, ...patch });
     expect(r?.code).toBe(code);
     expect(r?.text).toBe(text);
+  });
+
+  it('names a picture fault after what the device answered, never as an unusable reply', () => {
+    const r = cameraReason({ ...base, status: 'degraded', cause: 'view_dark,clock_drift', clockOffsetS: 900 })!;
+    expect(r.codes).toEqual(['clock_drift', 'view_dark']);
   });
 
   it('gives the station code of a camera behind a downed station', () => {

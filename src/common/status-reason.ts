@@ -15,6 +15,11 @@ export const REASON_CODES = [
   'auth_failed',
   'clock_drift',
   'turned',
+  'view_dark',
+  'view_blocked',
+  'view_blurred',
+  'view_frozen',
+  'view_moved',
   'bad_reply',
   'maintenance',
   'never_checked',
@@ -47,7 +52,9 @@ export interface CameraReasonInput {
   monitored?: boolean;
 }
 
-const DEGRADED_ORDER: readonly ReasonCode[] = ['auth_failed', 'bad_reply', 'clock_drift', 'turned'];
+// Picture faults (the view module's view_* issues) after what the device answered: a
+// camera that refuses camnet's password cannot have its picture judged afresh.
+const DEGRADED_ORDER: readonly ReasonCode[] = ['auth_failed', 'bad_reply', 'clock_drift', 'turned', 'view_dark', 'view_blocked', 'view_blurred', 'view_frozen', 'view_moved'];
 
 /** The reason of a camera that is not online; null for an online camera. */
 export function cameraReason(c: CameraReasonInput): StatusReason | null {
@@ -88,6 +95,16 @@ function degradedText(code: ReasonCode, c: CameraReasonInput): string {
       return c.headingDeg === null || c.registeredDeg === null
         ? 'turned away from its registered heading'
         : `heading ${round1(c.headingDeg)}° instead of the registered ${round1(c.registeredDeg)}°`;
+    case 'view_dark':
+      return 'picture dark (failed infrared or a capped lens)';
+    case 'view_blocked':
+      return 'picture blocked (lens covered, sprayed or behind a branch)';
+    case 'view_blurred':
+      return 'picture blurred (out of focus or a smeared lens)';
+    case 'view_frozen':
+      return 'picture frozen (the same image snapshot after snapshot)';
+    case 'view_moved':
+      return 'picture moved (the camera no longer shows its reference view)';
     default:
       return c.lastError ? `unusable reply: ${errorText(c.lastError)}` : 'unusable reply';
   }

@@ -8,13 +8,16 @@
  * the cause a technician must fix is the first):
  *
  *   dark     mean ≤ darkMean and ≥ darkShare of the pixels below 40        (no reference needed)
- *   blocked  ≥ blockedPartialShare of the reference's textured cells blank (complete from blockedCompleteShare;
- *            without a reference only a complete, near-uniform frame counts)
+ *   moved    the scene matches the reference clearly better at a shift of ≥ movedShiftDeg
+ *            (a turn, even towards a plainer view, is not a cover or a blur: neither slides the scene)
+ *   blocked  ≥ blockedPartialShare of the reference's textured cells blank while the rest keeps its
+ *            detail (BLOCKED_REST_SHARP; complete from blockedCompleteShare; without a reference only
+ *            a complete, near-uniform frame counts)
  *   frozen   the last frozenFrames snapshots differ by less than frozenMad grey levels each (no reference needed)
  *   blurred  sharpness < blurRatio × the reference's, and the picture still shows the reference's
  *            layout (see BLUR_KEEPS_LAYOUT: a turned camera can show a plainer scene)
- *   moved    the edge maps no longer match at zero shift: a clearly better match at a shift of
- *            ≥ movedShiftDeg (the estimate is reported), or no match above movedSceneMin anywhere
+ *   moved    the edge maps match nowhere above movedSceneMin (another scene); the shift estimate of a
+ *            turn above is reported
  *   ok
  *
  * Without a reference for the snapshot's light (day or night), the snapshot is
@@ -47,6 +50,22 @@ export type AnalyserSettings = Pick<
 
 /** A reference cell with a mean gradient under this (grey levels per pixel) is sky, wall or road: not judged for blocking. */
 export const TEXTURED_EDGE = 1.2;
+/**
+ * …nor is a cell whose contrast (standard deviation) is at the level of sensor noise
+ * and JPEG: a dusk sky's noise can give it gradients above TEXTURED_EDGE, and a cell
+ * that only ever showed noise flips between "textured" and "blank" from frame to frame
+ * (seen on a real dusk photo: a fifth of its cells did, on a clean frame).
+ */
+export const TEXTURED_STD = 4;
+/**
+ * A partial cover hides part of the scene and leaves the rest as it was; a blur, haze
+ * or harder compression softens all of it. So the cells a partial block leaves visible
+ * must keep their detail: the median, over them, of edge ratio ÷ contrast ratio (both
+ * against the reference; the light's gain and haze scale both alike, so this stays near
+ * 1 in any light, while a blur takes the edges down much more than the contrast: 0.2–0.4
+ * on real photos). Under this, the blank cells are a softened picture, not a cover.
+ */
+export const BLOCKED_REST_SHARP = 0.6;
 /** A match at a shift must beat the zero-shift match by this much to count as a move (not noise in a flat scene). */
 export const SHIFT_MARGIN = 0.1;
 /**
@@ -100,10 +119,13 @@ export interface ViewMetrics {
   sharpness_ratio?: number;
   blocked_share?: number;
   blocked_kind?: 'partial' | 'complete';
+  blocked_rest_sharp?: number;
   match_at_zero?: number;
   match_best?: number;
   shift_deg?: number | null;
   shift_dy_px?: number;
+  /** Vertical part of a shift, degrees on the horizontal scale (+ = the scene slid up: tilted down). */
+  tilt_deg?: number;
 }
 
 export function lightSlot(f: ViewFeatures, s: Pick<AnalyserSettings, 'nightChroma' | 'nightMean'>): LightSlot {
@@ -112,19 +134,45 @@ export function lightSlot(f: ViewFeatures, s: Pick<AnalyserSettings, 'nightChrom
 
 const r3 = (v: number): number => Math.round(v * 1000) / 1000;
 
-/** The share of the reference's textured cells that are blank now; null when the reference has too few. */
-export function blockedShare(cur: ViewFeatures, ref: ViewFeatures, s: Pick<AnalyserSettings, 'blockedEdgeRatio' | 'blockedUniformStd'>): number | null {
-  // Edges scale with the light: a dusk frame has weaker edges everywhere, a cover only where it lies.
-  const gain = Math.min(1.5, Math.max(0.25, (cur.mean + 8) / (ref.mean + 8)));
+export interface BlockedCells {
+  /** Share of the reference's textured cells that are blank now. */
+  share: number;
+  /** Median edge-to-contrast ratio of the textured cells still visible (see BLOCKED_REST_SHARP); null when none is. */
+  restSharp: number | null;
+}
+
+/** Which of the reference's textured cells are blank now; null when the reference has too few. */
+export function blockedCells(cur: ViewFeatures, ref: ViewFeatures, s: Pick<AnalyserSettings, 'blockedEdgeRatio' | 'blockedUniformStd'>): BlockedCells | null {
+  // Edges scale with the light (a dusk frame has weaker edges everywhere, a cover only
+  // where it lies) and so does each cell's contrast. The light's share is read from the
+  // contrast of the cells that kept the most of it (the upper quartile of cur ÷ ref
+  // standard deviation): haze (an offset, not a gain) counts as the contrast it takes,
+  // and a dark or bright cover over up to three quarters of the frame does not drag the
+  // estimate with it, as the frame's mean would. Never above 1: a higher bar would call
+  // cells blank that merely kept their detail.
+  const ratios: number[] = [];
+  for (let c = 0; c < GRID_COLS * GRID_ROWS; c++) {
+    if (ref.cellEdge[c] >= TEXTURED_EDGE && ref.cellStd[c] >= TEXTURED_STD) ratios.push(cur.cellStd[c] / ref.cellStd[c]);
+  }
+  ratios.sort((a, b) => a - b);
+  const gain = ratios.length === 0 ? 1 : Math.min(1, Math.max(0.25, ratios[Math.floor(ratios.length * 0.75)]));
+  // A flat cell is blank by its own standard deviation, on a bar lowered only by the
+  // frame's light (its mean): a cover over the whole lens leaves no cell to read a
+  // contrast from, and a dusk frame's shadows are flatter without being covered.
+  const light = Math.min(1, Math.max(0.25, (cur.mean + 8) / (ref.mean + 8)));
   let textured = 0;
   let blank = 0;
+  const rest: number[] = [];
   for (let c = 0; c < GRID_COLS * GRID_ROWS; c++) {
-    if (ref.cellEdge[c] < TEXTURED_EDGE) continue;
+    if (ref.cellEdge[c] < TEXTURED_EDGE || ref.cellStd[c] < TEXTURED_STD) continue;
     textured++;
-    if (cur.cellEdge[c] < s.blockedEdgeRatio * gain * ref.cellEdge[c] || cur.cellStd[c] < s.blockedUniformStd * Math.min(1, gain)) blank++;
+    if (cur.cellEdge[c] < s.blockedEdgeRatio * gain * ref.cellEdge[c] || cur.cellStd[c] < s.blockedUniformStd * light) blank++;
+    else rest.push(cur.cellEdge[c] / ref.cellEdge[c] / Math.max(1e-6, cur.cellStd[c] / ref.cellStd[c]));
   }
   // Under a sixth of the frame textured (a view of open sky): nothing to judge a cover by.
-  return textured < (GRID_COLS * GRID_ROWS) / 6 ? null : blank / textured;
+  if (textured < (GRID_COLS * GRID_ROWS) / 6) return null;
+  rest.sort((a, b) => a - b);
+  return { share: blank / textured, restSharp: rest.length === 0 ? null : rest[Math.floor(rest.length / 2)] };
 }
 
 /** Share of near-uniform cells, for a frame without a reference. */
@@ -154,12 +202,20 @@ export function analyse(input: AnalysisInput, s: AnalyserSettings): Analysis {
   if (f.mean <= s.darkMean && f.darkShare >= s.darkShare) return done('dark');
 
   const ref = input.reference;
+  // A picture that matches its reference clearly better at a shift shows the same scene
+  // slid: the camera turned. Neither a cover nor a blur makes a slid copy of the scene,
+  // so this goes first (a turn towards sky or a plain wall also loses textured cells).
+  const move = ref === null ? null : moveOf(f, ref, input.fovDeg, s, metrics);
+  if (move === 'shifted') return done('moved');
   if (ref !== null) {
-    const share = blockedShare(f, ref, s);
-    if (share !== null) {
-      metrics.blocked_share = r3(share);
-      if (share >= s.blockedPartialShare) {
-        metrics.blocked_kind = share >= s.blockedCompleteShare ? 'complete' : 'partial';
+    const cells = blockedCells(f, ref, s);
+    if (cells !== null) {
+      metrics.blocked_share = r3(cells.share);
+      if (cells.restSharp !== null) metrics.blocked_rest_sharp = r3(cells.restSharp);
+      const complete = cells.share >= s.blockedCompleteShare;
+      // A partial block leaves the rest of the picture as sharp as it was (BLOCKED_REST_SHARP).
+      if (complete || (cells.share >= s.blockedPartialShare && (cells.restSharp === null || cells.restSharp >= BLOCKED_REST_SHARP))) {
+        metrics.blocked_kind = complete ? 'complete' : 'partial';
         return done('blocked');
       }
     }
@@ -184,9 +240,8 @@ export function analyse(input: AnalysisInput, s: AnalyserSettings): Analysis {
 
   const ratio = ref.sharpness > 0 ? f.sharpness / ref.sharpness : 1;
   metrics.sharpness_ratio = r3(ratio);
-  const move = moveOf(f, ref, input.fovDeg, s, metrics);
   if (ratio < s.blurRatio) {
-    const layoutLost = move === 'shifted' || (move === 'elsewhere' && ratio >= s.blurRatio * BLUR_KEEPS_LAYOUT);
+    const layoutLost = move === 'elsewhere' && ratio >= s.blurRatio * BLUR_KEEPS_LAYOUT;
     return done(layoutLost ? 'moved' : 'blurred');
   }
   return done(move === null ? 'ok' : 'moved');
@@ -203,9 +258,14 @@ function moveOf(f: ViewFeatures, ref: ViewFeatures, fovDeg: number | null, s: Pi
   const shiftDeg = (m.dx * (FRAME_W / EDGE_W) * fov) / FRAME_W;
   metrics.match_at_zero = r3(m.atZero);
   metrics.match_best = r3(m.best);
-  const shifted = Math.abs(shiftDeg) >= s.movedShiftDeg && m.best - m.atZero >= SHIFT_MARGIN && m.best >= s.movedSceneMin;
+  // A tilt moves the view as much as a pan: the shift's length counts, on the same scale.
+  const tiltDeg = (m.dy * (FRAME_W / EDGE_W) * fov) / FRAME_W;
+  const shifted = Math.hypot(shiftDeg, tiltDeg) >= s.movedShiftDeg && m.best - m.atZero >= SHIFT_MARGIN && m.best >= s.movedSceneMin;
   const elsewhere = m.atZero < s.movedSceneMin && m.best < s.movedSceneMin + SHIFT_MARGIN;
   metrics.shift_deg = shifted ? Math.round(shiftDeg * 10) / 10 : null;
-  if (shifted) metrics.shift_dy_px = m.dy * (FRAME_W / EDGE_W);
+  if (shifted) {
+    metrics.shift_dy_px = m.dy * (FRAME_W / EDGE_W);
+    metrics.tilt_deg = Math.round(tiltDeg * 10) / 10;
+  }
   return shifted ? 'shifted' : elsewhere ? 'elsewhere' : null;
 }

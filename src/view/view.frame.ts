@@ -33,9 +33,11 @@ export async function decodeFrame(image: Buffer): Promise<DecodedFrame> {
   let height: number;
   try {
     const img = sharp(image, { failOn: 'truncated', limitInputPixels: MAX_PIXELS });
-    const meta = await img.metadata();
-    width = meta.width ?? 0;
-    height = meta.height ?? 0;
+    // The stored size is only a metric: read from the JPEG header where it can be, which
+    // spares a second trip through libvips per snapshot (metadata() for anything else).
+    const size = jpegSize(image) ?? (await img.metadata());
+    width = size.width ?? 0;
+    height = size.height ?? 0;
     // Honour EXIF orientation so a rotated upload is not "moved"; shrink-on-load does the heavy lifting.
     ({ data, info } = await img
       .autoOrient()
@@ -50,19 +52,57 @@ export async function decodeFrame(image: Buffer): Promise<DecodedFrame> {
   const w = info.width;
   const h = info.height;
   const ch = info.channels;
-  const lum = new Float32Array(w * h);
+  // Luminance and saturation in one pass over the 320-wide decode; straight into the
+  // analysis frame when the picture is 16:9 (the usual case), resampled otherwise.
+  const direct = w === FRAME_W && h === FRAME_H;
+  const grey = direct ? new Uint8Array(w * h) : null;
+  const lum = direct ? null : new Float32Array(w * h);
   let chroma = 0;
   for (let i = 0, p = 0; i < w * h; i++, p += ch) {
     const r = data[p];
     const g = ch >= 3 ? data[p + 1] : r;
     const b = ch >= 3 ? data[p + 2] : r;
-    lum[i] = 0.299 * r + 0.587 * g + 0.114 * b;
-    chroma += Math.max(r, g, b) - Math.min(r, g, b);
+    const l = 0.299 * r + 0.587 * g + 0.114 * b;
+    if (grey !== null) grey[i] = Math.round(l);
+    else (lum as Float32Array)[i] = l;
+    const hi = r > g ? (r > b ? r : b) : g > b ? g : b;
+    const lo = r < g ? (r < b ? r : b) : g < b ? g : b;
+    chroma += hi - lo;
   }
+  // Huffman optimisation off: a second pass over the data for a thumbnail 5–10 % smaller.
   const thumbnail = await sharp(data, { raw: { width: w, height: h, channels: ch as 3 } })
-    .jpeg({ quality: 70, mozjpeg: false })
+    .jpeg({ quality: 70, mozjpeg: false, optimiseCoding: false })
     .toBuffer();
-  return { grey: resampleGrey(lum, w, h), chroma: chroma / (w * h), thumbnail, width, height };
+  return { grey: grey ?? resampleGrey(lum as Float32Array, w, h), chroma: chroma / (w * h), thumbnail, width, height };
+}
+
+/**
+ * Width and height from a baseline or progressive JPEG's frame header (SOFn), as stored
+ * (before any EXIF rotation, like sharp's metadata()); null when the bytes are not a
+ * JPEG whose header can be read this way. Sharp still decodes, and rejects, the picture.
+ */
+export function jpegSize(b: Buffer): { width: number; height: number } | null {
+  if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) return null;
+  let p = 2;
+  while (p + 9 < b.length) {
+    if (b[p] !== 0xff) return null;
+    const marker = b[p + 1];
+    // Fill bytes before a marker.
+    if (marker === 0xff) {
+      p++;
+      continue;
+    }
+    // SOF0–SOF15 except DHT (C4), JPG (C8) and DAC (CC): the frame header.
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      const height = b.readUInt16BE(p + 5);
+      const width = b.readUInt16BE(p + 7);
+      return width > 0 && height > 0 ? { width, height } : null;
+    }
+    // Start of scan before any frame header, or a marker without a length: give up.
+    if (marker === 0xda || marker === 0xd9 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) return null;
+    p += 2 + b.readUInt16BE(p + 2);
+  }
+  return null;
 }
 
 /** Area-weighted resample of a w × h luminance plane to FRAME_W × FRAME_H (4:3 and 16:9 alike). */
