@@ -46,7 +46,6 @@ function summary(samples: number[]): { p50: number; p95: number; max: number } {
   return { p50: round(percentile(s, 50), 2), p95: round(percentile(s, 95), 2), max: round(s[s.length - 1], 2) };
 }
 
-
 async function runGeoBench(): Promise<Record<string, unknown>> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'camnet-geo-bench-'));
   const env: Record<string, string | undefined> = {
@@ -156,7 +155,9 @@ async function runGeoBench(): Promise<Record<string, unknown>> {
     console.log(`near search r=${RADIUS_M} m, ${SEARCHES} searches, ${(found / SEARCHES).toFixed(1)} cameras on average`);
     console.log(`  in-process  p50 ${nearIn.p50} ms  p95 ${nearIn.p95} ms  max ${nearIn.max} ms`);
     console.log(`  over HTTP   p50 ${nearHttp.p50} ms  p95 ${nearHttp.p95} ms  max ${nearHttp.max} ms`);
-    console.log(`route coverage: cold (all camera shares) ${coldMs.toFixed(0)} ms; installed+effective from cache p50 ${warmS.p50} ms; over HTTP p50 ${httpS.p50} ms (${coveragePayload} bytes)`);
+    console.log(
+      `route coverage: cold (all camera shares) ${coldMs.toFixed(0)} ms; installed+effective from cache p50 ${warmS.p50} ms; over HTTP p50 ${httpS.p50} ms (${coveragePayload} bytes)`,
+    );
 
     const figures: Record<string, unknown> = {
       bench: 'geo',
@@ -205,10 +206,22 @@ async function mapFigures(url: string, person: Credentials): Promise<Record<stri
     for (let i = 0; i < 3; i++) loads.push(await measureMapLoad(browser, url, person));
     loads.sort((a, b) => a.settledMs - b.settledMs);
     const m = loads[1];
-    console.log(`map cold load (median of 3): ${m.requests} API requests, ${m.transferBytes} bytes over the wire (${m.bodyBytes} decoded), settled in ${m.settledMs} ms`);
+    console.log(
+      `map cold load (median of 3): ${m.requests} API requests, ${m.transferBytes} bytes over the wire (${m.bodyBytes} decoded), settled in ${m.settledMs} ms`,
+    );
     console.log(`  settled in each load: ${loads.map((l) => l.settledMs).join(', ')} ms`);
-    console.log(`  median load's steps (ms from navigation): ${Object.entries(m.phases).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-    return { map_payload_bytes: m.transferBytes, map_payload_decoded_bytes: m.bodyBytes, map_settle_ms: m.settledMs, map_settle_each_ms: loads.map((l) => l.settledMs).join(', '), ...Object.fromEntries(Object.entries(m.phases).map(([k, v]) => [`map_${k.replace(/-/g, '_')}_ms`, v])) };
+    console.log(
+      `  median load's steps (ms from navigation): ${Object.entries(m.phases)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
+    return {
+      map_payload_bytes: m.transferBytes,
+      map_payload_decoded_bytes: m.bodyBytes,
+      map_settle_ms: m.settledMs,
+      map_settle_each_ms: loads.map((l) => l.settledMs).join(', '),
+      ...Object.fromEntries(Object.entries(m.phases).map(([k, v]) => [`map_${k.replace(/-/g, '_')}_ms`, v])),
+    };
   } finally {
     await browser.close();
   }

@@ -170,7 +170,9 @@ async function main(): Promise<Record<string, unknown>> {
         `${round(Math.min(...perMinute.map((x) => x.camnet)) * 100, 2)}–${round(Math.max(...perMinute.map((x) => x.camnet)) * 100, 2)} %), ` +
         `${round((camnetCores * 3600) / cams, 3)} CPU-s per camera-hour; ${checks} checks (${round(checks / wallS, 1)}/s, ${round((camnetCores * wallS * 1e6) / Math.max(1, checks))} µs of camnet CPU each)`,
     );
-    progress(`PostgreSQL: ${round(pgCores * 100, 2)} % of a core; the fleet (this process): ${round(fleetCores * 100, 2)} %; load average ${round(load1After, 2)}`);
+    progress(
+      `PostgreSQL: ${round(pgCores * 100, 2)} % of a core; the fleet (this process): ${round(fleetCores * 100, 2)} %; load average ${round(load1After, 2)}`,
+    );
     progress(`target: under ${TARGET_CORES * 100} % of a core for the service: ${camnetCores < TARGET_CORES ? 'met' : 'NOT met'}`);
     return {
       bench: 'idle',

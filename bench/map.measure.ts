@@ -8,8 +8,14 @@ import type { Browser } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 export interface MapLoad {
@@ -46,7 +52,12 @@ export async function measureMapLoad(browser: Browser, baseURL: string, credenti
         transferBytes: api.reduce((sum, e) => sum + e.transferSize, 0),
         bodyBytes: api.reduce((sum, e) => sum + e.decodedBodySize, 0),
         phases: {
-          ...Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('camnet:')).map((m) => [m.name.slice(7), Math.round(m.startTime)])),
+          ...Object.fromEntries(
+            performance
+              .getEntriesByType('mark')
+              .filter((m) => m.name.startsWith('camnet:'))
+              .map((m) => [m.name.slice(7), Math.round(m.startTime)]),
+          ),
           api_first_start: Math.round(Math.min(...api.map((e) => e.startTime))),
           api_last_end: Math.round(Math.max(...api.map((e) => e.responseEnd))),
         },

@@ -64,8 +64,7 @@ interface StationSpec {
 
 type ToChild = { type: 'start'; url: string; stations: StationSpec[]; seconds: number; window: number; publishers: number } | { type: 'received'; n: number };
 type FromChild =
-  | { type: 'ready' }
-  | { type: 'done'; published: number; wallS: number; cpuS: number; log: { station: Int32Array; seq: Int32Array; at: Float64Array } };
+  { type: 'ready' } | { type: 'done'; published: number; wallS: number; cpuS: number; log: { station: Int32Array; seq: Int32Array; at: Float64Array } };
 
 async function publisherMain(): Promise<void> {
   const mqtt = (await import('mqtt')).default;
@@ -225,7 +224,9 @@ async function main(): Promise<Record<string, unknown>> {
   let child: ChildProcess | null = null;
   let app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>> | null = null;
   try {
-    progress(`broker: ${broker.kind} ${broker.url}; database: ${db.engine === 'postgres' ? 'PostgreSQL (DATABASE_URL), a fresh database' : 'embedded PGlite in this process'}`);
+    progress(
+      `broker: ${broker.kind} ${broker.url}; database: ${db.engine === 'postgres' ? 'PostgreSQL (DATABASE_URL), a fresh database' : 'embedded PGlite in this process'}`,
+    );
     const inv = inventory(nStations);
     const box = new SecretBox(SECRET_KEY);
     await loadSeedInventory(db.dataSource, { adminUnits: [], routes: [], stations: inv.stations, cameras: inv.cameras, roadSigns: [] }, (p) => box.encrypt(p), {
@@ -268,7 +269,10 @@ async function main(): Promise<Record<string, unknown>> {
     const statusTs = new Date().toISOString();
     await Promise.all(
       inv.specs.map(
-        (s) => new Promise<void>((r) => pub.publish(`${MQTT_TOPIC_PREFIX}/${s.code}/status`, JSON.stringify({ online: true, ts: statusTs }), { qos: 1, retain: true }, () => r())),
+        (s) =>
+          new Promise<void>((r) =>
+            pub.publish(`${MQTT_TOPIC_PREFIX}/${s.code}/status`, JSON.stringify({ online: true, ts: statusTs }), { qos: 1, retain: true }, () => r()),
+          ),
       ),
     );
     const poller = new Client({ connectionString: db.url });
@@ -282,7 +286,10 @@ async function main(): Promise<Record<string, unknown>> {
     }
     // Clear the retained messages so a broker given by MQTT_URL is left as it was found
     // (the listener drops the empty payloads as not_json, which is expected).
-    if (broker.kind === 'MQTT_URL') await Promise.all(inv.specs.map((s) => new Promise<void>((r) => pub.publish(`${MQTT_TOPIC_PREFIX}/${s.code}/status`, '', { qos: 1, retain: true }, () => r()))));
+    if (broker.kind === 'MQTT_URL')
+      await Promise.all(
+        inv.specs.map((s) => new Promise<void>((r) => pub.publish(`${MQTT_TOPIC_PREFIX}/${s.code}/status`, '', { qos: 1, retain: true }, () => r()))),
+      );
     await new Promise<void>((r) => pub.end(false, {}, () => r()));
     await sleep(500);
 
@@ -380,12 +387,16 @@ async function main(): Promise<Record<string, unknown>> {
       `  ${result.published} heartbeats published in ${wallS.toFixed(1)} s, ${receivedInRun} received by the listener, ${visible} visible in the database ` +
         `(${camerasSeen} of ${inv.cameras.length} cameras' last-seen refreshed)`,
     );
-    progress(`  end to end ${round(perS)} heartbeats/s; lag publish → in the database p50 ${round(percentile(lags, 50))} ms, p95 ${round(percentile(lags, 95))} ms, max ${round(lags[lags.length - 1])} ms`);
+    progress(
+      `  end to end ${round(perS)} heartbeats/s; lag publish → in the database p50 ${round(percentile(lags, 50))} ms, p95 ${round(percentile(lags, 95))} ms, max ${round(lags[lags.length - 1])} ms`,
+    );
     progress(
       `  CPU: this process (listener${db.engine === 'pglite' ? ' + PGlite' : ''}) ${round(w.processCores, 2)} cores, publisher ${round(result.cpuS / wallS, 2)}, ` +
         `broker ${brokerCpu0 !== null && brokerCpu1 !== null ? round((brokerCpu1 - brokerCpu0) / w.wallS, 2) : '?'}, machine ${w.machineCores ?? '?'}`,
     );
-    progress(`  database polled ${polls} times (every ${pollMs} ms, ${round(pollMsTotal / Math.max(1, polls), 1)} ms a poll): lag includes up to one poll interval`);
+    progress(
+      `  database polled ${polls} times (every ${pollMs} ms, ${round(pollMsTotal / Math.max(1, polls), 1)} ms a poll): lag includes up to one poll interval`,
+    );
     progress(`  target 5,000 heartbeats/s: ${perS >= 5000 ? 'met' : 'MISSED'}`);
     return {
       bench: 'mqtt',

@@ -51,10 +51,19 @@ async function runPlanningBench(): Promise<Record<string, unknown>> {
     const spread = planStations({ ...base, budgetVnd: budget, minSpacingM: DEFAULT_PROPOSAL.minSpacingM });
     const spreadMs = performance.now() - t;
     t = performance.now();
-    const exact = solveExactCoverage(highs, sites.map((s) => s.share), covered, k, timeLimitS);
+    const exact = solveExactCoverage(
+      highs,
+      sites.map((s) => s.share),
+      covered,
+      k,
+      timeLimitS,
+    );
     const exactMs = performance.now() - t;
     // The optimum's metres recomputed from its sites, not taken from the solver's objective.
-    const all = covered.map((list, q) => [...list, ...exact.sites.flatMap((s) => sites[s].share.filter((i) => i.routeIndex === q).map((i) => [i.from_m, i.to_m] as Interval))]);
+    const all = covered.map((list, q) => [
+      ...list,
+      ...exact.sites.flatMap((s) => sites[s].share.filter((i) => i.routeIndex === q).map((i) => [i.from_m, i.to_m] as Interval)),
+    ]);
     const exactM = road.coveredM(all.map((l) => mergeIntervals(l))) - road.coveredM(covered);
     const row = {
       budget_vnd: budget,
@@ -72,7 +81,14 @@ async function runPlanningBench(): Promise<Record<string, unknown>> {
     progress(JSON.stringify(row));
     rows.push(row);
   }
-  return { machine, network_km: round(road.lengthM / 1000, 1), sites: sites.length, cost_per_station_vnd: costPerStation, cameras_per_station: camerasPerStation, rows };
+  return {
+    machine,
+    network_km: round(road.lengthM / 1000, 1),
+    sites: sites.length,
+    cost_per_station_vnd: costPerStation,
+    cameras_per_station: camerasPerStation,
+    rows,
+  };
 }
 
 runMain(runPlanningBench);

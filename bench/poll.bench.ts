@@ -57,7 +57,21 @@ import { OnvifDeviceServer } from '../src/simulator/onvif-device.server';
 import type { SimDevice } from '../src/simulator/sim.types';
 import { createDataSource } from '../src/database/data-source';
 import { replicaMain, runReplicas, startChild, stopChild } from './poll.replicas';
-import { BenchDatabase, cpuProfile, cpuSecondsOf, cpuWindow, envNumber, machineNote, openBenchDatabase, postgresBackends, progress, round, runMain, Samples, sleep } from './bench.support';
+import {
+  BenchDatabase,
+  cpuProfile,
+  cpuSecondsOf,
+  cpuWindow,
+  envNumber,
+  machineNote,
+  openBenchDatabase,
+  postgresBackends,
+  progress,
+  round,
+  runMain,
+  Samples,
+  sleep,
+} from './bench.support';
 
 const SECRET_KEY = 'cd'.repeat(32);
 const TARGET_PER_S = 25_000 / 60;
@@ -137,7 +151,7 @@ async function startDevices(cameras: number, devices: SimDevice[]): Promise<Devi
       });
     return {
       port: first.port,
-      where: 'a child process of its own (its CPU is not the poller\'s)',
+      where: "a child process of its own (its CPU is not the poller's)",
       deviceUrl: (c) => `http://127.0.0.1:${first.port}/onvif/${c}/device_service`,
       requests: async () => (await ask()).requests,
       cpuSeconds: async () => (await ask()).cpuS,
@@ -270,7 +284,13 @@ interface PhaseResult {
 }
 
 /** Runs for `seconds`, printing the rate every 5 s; answers the window's figures. */
-async function measure(label: string, seconds: number, stats: () => CheckStats, pgDatabase: string | null = null, server: Devices | null = null): Promise<PhaseResult> {
+async function measure(
+  label: string,
+  seconds: number,
+  stats: () => CheckStats,
+  pgDatabase: string | null = null,
+  server: Devices | null = null,
+): Promise<PhaseResult> {
   const s0 = stats();
   const requests0 = server ? await server.requests() : null;
   const deviceCpu0 = server ? await server.cpuSeconds() : null;
@@ -398,7 +418,13 @@ async function fullPath(
     await app.close();
     const statusRows: { status: string; n: number }[] = await db.dataSource.query(`SELECT status, count(*)::int AS n FROM camera_state GROUP BY status`);
     const [{ n: statusEvents }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM status_event`);
-    return { ...r, warmupS: round(warmupS, 1), firstContactPerS: round(firstContactPerS), statuses: Object.fromEntries(statusRows.map((x) => [x.status, x.n])), statusEvents };
+    return {
+      ...r,
+      warmupS: round(warmupS, 1),
+      firstContactPerS: round(firstContactPerS),
+      statuses: Object.fromEntries(statusRows.map((x) => [x.status, x.n])),
+      statusEvents,
+    };
   } catch (err) {
     await app.close().catch(() => undefined);
     throw err;
@@ -406,7 +432,13 @@ async function fullPath(
 }
 
 /** Phase 2: ProbeRunner + OnvifProbe at the same concurrency, state writes stubbed. */
-async function probePath(config: CamnetConfig, devices: SimDevice[], server: Devices, seconds: number, contacts: Map<string, FirstContactResult>): Promise<PhaseResult> {
+async function probePath(
+  config: CamnetConfig,
+  devices: SimDevice[],
+  server: Devices,
+  seconds: number,
+  contacts: Map<string, FirstContactResult>,
+): Promise<PhaseResult> {
   let stats = new CheckStats();
   const probe = createOnvifCameraProbe(systemClock, config.probeConcurrency);
   // First contact happened in phase 1; reuse its findings instead of paying for it again.
@@ -529,7 +561,9 @@ async function main(): Promise<Record<string, unknown>> {
   }
   const contacts = new Map<string, FirstContactResult>();
   try {
-    progress(`device server on 127.0.0.1:${server.port}; database: ${db.engine === 'postgres' ? 'PostgreSQL (DATABASE_URL), a fresh database' : 'embedded PGlite in this process'}, pool of ${db.poolSize}`);
+    progress(
+      `device server on 127.0.0.1:${server.port}; database: ${db.engine === 'postgres' ? 'PostgreSQL (DATABASE_URL), a fresh database' : 'embedded PGlite in this process'}, pool of ${db.poolSize}`,
+    );
     const box = new SecretBox(SECRET_KEY);
     await loadSeedInventory(
       db.dataSource,
@@ -558,8 +592,12 @@ async function main(): Promise<Record<string, unknown>> {
     line('probe path alone (runner + OnvifProbe)', probe);
     line('baseline (onvif package, Cam per poll)', base);
     if (full) {
-      progress(`full path: warm-up ${full.warmupS} s with first contact at ${full.firstContactPerS}/s; camera_state ${JSON.stringify(full.statuses)}; ${full.statusEvents} status events`);
-      progress(`target ${Math.round(TARGET_PER_S)} checks/s (25,000 cameras a minute): ${full.perS >= TARGET_PER_S ? 'met' : 'MISSED'} by the full path; ${base ? `${round(full.perS / base.perS, 1)}x the baseline` : ''}`);
+      progress(
+        `full path: warm-up ${full.warmupS} s with first contact at ${full.firstContactPerS}/s; camera_state ${JSON.stringify(full.statuses)}; ${full.statusEvents} status events`,
+      );
+      progress(
+        `target ${Math.round(TARGET_PER_S)} checks/s (25,000 cameras a minute): ${full.perS >= TARGET_PER_S ? 'met' : 'MISSED'} by the full path; ${base ? `${round(full.perS / base.perS, 1)}x the baseline` : ''}`,
+      );
     }
     return {
       bench: 'poll',
@@ -637,8 +675,12 @@ async function replicaRun(
   const r = await runReplicas(__filename, replicas, { BENCH_REPLICA_DB_URL: db.url, BENCH_INTERVAL_S: String(intervalS) }, cameras, seconds, warmupMaxS);
   const w = cpu.stop();
   for (const x of r.replicas)
-    progress(`  replica ${x.index}: ${x.perS} checks/s (${Math.round(x.share * 100)} % of the checks), CPU ${x.cores} cores, p50 ${x.p50} ms, p95 ${x.p95} ms, not ok ${x.notOk}`);
-  progress(`${replicas} replicas: ${r.totalPerS} checks/s in total, ${r.duplicates} duplicate checks (overlapping checks of one camera), pollers' CPU ${r.cores} cores`);
+    progress(
+      `  replica ${x.index}: ${x.perS} checks/s (${Math.round(x.share * 100)} % of the checks), CPU ${x.cores} cores, p50 ${x.p50} ms, p95 ${x.p95} ms, not ok ${x.notOk}`,
+    );
+  progress(
+    `${replicas} replicas: ${r.totalPerS} checks/s in total, ${r.duplicates} duplicate checks (overlapping checks of one camera), pollers' CPU ${r.cores} cores`,
+  );
   return {
     bench: 'poll',
     mode: 'replicas',
@@ -650,7 +692,15 @@ async function replicaRun(
     database: db.engine,
     total_checks_per_s: r.totalPerS,
     duplicates: r.duplicates,
-    per_replica: r.replicas.map((x) => ({ replica: x.index, checks_per_s: x.perS, share: x.share, cpu_cores: x.cores, p50_ms: x.p50, p95_ms: x.p95, not_ok: x.notOk })),
+    per_replica: r.replicas.map((x) => ({
+      replica: x.index,
+      checks_per_s: x.perS,
+      share: x.share,
+      cpu_cores: x.cores,
+      p50_ms: x.p50,
+      p95_ms: x.p95,
+      not_ok: x.notOk,
+    })),
     pollers_cpu_cores: r.cores,
     cpu_us_per_check: r.checks > 0 ? Math.round((r.cores * r.wallS * 1e6) / r.checks) : null,
     // Whole machine, warm-up included: the replicas' PostgreSQL backends are in it (they end with the replicas, before they could be read).
@@ -672,7 +722,14 @@ async function replicaProcess(): Promise<void> {
     async start(onCheck) {
       const dataSource = createDataSource(url, config.dbPoolSize);
       await dataSource.initialize();
-      const runtime: CamnetRuntime = { config, dataSource, secretBox: new SecretBox(SECRET_KEY), clock: systemClock, mqttUrl: 'mqtt://127.0.0.1:9', instanceId };
+      const runtime: CamnetRuntime = {
+        config,
+        dataSource,
+        secretBox: new SecretBox(SECRET_KEY),
+        clock: systemClock,
+        mqttUrl: 'mqtt://127.0.0.1:9',
+        instanceId,
+      };
       const app = await NestFactory.createApplicationContext(PollBenchModule.forRoot(runtime), { logger: ['error', 'warn'], abortOnError: false });
       const runner = app.get(ProbeRunner);
       const run = runner.run.bind(runner);

@@ -55,7 +55,11 @@ interface Drop {
   at: number;
 }
 
-async function metricSum(app: INestApplicationContext, name: string, filter: (labels: Partial<Record<string, string | number>>) => boolean = () => true): Promise<number> {
+async function metricSum(
+  app: INestApplicationContext,
+  name: string,
+  filter: (labels: Partial<Record<string, string | number>>) => boolean = () => true,
+): Promise<number> {
   const m = app.get<Registry>(METRICS, { strict: false }).getSingleMetric(name);
   if (!m) return 0;
   return (await m.get()).values.filter((v) => filter(v.labels)).reduce((a, v) => a + v.value, 0);
@@ -112,7 +116,14 @@ async function main(): Promise<Record<string, unknown>> {
     });
     const dataSource = createDataSource(proxy.url(db.url), 10);
     await dataSource.initialize();
-    const runtime: CamnetRuntime = { config, dataSource, secretBox: box, clock: systemClock, mqttUrl: broker.url, instanceId: `soak-${name}-${randomBytes(2).toString('hex')}` };
+    const runtime: CamnetRuntime = {
+      config,
+      dataSource,
+      secretBox: box,
+      clock: systemClock,
+      mqttUrl: broker.url,
+      instanceId: `soak-${name}-${randomBytes(2).toString('hex')}`,
+    };
     replicas.push(await NestFactory.createApplicationContext(SoakModule.forRoot(runtime), { logger: ['error'], abortOnError: false }));
   }
   let rssPeak = process.memoryUsage().rss;
@@ -124,10 +135,42 @@ async function main(): Promise<Record<string, unknown>> {
   const schedule: Array<{ atS: number; what: string; run: () => Promise<void> }> = [];
   for (let cycle = 0; cycle * 900 < minutes * 60; cycle++) {
     const c = cycle * 900;
-    schedule.push({ atS: c + 180, what: 'database cut for 60 s', run: () => proxy.cut().then(() => sleep(60_000)).then(() => proxy.restore()) });
-    schedule.push({ atS: c + 330, what: 'broker SIGTERM, restarted 1 s later', run: () => broker.stop('SIGTERM').then(() => sleep(1000)).then(() => broker.start()) });
-    schedule.push({ atS: c + 480, what: 'database cut for 120 s', run: () => proxy.cut().then(() => sleep(120_000)).then(() => proxy.restore()) });
-    schedule.push({ atS: c + 720, what: 'broker SIGKILL, restarted 1 s later', run: () => broker.stop('SIGKILL').then(() => sleep(1000)).then(() => broker.start()) });
+    schedule.push({
+      atS: c + 180,
+      what: 'database cut for 60 s',
+      run: () =>
+        proxy
+          .cut()
+          .then(() => sleep(60_000))
+          .then(() => proxy.restore()),
+    });
+    schedule.push({
+      atS: c + 330,
+      what: 'broker SIGTERM, restarted 1 s later',
+      run: () =>
+        broker
+          .stop('SIGTERM')
+          .then(() => sleep(1000))
+          .then(() => broker.start()),
+    });
+    schedule.push({
+      atS: c + 480,
+      what: 'database cut for 120 s',
+      run: () =>
+        proxy
+          .cut()
+          .then(() => sleep(120_000))
+          .then(() => proxy.restore()),
+    });
+    schedule.push({
+      atS: c + 720,
+      what: 'broker SIGKILL, restarted 1 s later',
+      run: () =>
+        broker
+          .stop('SIGKILL')
+          .then(() => sleep(1000))
+          .then(() => broker.start()),
+    });
   }
   const faults = (async () => {
     for (const f of schedule) {
@@ -151,7 +194,11 @@ async function main(): Promise<Record<string, unknown>> {
         continue;
       }
       drops.push({ station: s, at: Date.now() });
-      await fetch(`${sim.baseUrl}/sim/stations/${s}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'down' }) });
+      await fetch(`${sim.baseUrl}/sim/stations/${s}/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'down' }),
+      });
       await sleep(20_000 + Math.random() * 40_000);
       await fetch(`${sim.baseUrl}/sim/stations/${s}/faults`, { method: 'DELETE' });
       await sleep(Math.max(0, dropEveryS * 1000 - 60_000));
@@ -184,13 +231,17 @@ async function main(): Promise<Record<string, unknown>> {
   const alertMatched = new Set<number>();
   let alertsRecorded = 0;
   for (const d of drops) {
-    const i = offline.findIndex((e, k) => !matched.has(k) && e.code === d.station && new Date(e.at).getTime() >= d.at - 1000 && new Date(e.at).getTime() <= d.at + 60_000);
+    const i = offline.findIndex(
+      (e, k) => !matched.has(k) && e.code === d.station && new Date(e.at).getTime() >= d.at - 1000 && new Date(e.at).getTime() <= d.at + 60_000,
+    );
     if (i >= 0) {
       matched.add(i);
       recorded++;
       if (new Date(offline[i].at).getTime() - d.at > 3000) late++;
     }
-    const j = alerts.findIndex((a, k) => !alertMatched.has(k) && a.subject === `station:${d.station}` && Math.abs(new Date(a.opened_at).getTime() - d.at) <= 60_000);
+    const j = alerts.findIndex(
+      (a, k) => !alertMatched.has(k) && a.subject === `station:${d.station}` && Math.abs(new Date(a.opened_at).getTime() - d.at) <= 60_000,
+    );
     if (j >= 0) {
       alertMatched.add(j);
       alertsRecorded++;

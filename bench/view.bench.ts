@@ -74,7 +74,10 @@ async function main(): Promise<Record<string, unknown>> {
     const d = await decodeFrame(bytes);
     const f = extractFeatures(d.grey, d.chroma);
     const sig = frameSignature(d.grey);
-    const a = analyse({ features: f, madToPrevious: meanAbsDiff(sig, previous), previousFrozenRun: 0, reference, otherReference: null, fovDeg: 60 }, VIEW_DEFAULTS);
+    const a = analyse(
+      { features: f, madToPrevious: meanAbsDiff(sig, previous), previousFrozenRun: 0, reference, otherReference: null, fovDeg: 60 },
+      VIEW_DEFAULTS,
+    );
     previous = sig;
     return a.state;
   };

@@ -16,4 +16,20 @@ import { AddUserOidcSubject1796364881799 } from './1796364881799-AddUserOidcSubj
 import { LinkAlertAssignee1796365200000 } from './1796365200000-LinkAlertAssignee';
 import { CreateMonitorSession1796365500000 } from './1796365500000-CreateMonitorSession';
 
-export const MIGRATIONS = [CreateInventory1764230400000, CreateAuth1764230401000, CreateMonitoring1764230402000, AddUptimeStatusSplit1795765695000, CreateAccounts1796362267728, WidenMaintenanceScope1796362904703, AddAlertWork1796363100000, CreateCameraView1796363296435, AddStationMqttCredential1796363625424, AddUserTotp1796363794045, CreateInventoryDriftKept1796364139633, AddUserScope1796364286162, AddUserOidcSubject1796364881799, LinkAlertAssignee1796365200000, CreateMonitorSession1796365500000];
+export const MIGRATIONS = [
+  CreateInventory1764230400000,
+  CreateAuth1764230401000,
+  CreateMonitoring1764230402000,
+  AddUptimeStatusSplit1795765695000,
+  CreateAccounts1796362267728,
+  WidenMaintenanceScope1796362904703,
+  AddAlertWork1796363100000,
+  CreateCameraView1796363296435,
+  AddStationMqttCredential1796363625424,
+  AddUserTotp1796363794045,
+  CreateInventoryDriftKept1796364139633,
+  AddUserScope1796364286162,
+  AddUserOidcSubject1796364881799,
+  LinkAlertAssignee1796365200000,
+  CreateMonitorSession1796365500000,
+];

@@ -122,7 +122,10 @@ function constraintCode(e: ValidationError, constraint: string): { code: string;
     case 'isDateString':
       return { code: 'not_a_date_time', params: { field, value } };
     case 'isLength':
-      return { code: 'bad_length', params: { field, value, min: (bounds.get('isLength')?.[0] as number) ?? null, max: (bounds.get('isLength')?.[1] as number) ?? null } };
+      return {
+        code: 'bad_length',
+        params: { field, value, min: (bounds.get('isLength')?.[0] as number) ?? null, max: (bounds.get('isLength')?.[1] as number) ?? null },
+      };
     case 'matches':
       return { code: 'bad_format', params: { field, value } };
     case 'isBoolean':
@@ -154,7 +157,12 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
  * A 400 naming each bad field, in the shape every validation error of the API has.
  * One bad field lends the answer its own code; several make `invalid_fields`.
  */
-export function badRequest(errors: readonly FieldError[], message = errors.map((f) => `${f.field}: ${f.reason}`).join('; '), code?: string, params?: ErrorParams): BadRequestException {
+export function badRequest(
+  errors: readonly FieldError[],
+  message = errors.map((f) => `${f.field}: ${f.reason}`).join('; '),
+  code?: string,
+  params?: ErrorParams,
+): BadRequestException {
   // Each field error is listed as it was given (with its code when it has one); the answer always has its own.
   const listed = [...errors];
   const own =
@@ -203,7 +211,13 @@ export function errorBody(status: number, response: string | object): ErrorBody 
   if (typeof response === 'string') return { statusCode: status, message: response, code: genericCode(status), params: {} };
   const r = response as Partial<ErrorBody> & { message?: unknown };
   const said = (response as { status?: unknown }).status;
-  const message = Array.isArray(r.message) ? r.message.join('; ') : typeof r.message === 'string' ? r.message : typeof said === 'string' ? said : (r.error ?? `HTTP ${status}`);
+  const message = Array.isArray(r.message)
+    ? r.message.join('; ')
+    : typeof r.message === 'string'
+      ? r.message
+      : typeof said === 'string'
+        ? said
+        : (r.error ?? `HTTP ${status}`);
   return { ...(response as object), statusCode: status, message, code: r.code ?? genericCode(status), params: r.params ?? {} } as ErrorBody;
 }
 
@@ -242,8 +256,10 @@ export class ErrorFilter implements ExceptionFilter {
 function bodyParserError(err: unknown): ErrorBody | null {
   const e = err as { status?: number; type?: string; message?: string };
   if (typeof e?.status !== 'number' || typeof e.type !== 'string' || !e.type.startsWith('entity.')) return null;
-  if (e.type === 'entity.too.large') return errorBody(e.status, { message: `request body too large (limit ${JSON_BODY_LIMIT})`, code: 'body_too_large', params: { limit: JSON_BODY_LIMIT } });
-  if (e.type === 'entity.parse.failed') return errorBody(e.status, { message: `request body is not valid JSON: ${e.message}`, code: 'body_not_json', params: {} });
+  if (e.type === 'entity.too.large')
+    return errorBody(e.status, { message: `request body too large (limit ${JSON_BODY_LIMIT})`, code: 'body_too_large', params: { limit: JSON_BODY_LIMIT } });
+  if (e.type === 'entity.parse.failed')
+    return errorBody(e.status, { message: `request body is not valid JSON: ${e.message}`, code: 'body_not_json', params: {} });
   return errorBody(e.status, e.message ?? 'bad request body');
 }
 

@@ -6,13 +6,7 @@
 import type { CamnetInstance } from './bootstrap';
 
 export function startBanner(camnet: Pick<CamnetInstance, 'url' | 'simulatorUrl' | 'firstAdmin'>): string {
-  const lines = [
-    '',
-    'camnet is running',
-    `  map:       ${camnet.url}/`,
-    `  API docs:  ${camnet.url}/api/docs`,
-    `  readiness: ${camnet.url}/readyz`,
-  ];
+  const lines = ['', 'camnet is running', `  map:       ${camnet.url}/`, `  API docs:  ${camnet.url}/api/docs`, `  readiness: ${camnet.url}/readyz`];
   if (camnet.simulatorUrl) lines.push(`  simulated fleet control: ${camnet.simulatorUrl}/sim/devices`);
   if (camnet.firstAdmin) {
     lines.push(`  first admin: login "${camnet.firstAdmin.login}", one-time password ${camnet.firstAdmin.password}`);

@@ -1,7 +1,21 @@
 import { openTestDatabase, TestDatabase } from './support/database';
 import { MIGRATIONS } from '../migrations';
 
-const TABLES = ['admin_unit', 'route', 'station', 'camera', 'road_sign', 'api_token', 'audit_log', 'app_user', 'user_session', 'status_event', 'probe_schedule', 'alert', 'uptime_daily'];
+const TABLES = [
+  'admin_unit',
+  'route',
+  'station',
+  'camera',
+  'road_sign',
+  'api_token',
+  'audit_log',
+  'app_user',
+  'user_session',
+  'status_event',
+  'probe_schedule',
+  'alert',
+  'uptime_daily',
+];
 
 async function tables(db: TestDatabase): Promise<string[]> {
   const rows: { table_name: string }[] = await db.dataSource.query(

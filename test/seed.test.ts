@@ -55,9 +55,7 @@ describe(`seed loader`, () => {
     expect(await count(`SELECT count(*) AS n FROM route`)).toBe(8);
     // Every station camera points at its station; no private camera does.
     expect(await count(`SELECT count(*) AS n FROM camera WHERE (ownership = 'station') <> (station_id IS NOT NULL)`)).toBe(0);
-    expect(
-      await count(`SELECT count(*) AS n FROM camera c JOIN station s ON s.id = c.station_id WHERE c.code NOT LIKE s.code || '-C%'`),
-    ).toBe(0);
+    expect(await count(`SELECT count(*) AS n FROM camera c JOIN station s ON s.id = c.station_id WHERE c.code NOT LIKE s.code || '-C%'`)).toBe(0);
     expect(await count(`SELECT count(*) AS n FROM camera WHERE commune_code_2025 IS NULL`)).toBe(0);
     // jsonb went in as objects, not as strings.
     expect(await count(`SELECT count(*) AS n FROM admin_unit WHERE jsonb_typeof(properties) <> 'object'`)).toBe(0);
@@ -84,7 +82,9 @@ describe(`seed loader`, () => {
     );
     expect(rows).toHaveLength(1696);
     const password = new Map(inv.cameras.map((c) => [c.code, c.onvifPassword]));
-    const wrong = rows.filter((r) => r.onvif_user !== 'admin' || r.onvif_secret_enc === password.get(r.code) || box.decrypt(r.onvif_secret_enc) !== password.get(r.code));
+    const wrong = rows.filter(
+      (r) => r.onvif_user !== 'admin' || r.onvif_secret_enc === password.get(r.code) || box.decrypt(r.onvif_secret_enc) !== password.get(r.code),
+    );
     expect(wrong).toEqual([]);
     const someone = inv.cameras.find((c) => c.onvifPassword)!.onvifPassword!;
     expect(await count(`SELECT count(*) AS n FROM camera WHERE onvif_secret_enc LIKE '%' || $1 || '%'`, [someone])).toBe(0);
@@ -102,9 +102,7 @@ describe(`seed loader`, () => {
               (SELECT count(*) FROM road_sign) AS signs, (SELECT count(*) FROM probe_schedule) AS probes,
               (SELECT value::text FROM camnet_meta WHERE key = 'seed') AS meta`,
     );
-    await expect(loadSeedInventory(db.dataSource, inv, (p) => box.encrypt(p), { now: new Date('2027-01-01T00:00:00Z') })).rejects.toThrow(
-      SeedRefusedError,
-    );
+    await expect(loadSeedInventory(db.dataSource, inv, (p) => box.encrypt(p), { now: new Date('2027-01-01T00:00:00Z') })).rejects.toThrow(SeedRefusedError);
     await expect(loadSeedInventory(db.dataSource, inv, (p) => box.encrypt(p))).rejects.toThrow(/already holds 670 stations and 24609 cameras/);
     const after = await db.dataSource.query(
       `SELECT (SELECT count(*) FROM camera) AS cameras, (SELECT count(*) FROM station) AS stations,

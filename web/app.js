@@ -44,7 +44,13 @@ const hook = {
     if (!stats) return null;
     // Private cameras are loaded for the screen: their count is the province's, from the service.
     const priv = hook.privateCameras?.stats() ?? { matching: 0, clusters: 0, singles: 0 };
-    return { ...stats, privateCameras: priv.matching, privateClusters: priv.clusters, privateDrawn: priv.singles, shownCameras: stats.shownCameras + priv.matching };
+    return {
+      ...stats,
+      privateCameras: priv.matching,
+      privateClusters: priv.clusters,
+      privateDrawn: priv.singles,
+      shownCameras: stats.shownCameras + priv.matching,
+    };
   },
   labelCounts: () => hook.labels?.shown() ?? null,
   labelTexts: (kind) => hook.labels?.texts(kind) ?? [],
@@ -91,7 +97,8 @@ function legendControl(map) {
     L.DomEvent.disableScrollPropagation(div);
     const row = (kind, style, label) => `<div data-legend="${kind}"><span class="swatch" style="${style}"></span>${esc(label)}</div>`;
     const dot = (fill, { size = 10, edge = 'none' } = {}) => `background:${fill};border-radius:50%;width:${size}px;height:${size}px;border:${edge}`;
-    const diamond = ({ color, fillColor }) => `background:${fillColor};width:8px;height:8px;border:1.5px solid ${color};transform:rotate(45deg);margin:0 8px 0 3px`;
+    const diamond = ({ color, fillColor }) =>
+      `background:${fillColor};width:8px;height:8px;border:1.5px solid ${color};transform:rotate(45deg);margin:0 8px 0 3px`;
     const area = (fill) => `background:${fill};opacity:0.6;border:1px solid #455a64`;
     const line = (color, height, dashed = false) =>
       dashed ? `height:0;border-top:${height}px dashed ${color};background:none` : `background:${color};height:${height}px`;
@@ -132,7 +139,11 @@ function legendControl(map) {
 
 // ---- loading ---------------------------------------------------------------
 
-const settle = (promise) => promise.then((value) => ({ value }), (error) => ({ error }));
+const settle = (promise) =>
+  promise.then(
+    (value) => ({ value }),
+    (error) => ({ error }),
+  );
 
 async function load(me, mapConfig, map, layers, labels, summary) {
   const privateAllowed = seesPrivateCameras(me.role);
@@ -156,7 +167,9 @@ async function load(me, mapConfig, map, layers, labels, summary) {
   performance.mark('camnet:data');
   const val = (name, fallback = []) => results[name].value ?? fallback;
   // The map still draws what it could get: a role that may not see one layer sees the rest.
-  hook.loadErrors = names.filter((n) => results[n].error && n !== 'mapConfig').map((n) => ({ layer: n, status: results[n].error.status ?? null, message: results[n].error.message }));
+  hook.loadErrors = names
+    .filter((n) => results[n].error && n !== 'mapConfig')
+    .map((n) => ({ layer: n, status: results[n].error.status ?? null, message: results[n].error.message }));
 
   let tiles = null;
   const tileUrl = val('mapConfig', {})?.tile_url;
@@ -223,7 +236,14 @@ async function main() {
   if (me.role === 'technician' || me.role === 'admin') window.camnetEarly?.ask(`/api/incidents?${query({ limit: 500 })}`);
   const mapConfig = await mapConfigAsked;
   const pb = mapConfig.province_bbox;
-  if (pb) map.fitBounds([[pb[1], pb[0]], [pb[3], pb[2]]], { padding: [10, 10], animate: false });
+  if (pb)
+    map.fitBounds(
+      [
+        [pb[1], pb[0]],
+        [pb[3], pb[2]],
+      ],
+      { padding: [10, 10], animate: false },
+    );
   const showUser = () => ($('#user').textContent = t('header.user', { name: me.name, role: t(`role.${me.role}`) }));
   showUser();
 

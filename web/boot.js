@@ -17,7 +17,19 @@
    * The paths exactly as the modules ask for them (app.js's load(), api.js's
    * fetchAll and fetchMapCameras): a path that differs is simply asked again.
    */
-  const paths = ['/api/map-config', ...(session ? ['/api/whoami', '/api/map/base', '/api/summary', '/api/coverage/routes?min_gap_m=500', '/api/stations?limit=1000', '/api/cameras?view=map&limit=25000&ownership=station'] : [])];
+  const paths = [
+    '/api/map-config',
+    ...(session
+      ? [
+          '/api/whoami',
+          '/api/map/base',
+          '/api/summary',
+          '/api/coverage/routes?min_gap_m=500',
+          '/api/stations?limit=1000',
+          '/api/cameras?view=map&limit=25000&ownership=station',
+        ]
+      : []),
+  ];
   /** @type {Map<string, Promise<Response>>} */
   const early = new Map();
   /** @param {string} path */

@@ -251,7 +251,9 @@ export class ConsolePanel {
     if (!s || !cam || !commune) return;
     drawUptimeChart(cam, 'camera', s.code, t('chart.camera', { code: s.code })).catch(() => cam.replaceChildren());
     if (s.commune_code) {
-      drawUptimeChart(commune, 'commune', s.commune_code, t('chart.commune', { name: s.commune_name ?? s.commune_code })).catch(() => commune.replaceChildren());
+      drawUptimeChart(commune, 'commune', s.commune_code, t('chart.commune', { name: s.commune_name ?? s.commune_code })).catch(() =>
+        commune.replaceChildren(),
+      );
     }
   }
 
@@ -325,7 +327,13 @@ export class ConsolePanel {
         const now = Date.now();
         await api('/api/maintenance-windows', {
           method: 'POST',
-          body: { scope: 'camera', scope_id: this.selected.code, starts_at: new Date(now).toISOString(), ends_at: new Date(now + hours * 3600e3).toISOString(), ...(note ? { reason: note } : {}) },
+          body: {
+            scope: 'camera',
+            scope_id: this.selected.code,
+            starts_at: new Date(now).toISOString(),
+            ends_at: new Date(now + hours * 3600e3).toISOString(),
+            ...(note ? { reason: note } : {}),
+          },
         });
         this.clearNote();
         await this.refresh();
@@ -414,9 +422,7 @@ export class ConsolePanel {
     const s = this.selected;
     if (!s) return '';
     const a = this.selectedAlert;
-    const alertLine = a
-      ? esc(t('console.alert', { id: a.id, kind: t(`alertkind.${a.kind}`), state: t(`alertstate.${a.state}`) }))
-      : esc(t('console.noAlert'));
+    const alertLine = a ? esc(t('console.alert', { id: a.id, kind: t(`alertkind.${a.kind}`), state: t(`alertstate.${a.state}`) })) : esc(t('console.noAlert'));
     const hours = [1, 2, 4, 8, 24].map((n) => `<option value="${n}">${esc(t('console.hours', { n }))}</option>`).join('');
     const maintenance = this.window
       ? `<p>${esc(t('console.maintaining', { time: time(this.window.ends_at) }))}</p><button type="button" data-action="end">${esc(t('console.maintainEnd'))}</button>`
@@ -455,7 +461,12 @@ export class ConsolePanel {
   /** The alert's last steps, newest first. */
   renderHistory(history) {
     const step = (h) => {
-      const what = h.action === 'assigned' ? (h.assignee ? t('alertaction.assigned', { assignee: h.assignee }) : t('alertaction.unassigned')) : t(`alertaction.${h.action}`);
+      const what =
+        h.action === 'assigned'
+          ? h.assignee
+            ? t('alertaction.assigned', { assignee: h.assignee })
+            : t('alertaction.unassigned')
+          : t(`alertaction.${h.action}`);
       return `<li>${esc(time(h.at))} · ${esc(what)}${h.by ? ` · ${esc(h.by)}` : ''}${h.note ? `: ${esc(h.note)}` : ''}</li>`;
     };
     return `<details class="console-history"><summary>${esc(t('console.history'))}</summary><ul>${[...history].reverse().slice(0, 8).map(step).join('')}</ul></details>`;

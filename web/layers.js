@@ -194,9 +194,7 @@ export class MapLayers {
       this.communeDistrict.set(c.code, c.parent_code);
       if (c.has_stations === true) communesWithStations.add(c.code);
     }
-    const districtsWithStations = new Set(
-      communes2019.filter((c) => c.has_stations ?? communesWithStations.has(c.code)).map((c) => c.parent_code),
-    );
+    const districtsWithStations = new Set(communes2019.filter((c) => c.has_stations ?? communesWithStations.has(c.code)).map((c) => c.parent_code));
     if (communes2025WithStations.size === 0) {
       // Stations without 2025 codes: a 2025 commune has stations when one of its 2019 predecessors does.
       for (const c of communes2019) {
@@ -379,7 +377,7 @@ export class MapLayers {
     const down = [];
     for (const { station, marker } of this.stations.values()) {
       const worst = small ? this.stationWorst(station) : station.status;
-      const radius = small ? PROVINCE_STATION_RADIUS[worst] ?? 2.5 : 5;
+      const radius = small ? (PROVINCE_STATION_RADIUS[worst] ?? 2.5) : 5;
       const emphasised = small && isDown(worst);
       if (marker.getRadius() !== radius) marker.setRadius(radius);
       marker.setStyle({ weight: small ? (emphasised ? 1.5 : 0.8) : 2, fillColor: colorOf(worst) });
@@ -546,7 +544,9 @@ export class MapLayers {
     const g = this.groups.incident;
     g.clearLayers();
     const { lat, lon } = result.point;
-    g.addLayer(L.circle([lat, lon], { renderer: this.renderer, radius: result.radius_m, color: '#000', weight: 1, dashArray: '4 4', fill: false, interactive: false }));
+    g.addLayer(
+      L.circle([lat, lon], { renderer: this.renderer, radius: result.radius_m, color: '#000', weight: 1, dashArray: '4 4', fill: false, interactive: false }),
+    );
     for (const c of result.cameras) {
       const entry = this.cameras.get(c.code);
       // Private cameras are loaded per view: the search answer carries each camera's field of view itself.
@@ -569,7 +569,15 @@ export class MapLayers {
   }
 
   incidentMarker(lat, lon) {
-    return L.circleMarker([lat, lon], { renderer: this.renderer, radius: 6, color: '#000', weight: 2, fillColor: '#ff1744', fillOpacity: 1, interactive: false });
+    return L.circleMarker([lat, lon], {
+      renderer: this.renderer,
+      radius: 6,
+      color: '#000',
+      weight: 2,
+      fillColor: '#ff1744',
+      fillOpacity: 1,
+      interactive: false,
+    });
   }
 
   showProposals(proposal, describe) {
@@ -577,7 +585,16 @@ export class MapLayers {
     g.clearLayers();
     for (const s of proposal.stations ?? []) {
       for (const cam of s.cameras ?? []) {
-        g.addLayer(L.polygon(sector(s.lat, s.lon, cam.heading_deg, cam.fov_deg, cam.range_m), { renderer: this.renderer, color: PROPOSAL_COLOR, weight: 1.5, fillColor: PROPOSAL_COLOR, fillOpacity: 0.3, interactive: false }));
+        g.addLayer(
+          L.polygon(sector(s.lat, s.lon, cam.heading_deg, cam.fov_deg, cam.range_m), {
+            renderer: this.renderer,
+            color: PROPOSAL_COLOR,
+            weight: 1.5,
+            fillColor: PROPOSAL_COLOR,
+            fillOpacity: 0.3,
+            interactive: false,
+          }),
+        );
       }
       const m = L.circleMarker([s.lat, s.lon], { renderer: this.renderer, radius: 6, color: '#fff', weight: 2, fillColor: PROPOSAL_COLOR, fillOpacity: 1 });
       m.bindTooltip(describe(s));

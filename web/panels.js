@@ -7,8 +7,7 @@ import { colorOf, OWNERSHIPS, STATUSES, STATUS_COLORS } from './layers.js';
 import { errorMessage } from './errors.js';
 import { showViewPanel } from './view-panel.js';
 
-export const esc = (s) =>
-  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+export const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
 // The API's coded errors in the reader's language (errors.js); a 403 in the map's own words.
 const errorText = (err) => (err?.status === 403 ? t('error.forbidden') : errorMessage(err));
@@ -101,7 +100,10 @@ export class SummaryPanel {
     if (!box) return;
     box.innerHTML = this.alerts.length
       ? `<h3>${esc(t('summary.alerts'))}</h3><ul class="alerts">${this.alerts
-          .map((a) => `<li>${esc(fmtTime(a.at ?? a.opened_at))} · ${esc(t(`alertkind.${a.kind}`))} · ${esc(subjectText(a.subject))}${a.state ? ` (${esc(t(`alertstate.${a.state}`))})` : ''}</li>`)
+          .map(
+            (a) =>
+              `<li>${esc(fmtTime(a.at ?? a.opened_at))} · ${esc(t(`alertkind.${a.kind}`))} · ${esc(subjectText(a.subject))}${a.state ? ` (${esc(t(`alertstate.${a.state}`))})` : ''}</li>`,
+          )
           .join('')}</ul>`
       : '';
   }
@@ -164,7 +166,11 @@ export class FilterPanel {
       .filter((d) => !s.district || d.code === s.district)
       .map((d) => {
         const inDistrict = this.communes.filter((c) => c.parent_code === d.code);
-        const options = inDistrict.map((c) => opt(c.code, t('filters.communeOf', { commune: c.name, district: districtName.get(c.parent_code) ?? c.parent_code }), c.code === s.commune)).join('');
+        const options = inDistrict
+          .map((c) =>
+            opt(c.code, t('filters.communeOf', { commune: c.name, district: districtName.get(c.parent_code) ?? c.parent_code }), c.code === s.commune),
+          )
+          .join('');
         return `<optgroup label="${esc(d.name)}">${options}</optgroup>`;
       })
       .join('');
@@ -256,7 +262,9 @@ export class DetailsPanel {
     const row = (key, value) => `<tr><th>${esc(t(key))}</th><td>${value}</td></tr>`;
     const status = s?.status ?? e.status;
     const pct = (v) => (v === undefined ? '…' : v === null ? t('details.none') : `${fmt(v, 1)}%`);
-    const device = s?.device ? [s.device.manufacturer, s.device.model, s.device.firmware, s.device.serial].filter(Boolean).join(' · ') : [c.vendor, c.model].filter(Boolean).join(' · ');
+    const device = s?.device
+      ? [s.device.manufacturer, s.device.model, s.device.firmware, s.device.serial].filter(Boolean).join(' · ')
+      : [c.vendor, c.model].filter(Boolean).join(' · ');
     this.el.innerHTML = `
       <table class="details" data-code="${esc(c.code)}">
         ${row('details.code', `<b>${esc(c.code)}</b>`)}
@@ -319,7 +327,13 @@ export class IncidentPanel {
 
   /** The search's parameters as the API takes them; `at` is sent as typed: Long An time, which the API assumes without an offset. */
   params() {
-    return { lat: this.point.lat.toFixed(6), lon: this.point.lon.toFixed(6), radius_m: this.form.radius, at: this.form.at || undefined, case_ref: this.form.caseRef };
+    return {
+      lat: this.point.lat.toFixed(6),
+      lon: this.point.lon.toFixed(6),
+      radius_m: this.form.radius,
+      at: this.form.at || undefined,
+      case_ref: this.form.caseRef,
+    };
   }
 
   async search() {
@@ -378,7 +392,9 @@ export class IncidentPanel {
         <table class="results" id="incident-results"><thead><tr><th>${esc(t('incident.col.code'))}</th><th>${esc(t('incident.col.distance'))}</th><th>${esc(t('incident.col.sees'))}</th><th>${esc(t('incident.col.recorded'))}</th><th>${esc(t('incident.col.status'))}</th><th>${esc(t('incident.col.owner'))}</th></tr></thead><tbody>
         ${r.cameras
           .map(
-            (c) => `<tr data-code="${esc(c.code)}" data-sees="${c.sees_point ? 1 : 0}" data-recorded="${c.recorded === null ? 'unknown' : c.recorded}" class="${c.sees_point ? 'sees' : ''}">
+            (
+              c,
+            ) => `<tr data-code="${esc(c.code)}" data-sees="${c.sees_point ? 1 : 0}" data-recorded="${c.recorded === null ? 'unknown' : c.recorded}" class="${c.sees_point ? 'sees' : ''}">
               <td>${esc(c.code)}<br><small>${esc(t(`ownership.${c.ownership}`))}</small></td><td>${fmt(c.distance_m, 0)} m</td>
               <td>${esc(c.sees_point ? t('incident.yes') : t('incident.no'))}</td>
               <td>${esc(recordedText(c))}</td>
@@ -414,7 +430,7 @@ addStrings({
     'incident.recorded.no': 'Not recording',
     'incident.recorded.unknown': 'Unknown',
     'incident.csv': 'Download CSV for the case file',
-    'incident.notWatching': 'camnet was not watching from {from} to {to}: no camera\'s status then is known',
+    'incident.notWatching': "camnet was not watching from {from} to {to}: no camera's status then is known",
     'incident.notWatching.notSince': 'now',
   },
 });

@@ -143,7 +143,13 @@ export class PlannerPanel {
     for (const s of this.proposal?.stations ?? []) {
       for (const cam of s.cameras) {
         this.group.addLayer(
-          L.polygon(sector(s.lat, s.lon, cam.heading_deg, cam.fov_deg, cam.range_m), { color: PROPOSAL_COLOR, weight: 1.5, fillColor: PROPOSAL_COLOR, fillOpacity: 0.3, interactive: false }),
+          L.polygon(sector(s.lat, s.lon, cam.heading_deg, cam.fov_deg, cam.range_m), {
+            color: PROPOSAL_COLOR,
+            weight: 1.5,
+            fillColor: PROPOSAL_COLOR,
+            fillOpacity: 0.3,
+            interactive: false,
+          }),
         );
       }
       // Inline style: the numbered marker is this panel's own, style.css is shared.
@@ -180,7 +186,10 @@ export class PlannerPanel {
           .join('')}</tbody></table>
         <h3>${esc(t('planner.gaps'))}</h3>
         <ul class="gaps">${gaps
-          .map((g) => `<li data-gap="${g.key}" class="link">${esc(t('planner.gapRow', { ref: g.ref, from: km(g.from_m), to: km(g.to_m), length: km(g.length_m) }))}</li>`)
+          .map(
+            (g) =>
+              `<li data-gap="${g.key}" class="link">${esc(t('planner.gapRow', { ref: g.ref, from: km(g.from_m), to: km(g.to_m), length: km(g.length_m) }))}</li>`,
+          )
           .join('')}</ul>`
           : `<p class="error">${esc(t('planner.unavailable', { message: this.coverageError?.message ?? '' }))}</p>`
       }

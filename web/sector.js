@@ -21,7 +21,7 @@ export function destination(lat, lon, bearingDeg, distM) {
   const l1 = lon * RAD;
   const p2 = Math.asin(Math.sin(p1) * Math.cos(d) + Math.cos(p1) * Math.sin(d) * Math.cos(b));
   const l2 = l1 + Math.atan2(Math.sin(b) * Math.sin(d) * Math.cos(p1), Math.cos(d) - Math.sin(p1) * Math.sin(p2));
-  return [p2 / RAD, (((l2 / RAD + 540) % 360) - 180)];
+  return [p2 / RAD, ((l2 / RAD + 540) % 360) - 180];
 }
 
 /**

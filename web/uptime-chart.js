@@ -5,7 +5,12 @@ import { api, query } from './api.js';
 import { addStrings, t } from './i18n.js';
 
 addStrings({
-  vi: { 'chart.uptime': 'Tỉ lệ hoạt động (%)', 'chart.camera': 'Camera {code}, 30 ngày', 'chart.commune': 'Xã {name}, 30 ngày', 'chart.none': 'Chưa có số liệu.' },
+  vi: {
+    'chart.uptime': 'Tỉ lệ hoạt động (%)',
+    'chart.camera': 'Camera {code}, 30 ngày',
+    'chart.commune': 'Xã {name}, 30 ngày',
+    'chart.none': 'Chưa có số liệu.',
+  },
   en: { 'chart.uptime': 'Uptime (%)', 'chart.camera': 'Camera {code}, 30 days', 'chart.commune': 'Commune {name}, 30 days', 'chart.none': 'No figures yet.' },
 });
 

@@ -43,7 +43,8 @@ async function refusal(p: Promise<unknown>) {
     (e: unknown) => e,
   );
   expect(err).toBeInstanceOf(BadRequestException);
-  return ((err as BadRequestException).getResponse() as { errors: Array<{ field: string; reason: string; code: string; params: Record<string, unknown> }> }).errors[0];
+  return ((err as BadRequestException).getResponse() as { errors: Array<{ field: string; reason: string; code: string; params: Record<string, unknown> }> })
+    .errors[0];
 }
 
 describe('AlertAssignees', () => {
@@ -72,7 +73,11 @@ describe('AlertAssignees', () => {
 
   it('refuses anyone else, naming the field and saying why by a code', async () => {
     const people = world();
-    expect(await refusal(people.resolve('Nobody.Here', 'camera:ST-A-C3'))).toMatchObject({ field: 'assignee', code: 'assignee_unknown', params: { value: 'nobody.here' } });
+    expect(await refusal(people.resolve('Nobody.Here', 'camera:ST-A-C3'))).toMatchObject({
+      field: 'assignee',
+      code: 'assignee_unknown',
+      params: { value: 'nobody.here' },
+    });
     expect(await refusal(people.resolve('pham.cong.an', 'camera:ST-A-C3'))).toMatchObject({ code: 'assignee_role', params: { role: 'police' } });
     expect(await refusal(people.resolve('vo.da.nghi', 'camera:ST-A-C3'))).toMatchObject({ code: 'assignee_inactive' });
     const outside = await refusal(people.resolve('le.van.c', 'camera:ST-A-C3'));

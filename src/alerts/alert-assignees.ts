@@ -56,11 +56,17 @@ export class AlertAssignees {
     const wanted = normaliseLogin(login);
     const row = await this.accounts.byLogin(wanted);
     if (!row) {
-      throw badField('assignee', `assignee must be the login of a person's account; there is no account "${wanted}" (GET /api/alerts/assignees lists them)`, 'assignee_unknown', {
-        value: wanted,
-      });
+      throw badField(
+        'assignee',
+        `assignee must be the login of a person's account; there is no account "${wanted}" (GET /api/alerts/assignees lists them)`,
+        'assignee_unknown',
+        {
+          value: wanted,
+        },
+      );
     }
-    if (row.state !== 'active') throw badField('assignee', `the account "${wanted}" is ${row.state}: an alert goes to an active account`, 'assignee_inactive', { value: wanted });
+    if (row.state !== 'active')
+      throw badField('assignee', `the account "${wanted}" is ${row.state}: an alert goes to an active account`, 'assignee_inactive', { value: wanted });
     if (!isWorker(row.role)) {
       throw badField('assignee', `"${wanted}" is a ${row.role}: alerts go to a technician or an admin`, 'assignee_role', { value: wanted, role: row.role });
     }

@@ -16,7 +16,18 @@ import { ColumnProperty, entityColumns } from '../database/entity-columns';
 import type { AlertKind } from '../domain/alert';
 import { Alert, AlertEvent } from './alert.entity';
 
-const ROW = ['id', 'kind', 'subject', 'openedAt', 'ackedAt', 'ackedBy', 'resolvedAt', 'resolvedBy', 'assignee', 'details'] as const satisfies readonly ColumnProperty<Alert>[];
+const ROW = [
+  'id',
+  'kind',
+  'subject',
+  'openedAt',
+  'ackedAt',
+  'ackedBy',
+  'resolvedAt',
+  'resolvedBy',
+  'assignee',
+  'details',
+] as const satisfies readonly ColumnProperty<Alert>[];
 const STEP = ['at', 'action', 'by', 'note', 'assignee'] as const satisfies readonly ColumnProperty<AlertEvent>[];
 
 /** An alert as stored, with its assignee's name read from their account (null when unassigned or unlinked). */
@@ -97,7 +108,10 @@ export class AlertRepository implements AlertStore {
 
   async resolveOpen(kind: AlertKind, subject: string, at: Date): Promise<AlertRow | null> {
     const [row]: AlertRow[] = await this.db.query(
-      updating(`${al.col.resolvedAt} = greatest(a.${al.col.openedAt}, $3)`, `a.${al.col.kind} = $1 AND a.${al.col.subject} = $2 AND a.${al.col.resolvedAt} IS NULL`),
+      updating(
+        `${al.col.resolvedAt} = greatest(a.${al.col.openedAt}, $3)`,
+        `a.${al.col.kind} = $1 AND a.${al.col.subject} = $2 AND a.${al.col.resolvedAt} IS NULL`,
+      ),
       [kind, subject, at],
     );
     return row ?? null;
@@ -124,14 +138,21 @@ export class AlertRepository implements AlertStore {
 
   async resolveByHand(id: number, at: Date, by: string): Promise<AlertRow | null> {
     const [row]: AlertRow[] = await this.db.query(
-      updating(`${al.col.resolvedAt} = greatest(a.${al.col.openedAt}, $2), ${al.col.resolvedBy} = $3`, `a.${al.col.id} = $1 AND a.${al.col.resolvedAt} IS NULL`),
+      updating(
+        `${al.col.resolvedAt} = greatest(a.${al.col.openedAt}, $2), ${al.col.resolvedBy} = $3`,
+        `a.${al.col.id} = $1 AND a.${al.col.resolvedAt} IS NULL`,
+      ),
       [id, at, by],
     );
     return row ?? null;
   }
 
   async assign(id: number, login: string | null, userId: number | null): Promise<AlertRow | null> {
-    const [row]: AlertRow[] = await this.db.query(updating(`${al.col.assignee} = $2, ${al.col.assigneeUserId} = $3`, `a.${al.col.id} = $1`), [id, login, userId]);
+    const [row]: AlertRow[] = await this.db.query(updating(`${al.col.assignee} = $2, ${al.col.assigneeUserId} = $3`, `a.${al.col.id} = $1`), [
+      id,
+      login,
+      userId,
+    ]);
     return row ?? null;
   }
 
@@ -148,7 +169,10 @@ export class AlertRepository implements AlertStore {
   }
 
   async history(alertId: number): Promise<AlertStep[]> {
-    const rows: AlertStep[] = await this.db.query(`SELECT ${ev.select('e', ...STEP)} FROM ${ev.table} e WHERE e.${ev.col.alertId} = $1 ORDER BY e.${ev.col.at}, e.${ev.col.id}`, [alertId]);
+    const rows: AlertStep[] = await this.db.query(
+      `SELECT ${ev.select('e', ...STEP)} FROM ${ev.table} e WHERE e.${ev.col.alertId} = $1 ORDER BY e.${ev.col.at}, e.${ev.col.id}`,
+      [alertId],
+    );
     // PGlite and node-postgres agree on timestamptz → Date; normalise anyway so a driver change cannot leak strings.
     return rows.map((r) => ({ ...r, at: new Date(r.at) }));
   }

@@ -186,8 +186,19 @@ describe('AlertService: maintenance', () => {
     w.bus.emit('status.changed', { subject: 'camera', id: 2, code: 'CAM-P1', status: 'offline', previous: 'online', at: at(20), reason: null });
     await w.alerts.settled();
     const closed = await w.alerts.get(a!.id);
-    expect(closed).toMatchObject({ state: 'resolved', resolved_at: at(20).toISOString(), resolved_by: null, details: { reason: 'timeout', resolution: 'maintenance' } });
-    expect(closed.history.at(-1)).toEqual({ at: at(20).toISOString(), action: 'resolved', by: 'camnet', note: 'closed: maintenance window began', assignee: null });
+    expect(closed).toMatchObject({
+      state: 'resolved',
+      resolved_at: at(20).toISOString(),
+      resolved_by: null,
+      details: { reason: 'timeout', resolution: 'maintenance' },
+    });
+    expect(closed.history.at(-1)).toEqual({
+      at: at(20).toISOString(),
+      action: 'resolved',
+      by: 'camnet',
+      note: 'closed: maintenance window began',
+      assignee: null,
+    });
     expect((await w.alerts.get(b!.id)).state).toBe('resolved');
     expect((await w.alerts.get(other!.id)).state).toBe('open');
     expect(w.webhook.filter((h) => h.event === 'alert.resolved')).toHaveLength(2);

@@ -106,7 +106,8 @@ export class AlertService implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     const offAction = this.bus.on('alert.action', (action) => void this.enqueue(action));
     const offStatus = this.bus.on('status.changed', (ev) => {
-      if (ev.status === 'maintenance') void this.enqueueTask(`close for maintenance ${ev.subject}:${ev.code}`, () => this.closeForMaintenance(`${ev.subject}:${ev.code}`, ev.at));
+      if (ev.status === 'maintenance')
+        void this.enqueueTask(`close for maintenance ${ev.subject}:${ev.code}`, () => this.closeForMaintenance(`${ev.subject}:${ev.code}`, ev.at));
     });
     this.unsubscribe = () => {
       offAction();

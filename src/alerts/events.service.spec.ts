@@ -45,7 +45,8 @@ describe('EventsService', () => {
       bus.emit('alert.changed', { id: 1, kind: 'offline', subject: `camera:${code}`, state: 'open', at });
     }
     bus.emit('status.changed', { subject: 'station', id: 1, code: 'ST-1', status: 'offline', previous: 'online', at, reason: 'will' });
-    const named = (got: MessageEvent[]) => got.map((m) => `${m.type}:${(m.data as { code?: string; subject: string }).code ?? (m.data as { subject: string }).subject}`);
+    const named = (got: MessageEvent[]) =>
+      got.map((m) => `${m.type}:${(m.data as { code?: string; subject: string }).code ?? (m.data as { subject: string }).subject}`);
     for (const role of ['technician', 'planner'] as const) expect(named(byRole[role])).toEqual(['status:ST-1-C1', 'alert:camera:ST-1-C1', 'status:ST-1']);
     for (const role of ['police', 'admin'] as const) expect(byRole[role]).toHaveLength(5);
   });

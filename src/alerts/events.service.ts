@@ -34,16 +34,19 @@ export class EventsService {
     const mayHear = (subject: string, code: string) => seesPrivate || subject !== 'camera' || this.visibility.isStationCamera(code);
     return new Observable<MessageEvent>((subscriber) => {
       const unwatch = auth && this.access ? this.access.watch(auth, () => subscriber.complete()) : () => undefined;
-      const offStatus = this.bus.on('status.changed', (e) =>
-        mayHear(e.subject, e.code) &&
-        subscriber.next({
-          type: 'status',
-          data: { subject: e.subject, code: e.code, status: e.status, previous: e.previous, at: e.at.toISOString(), reason: e.reason },
-        }),
+      const offStatus = this.bus.on(
+        'status.changed',
+        (e) =>
+          mayHear(e.subject, e.code) &&
+          subscriber.next({
+            type: 'status',
+            data: { subject: e.subject, code: e.code, status: e.status, previous: e.previous, at: e.at.toISOString(), reason: e.reason },
+          }),
       );
       const offAlert = this.bus.on('alert.changed', (e) => {
         const [subject, code] = splitSubject(e.subject);
-        if (mayHear(subject, code)) subscriber.next({ type: 'alert', data: { id: e.id, kind: e.kind, subject: e.subject, state: e.state, at: e.at.toISOString() } });
+        if (mayHear(subject, code))
+          subscriber.next({ type: 'alert', data: { id: e.id, kind: e.kind, subject: e.subject, state: e.state, at: e.at.toISOString() } });
       });
       // A first comment sends the headers at once, so the client sees the stream open.
       subscriber.next({ comment: 'connected' });

@@ -78,7 +78,7 @@ export class WebhookNotifier implements OnApplicationShutdown {
         if (res.ok) return;
         lastError = `HTTP ${res.status}`;
       } catch (err) {
-        lastError = timeout.signal.aborted ? `no answer within ${timeoutMs} ms` : ((err as Error).cause as Error)?.message ?? (err as Error).message;
+        lastError = timeout.signal.aborted ? `no answer within ${timeoutMs} ms` : (((err as Error).cause as Error)?.message ?? (err as Error).message);
       } finally {
         clearTimeout(timer);
       }

@@ -62,7 +62,13 @@ export class AccountService {
       user = await this.users.authenticate(login, password);
       if (user.totpEnabled) await this.totp.verifyLogin(user, totp);
     } catch (err) {
-      await this.audit.record(undefined, 'auth.login', login.slice(0, 64), { reason: (err as Error).message }, { status: (err as { status?: number }).status ?? 401 });
+      await this.audit.record(
+        undefined,
+        'auth.login',
+        login.slice(0, 64),
+        { reason: (err as Error).message },
+        { status: (err as { status?: number }).status ?? 401 },
+      );
       throw err;
     }
     const { session, cookie, csrf } = await this.sessions.open(user);

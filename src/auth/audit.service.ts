@@ -20,7 +20,10 @@ export function redact(value: unknown): unknown {
 export class AuditService {
   private readonly log: Repository<AuditLog>;
 
-  constructor(dataSource: DataSource, @Inject(CLOCK) private readonly clock: Clock) {
+  constructor(
+    dataSource: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
     this.log = dataSource.getRepository(AuditLog);
   }
 

@@ -98,7 +98,11 @@ export class CreateUserDto {
   @IsIn(ROLES as unknown as string[], roleMessage)
   role: Role;
 
-  @ApiPropertyOptional({ type: ScopeDto, nullable: true, description: 'one district or commune this user sees and acts on; omitted or null: the whole province' })
+  @ApiPropertyOptional({
+    type: ScopeDto,
+    nullable: true,
+    description: 'one district or commune this user sees and acts on; omitted or null: the whole province',
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => ScopeDto)

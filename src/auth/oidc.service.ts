@@ -72,7 +72,10 @@ export class OidcService {
     }
     const value = claims[settings.roleClaim];
     const role = (Array.isArray(value) ? value : [value]).map((v) => settings.roleMap[String(v)]).find(Boolean);
-    if (!role) throw new ForbiddenException(`your identity provider gives no camnet role (claim ${settings.roleClaim} = ${JSON.stringify(value ?? null)}); ask an admin`);
+    if (!role)
+      throw new ForbiddenException(
+        `your identity provider gives no camnet role (claim ${settings.roleClaim} = ${JSON.stringify(value ?? null)}); ask an admin`,
+      );
     const key = `${settings.issuer} ${subject}`;
     const name = String(claims.name ?? claims.preferred_username ?? subject).slice(0, 200);
     const now = this.clock.now();
@@ -82,8 +85,16 @@ export class OidcService {
       await this.users.update(existing.id, { name, role, updatedAt: now });
       return { ...existing, name, role };
     }
-    const base = normaliseLogin(String(claims.preferred_username ?? subject)).replace(/[^a-z0-9._@-]/g, '-').slice(0, 56) || 'sso';
-    const login = (await this.users.exists({ where: { login: base } })) ? `${base}-${subject.slice(-6).toLowerCase().replace(/[^a-z0-9]/g, '')}` : base;
+    const base =
+      normaliseLogin(String(claims.preferred_username ?? subject))
+        .replace(/[^a-z0-9._@-]/g, '-')
+        .slice(0, 56) || 'sso';
+    const login = (await this.users.exists({ where: { login: base } }))
+      ? `${base}-${subject
+          .slice(-6)
+          .toLowerCase()
+          .replace(/[^a-z0-9]/g, '')}`
+      : base;
     return this.users.save(this.users.create({ login, name, role, oidcSubject: key, passwordHash: null, createdAt: now, updatedAt: now }));
   }
 

@@ -7,9 +7,24 @@ export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
 
 const COMMON = new Set([
-  '123456789012', '1234567890123', 'password1234', 'passwordpassword', 'qwertyuiopas', 'qwerty123456',
-  'iloveyou1234', 'admin1234567', 'administrator', 'letmein12345', 'welcome12345', 'matkhau12345',
-  'camnet123456', 'camnetcamnet', 'longan123456', 'abc123456789', '111111111111', '000000000000',
+  '123456789012',
+  '1234567890123',
+  'password1234',
+  'passwordpassword',
+  'qwertyuiopas',
+  'qwerty123456',
+  'iloveyou1234',
+  'admin1234567',
+  'administrator',
+  'letmein12345',
+  'welcome12345',
+  'matkhau12345',
+  'camnet123456',
+  'camnetcamnet',
+  'longan123456',
+  'abc123456789',
+  '111111111111',
+  '000000000000',
 ]);
 
 /** The reasons the password is refused; empty when it is acceptable. */

@@ -48,7 +48,8 @@ export class ScopeInterceptor implements NestInterceptor {
     const communes = await this.places.communes(scope);
     if (rule === 'camera-list') {
       const q = { ...req.query };
-      if (q.commune !== undefined && !communes.has(String(q.commune))) throw new ForbiddenException(`commune ${q.commune} lies outside your scope (${describe(scope)})`);
+      if (q.commune !== undefined && !communes.has(String(q.commune)))
+        throw new ForbiddenException(`commune ${q.commune} lies outside your scope (${describe(scope)})`);
       if (q.district !== undefined && !(scope.kind === 'district' && q.district === scope.code)) {
         throw new ForbiddenException(`district ${q.district} lies outside your scope (${describe(scope)})`);
       }
@@ -61,7 +62,8 @@ export class ScopeInterceptor implements NestInterceptor {
       if (commune !== null && !communes.has(commune)) throw new ForbiddenException(`camera ${req.params.code} lies outside your scope (${describe(scope)})`);
     } else if (rule === 'camera-create') {
       const commune = req.body?.commune_code;
-      if (commune !== undefined && !communes.has(String(commune))) throw new ForbiddenException(`commune_code ${commune} lies outside your scope (${describe(scope)})`);
+      if (commune !== undefined && !communes.has(String(commune)))
+        throw new ForbiddenException(`commune_code ${commune} lies outside your scope (${describe(scope)})`);
     }
     return communes;
   }
@@ -69,13 +71,19 @@ export class ScopeInterceptor implements NestInterceptor {
   private async after(rule: ScopeRule, communes: Set<string>, answer: unknown): Promise<unknown> {
     if (rule === 'alerts' && Array.isArray(answer)) {
       const alerts = answer as { subject: string }[];
-      const inside = await this.places.subjectsIn(alerts.map((a) => a.subject), communes);
+      const inside = await this.places.subjectsIn(
+        alerts.map((a) => a.subject),
+        communes,
+      );
       return alerts.filter((a) => inside.has(a.subject));
     }
     const result = answer as { cameras?: unknown } | string | null;
     if (rule === 'search' && result && typeof result === 'object' && Array.isArray(result.cameras)) {
       const cameras = result.cameras as (CountedCamera & { code: string })[];
-      const inside = await this.places.camerasIn(cameras.map((c) => c.code), communes);
+      const inside = await this.places.camerasIn(
+        cameras.map((c) => c.code),
+        communes,
+      );
       const kept = cameras.filter((c) => inside.has(c.code));
       // The counts are the scope's too: the province's would tell what lies outside it.
       return { ...result, counts: countsOf(kept), cameras: kept };
@@ -86,14 +94,19 @@ export class ScopeInterceptor implements NestInterceptor {
       // code (upper case, digits, dashes) first. The particulars and the header never look like a camera.
       const lines = result.split('\r\n');
       const codeOf = (line: string) => (/^[A-Z0-9-]+$/.test(line.split(',')[0]) ? line.split(',')[0] : null);
-      const inside = await this.places.camerasIn(lines.map(codeOf).filter((c): c is string => c !== null), communes);
+      const inside = await this.places.camerasIn(
+        lines.map(codeOf).filter((c): c is string => c !== null),
+        communes,
+      );
       const kept = lines.filter((l) => codeOf(l) === null || inside.has(codeOf(l)!));
       // The counts row is recounted from the camera rows kept. Their cells up to `recorded` (code, ownership,
       // numbers, booleans) hold no comma: sees_point is the 6th cell, recorded (true/false/unknown) the 7th.
-      const counted = kept.filter((l) => codeOf(l) !== null).map((l) => {
-        const cells = l.split(',');
-        return { sees_point: cells[5] === 'true', recorded: cells[6] === 'unknown' ? null : cells[6] === 'true' };
-      });
+      const counted = kept
+        .filter((l) => codeOf(l) !== null)
+        .map((l) => {
+          const cells = l.split(',');
+          return { sees_point: cells[5] === 'true', recorded: cells[6] === 'unknown' ? null : cells[6] === 'true' };
+        });
       return kept.map((l) => (l.split(',')[0] === COUNTS_LABEL ? csvLine([COUNTS_LABEL, countsCell(countsOf(counted))]).slice(0, -2) : l)).join('\r\n');
     }
     return answer;
@@ -106,4 +119,3 @@ interface ScopedRequest {
   params: Record<string, string>;
   body?: Record<string, unknown>;
 }
-

@@ -36,7 +36,10 @@ export class ScopeRepository {
   /** Of these camera codes, those whose camera lies in one of `communes`. */
   async camerasIn(codes: string[], communes: Set<string>): Promise<Set<string>> {
     if (codes.length === 0) return new Set();
-    const rows: { code: string }[] = await this.dataSource.query(`SELECT code FROM camera WHERE code = ANY($1) AND commune_code = ANY($2)`, [codes, [...communes]]);
+    const rows: { code: string }[] = await this.dataSource.query(`SELECT code FROM camera WHERE code = ANY($1) AND commune_code = ANY($2)`, [
+      codes,
+      [...communes],
+    ]);
     return new Set(rows.map((r) => r.code));
   }
 

@@ -34,7 +34,14 @@ export class SessionController {
     const { auth, user, cookie, csrf } = await this.accounts.login(dto.login, dto.password, dto.totp);
     req.auth = auth; // the audit names who logged in
     setSessionCookies(req, res, cookie, csrf, this.config.sessionMaxS);
-    return { login: user.login, name: user.name, role: user.role, must_change_password: user.mustChangePassword, csrf_token: csrf, idle_timeout_s: this.config.sessionIdleS };
+    return {
+      login: user.login,
+      name: user.name,
+      role: user.role,
+      must_change_password: user.mustChangePassword,
+      csrf_token: csrf,
+      idle_timeout_s: this.config.sessionIdleS,
+    };
   }
 
   @Get('methods')

@@ -91,11 +91,7 @@ export class SessionService {
   }
 
   private async endWhere(where: { id: number } | { userId: number }, reason: string, exceptId?: number): Promise<number> {
-    const qb = this.sessions
-      .createQueryBuilder()
-      .update(UserSession)
-      .set({ endedAt: this.clock.now(), endedReason: reason })
-      .where('ended_at IS NULL');
+    const qb = this.sessions.createQueryBuilder().update(UserSession).set({ endedAt: this.clock.now(), endedReason: reason }).where('ended_at IS NULL');
     if ('id' in where) qb.andWhere('id = :id', { id: where.id });
     else qb.andWhere('user_id = :userId', { userId: where.userId });
     if (exceptId !== undefined) qb.andWhere('id <> :exceptId', { exceptId });

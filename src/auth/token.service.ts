@@ -77,7 +77,9 @@ export class TokenService {
   async ensureBootstrapToken(bootstrap: string): Promise<boolean> {
     const existing = await this.tokens.findOne({ where: { tokenHash: hashToken(bootstrap) } });
     if (!existing) {
-      await this.tokens.query(`INSERT INTO api_token (name, role, token_hash) VALUES ('bootstrap', 'admin', $1) ON CONFLICT (token_hash) DO NOTHING`, [hashToken(bootstrap)]);
+      await this.tokens.query(`INSERT INTO api_token (name, role, token_hash) VALUES ('bootstrap', 'admin', $1) ON CONFLICT (token_hash) DO NOTHING`, [
+        hashToken(bootstrap),
+      ]);
       return true;
     }
     return existing.revokedAt === null;

@@ -28,8 +28,9 @@ export class TotpService {
 
   /** A new secret for the user's authenticator app (not in force until confirmed). */
   async setup(user: AppUser): Promise<{ secret: string; uri: string }> {
-    if (!TOTP_ROLES.includes(user.role)) throw new BadRequestException(`a second factor is offered to ${TOTP_ROLES.join(' and ')} accounts, not to ${user.role}`);
-    if (user.totpEnabled) throw new BadRequestException('a second factor is already in force; an admin\'s password reset removes it');
+    if (!TOTP_ROLES.includes(user.role))
+      throw new BadRequestException(`a second factor is offered to ${TOTP_ROLES.join(' and ')} accounts, not to ${user.role}`);
+    if (user.totpEnabled) throw new BadRequestException("a second factor is already in force; an admin's password reset removes it");
     const secret = generateSecret();
     await this.users.update(user.id, { totpSecret: this.box.encrypt(secret) });
     return { secret, uri: generateURI({ issuer: 'camnet', label: user.login, secret }) };
@@ -40,13 +41,14 @@ export class TotpService {
     if (user.totpEnabled) throw new BadRequestException('a second factor is already in force');
     if (!user.totpSecret) throw new BadRequestException('set up a second factor first: POST /api/auth/totp/setup');
     const step = this.check(user, code);
-    if (step === null) throw new BadRequestException('code is not the current code of the authenticator app (check the phone\'s clock)');
+    if (step === null) throw new BadRequestException("code is not the current code of the authenticator app (check the phone's clock)");
     await this.users.update(user.id, { totpEnabled: true, totpLastStep: String(step) });
   }
 
   /** At login: throws 401 unless `code` is a fresh, valid code of the user's secret. */
   async verifyLogin(user: AppUser, code: string | undefined): Promise<void> {
-    if (!code) throw new UnauthorizedException({ statusCode: 401, message: 'this account needs the code of its authenticator app (field totp)', totp_required: true });
+    if (!code)
+      throw new UnauthorizedException({ statusCode: 401, message: 'this account needs the code of its authenticator app (field totp)', totp_required: true });
     const step = this.check(user, code);
     if (step === null) throw new UnauthorizedException({ statusCode: 401, message: 'wrong or already used authenticator code', totp_required: true });
     // Conditional update: two logins racing with the same code cannot both pass.

@@ -2,7 +2,16 @@
  * People: create, change, disable, reset; checking a password with a lockout
  * after repeated failures; the first admin on first start.
  */
-import { BadRequestException, ConflictException, HttpException, HttpStatus, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  NotFoundException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
@@ -133,7 +142,7 @@ export class UserService {
 
   async changePassword(id: number, current: string, next: string): Promise<AppUser> {
     const user = await this.get(id);
-    if (!(await this.hasher.verify(user.passwordHash, current))) throw badField('current_password', 'current_password is not this user\'s password');
+    if (!(await this.hasher.verify(user.passwordHash, current))) throw badField('current_password', "current_password is not this user's password");
     if (current === next) throw badField('new_password', 'new_password must differ from the current one');
     this.checkPolicy(next, user.login, 'new_password');
     user.passwordHash = await this.hasher.hash(next);

@@ -83,7 +83,15 @@ export const BUS_EVENTS: { readonly [K in CamnetEventName]: BusEventEntry } = {
   'inventory.changed': {
     meaning: 'cameras or stations were created, changed or retired (API or import)',
     emitters: ['inventory/camera.service', 'inventory/camera-import.service', 'inventory/drift.service', 'inventory/station.service'],
-    listeners: ['alerts/camera-visibility', 'bootstrap', 'coverage/coverage.service', 'inventory/summary.service', 'map/map-base.service', 'map/map.service', 'search/search.service'],
+    listeners: [
+      'alerts/camera-visibility',
+      'bootstrap',
+      'coverage/coverage.service',
+      'inventory/summary.service',
+      'map/map-base.service',
+      'map/map.service',
+      'search/search.service',
+    ],
   },
   'status.changed': {
     meaning: 'a camera or station changed status (a status_event was stored)',

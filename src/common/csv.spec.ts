@@ -26,11 +26,19 @@ describe('csvField', () => {
 
   it('reads back exactly what was written, formula starts included', () => {
     const values = ['=1+1', "'=1+1", "''x", "'plain", '+84', 'normal', 'a\nb', '-', "'"];
-    const doc = toCsv(['v'], values.map((v) => ({ v })));
+    const doc = toCsv(
+      ['v'],
+      values.map((v) => ({ v })),
+    );
     const table: string[][] = parse(doc);
     expect(table.slice(1).map((r) => readCsvText(r[0]))).toEqual(values);
     // And no cell a spreadsheet would evaluate.
-    expect(table.slice(1).map((r) => r[0]).filter((c) => /^[=+\-@\t\r]/.test(c))).toEqual([]);
+    expect(
+      table
+        .slice(1)
+        .map((r) => r[0])
+        .filter((c) => /^[=+\-@\t\r]/.test(c)),
+    ).toEqual([]);
   });
 
   it('keeps a cell on one row whatever it holds', () => {

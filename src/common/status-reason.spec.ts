@@ -1,6 +1,14 @@
 import { cameraReason, effectiveLastError, stationReason, type CameraReasonInput } from './status-reason';
 
-const base: CameraReasonInput = { status: 'offline', cause: 'unreachable', lastError: null, clockOffsetS: null, headingDeg: null, registeredDeg: 90, stationCode: 'ST-0010' };
+const base: CameraReasonInput = {
+  status: 'offline',
+  cause: 'unreachable',
+  lastError: null,
+  clockOffsetS: null,
+  headingDeg: null,
+  registeredDeg: 90,
+  stationCode: 'ST-0010',
+};
 
 describe('cameraReason', () => {
   it.each<[Partial<CameraReasonInput>, string, string]>([
@@ -9,8 +17,16 @@ describe('cameraReason', () => {
     [{ cause: 'station_down', lastError: { kind: 'refused', message: 'ECONNRESET' } }, 'station_down', 'station ST-0010 down'],
     [{ status: 'degraded', cause: 'turned', headingDeg: 135.04 }, 'turned', 'heading 135° instead of the registered 90°'],
     [{ status: 'degraded', cause: 'clock_drift', clockOffsetS: 3600.4 }, 'clock_drift', 'camera clock off by 3600 s'],
-    [{ status: 'degraded', cause: 'auth_failed', lastError: { kind: 'auth', message: 'Sender not authorized' } }, 'auth_failed', 'the camera refuses camnet’s credentials'],
-    [{ status: 'degraded', cause: 'bad_reply', lastError: { kind: 'malformed', message: 'no Envelope' } }, 'bad_reply', 'unusable reply: malformed: no Envelope'],
+    [
+      { status: 'degraded', cause: 'auth_failed', lastError: { kind: 'auth', message: 'Sender not authorized' } },
+      'auth_failed',
+      'the camera refuses camnet’s credentials',
+    ],
+    [
+      { status: 'degraded', cause: 'bad_reply', lastError: { kind: 'malformed', message: 'no Envelope' } },
+      'bad_reply',
+      'unusable reply: malformed: no Envelope',
+    ],
     [{ status: 'degraded', cause: 'view_blocked' }, 'view_blocked', 'picture blocked (lens covered, sprayed or behind a branch)'],
     [{ status: 'degraded', cause: 'view_moved' }, 'view_moved', 'picture moved (the camera no longer shows its reference view)'],
     [{ status: 'maintenance', cause: 'window' }, 'maintenance', 'inside a maintenance window'],
@@ -44,7 +60,10 @@ describe('cameraReason', () => {
 
 describe('effectiveLastError', () => {
   it('names the finding of a turned camera whose check had no error', () => {
-    expect(effectiveLastError({ ...base, status: 'degraded', cause: 'turned', headingDeg: 10 })).toEqual({ kind: 'turned', message: 'heading 10° instead of the registered 90°' });
+    expect(effectiveLastError({ ...base, status: 'degraded', cause: 'turned', headingDeg: 10 })).toEqual({
+      kind: 'turned',
+      message: 'heading 10° instead of the registered 90°',
+    });
   });
   it('keeps the check’s own error', () => {
     const e = { kind: 'timeout', message: 'x' };

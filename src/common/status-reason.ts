@@ -54,7 +54,17 @@ export interface CameraReasonInput {
 
 // Picture faults (the view module's view_* issues) after what the device answered: a
 // camera that refuses camnet's password cannot have its picture judged afresh.
-const DEGRADED_ORDER: readonly ReasonCode[] = ['auth_failed', 'bad_reply', 'clock_drift', 'turned', 'view_dark', 'view_blocked', 'view_blurred', 'view_frozen', 'view_moved'];
+const DEGRADED_ORDER: readonly ReasonCode[] = [
+  'auth_failed',
+  'bad_reply',
+  'clock_drift',
+  'turned',
+  'view_dark',
+  'view_blocked',
+  'view_blurred',
+  'view_frozen',
+  'view_moved',
+];
 
 /** The reason of a camera that is not online; null for an online camera. */
 export function cameraReason(c: CameraReasonInput): StatusReason | null {

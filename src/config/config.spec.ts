@@ -3,7 +3,18 @@ import { ConfigError, loadConfig } from './config';
 describe('loadConfig', () => {
   it('gives embedded defaults on an empty environment', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 3000, databaseUrl: null, mqttUrl: null, mqttEmbeddedPort: 1884, simulator: true, seed: 'auto', pollIntervalS: 60, probeTimeoutMs: 5000, simPort: 8899, dbPoolSize: 1 });
+    expect(c).toMatchObject({
+      port: 3000,
+      databaseUrl: null,
+      mqttUrl: null,
+      mqttEmbeddedPort: 1884,
+      simulator: true,
+      seed: 'auto',
+      pollIntervalS: 60,
+      probeTimeoutMs: 5000,
+      simPort: 8899,
+      dbPoolSize: 1,
+    });
     expect(c.dataDir).toMatch(/data$/);
   });
 

@@ -37,7 +37,9 @@ describe('parseMailConfig', () => {
       'CAMNET_MAIL_FROM must be an address such as "camnet <camnet@example.vn>", got "nobody"',
       'CAMNET_SMTP_URL must be an smtp: or smtps: URL, got "http:"',
     ]);
-    expect(parseMailConfig({ ...none, to: 'a@x.vn' }).problems).toEqual(['CAMNET_MAIL_TO and CAMNET_MAIL_ROUTES need CAMNET_SMTP_URL (smtp://user:password@host:587)']);
+    expect(parseMailConfig({ ...none, to: 'a@x.vn' }).problems).toEqual([
+      'CAMNET_MAIL_TO and CAMNET_MAIL_ROUTES need CAMNET_SMTP_URL (smtp://user:password@host:587)',
+    ]);
     expect(parseMailConfig({ ...none, smtpUrl: 'smtp://h:25' }).problems).toEqual([
       'CAMNET_SMTP_URL is set but no one would get mail: set CAMNET_MAIL_TO or CAMNET_MAIL_ROUTES',
     ]);

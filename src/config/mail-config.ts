@@ -36,14 +36,20 @@ const FROM = /^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
 export function parseMailConfig(env: MailEnv): { mail: MailConfig | null; problems: string[] } {
   const problems: string[] = [];
   const list = (name: string, raw: string): string[] => {
-    const out = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    const out = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     for (const a of out) if (!EMAIL.test(a)) problems.push(`${name}: "${a}" is not an e-mail address`);
     return out;
   };
   const defaultTo = env.to ? list('CAMNET_MAIL_TO', env.to) : [];
   const routes: MailRoute[] = [];
   if (env.routes) {
-    for (const part of env.routes.split(';').map((s) => s.trim()).filter(Boolean)) {
+    for (const part of env.routes
+      .split(';')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const m = /^(district|commune):([0-9]{1,8})=(.+)$/.exec(part);
       if (!m) {
         problems.push(`CAMNET_MAIL_ROUTES: "${part}" must look like district:794=a@x.vn,b@x.vn or commune:27694=c@x.vn`);
@@ -70,6 +76,7 @@ export function parseMailConfig(env: MailEnv): { mail: MailConfig | null; proble
   } catch {
     problems.push('CAMNET_SMTP_URL is not a valid URL (smtp://user:password@host:587)');
   }
-  if (defaultTo.length === 0 && routes.length === 0) problems.push('CAMNET_SMTP_URL is set but no one would get mail: set CAMNET_MAIL_TO or CAMNET_MAIL_ROUTES');
+  if (defaultTo.length === 0 && routes.length === 0)
+    problems.push('CAMNET_SMTP_URL is set but no one would get mail: set CAMNET_MAIL_TO or CAMNET_MAIL_ROUTES');
   return { mail: { smtpUrl: env.smtpUrl, from, defaultTo, routes, digestMin }, problems };
 }

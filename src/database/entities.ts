@@ -14,4 +14,21 @@ import { UptimeDaily } from '../uptime/uptime-daily.entity';
 import { Meta } from './meta.entity';
 import { VIEW_ENTITIES } from '../view/view.entities';
 
-export const ENTITIES = [AdminUnit, Route, Station, Camera, RoadSign, ApiToken, AuditLog, AppUser, UserSession, ...MONITORING_ENTITIES, Alert, AlertEvent, InventoryDriftKept, UptimeDaily, Meta, ...VIEW_ENTITIES];
+export const ENTITIES = [
+  AdminUnit,
+  Route,
+  Station,
+  Camera,
+  RoadSign,
+  ApiToken,
+  AuditLog,
+  AppUser,
+  UserSession,
+  ...MONITORING_ENTITIES,
+  Alert,
+  AlertEvent,
+  InventoryDriftKept,
+  UptimeDaily,
+  Meta,
+  ...VIEW_ENTITIES,
+];

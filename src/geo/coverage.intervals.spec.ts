@@ -4,7 +4,6 @@ import { coveredIntervals, coveredLength, CoverageCamera, gaps, mergeIntervals, 
 import { RouteChainage } from './route-chainage';
 import { mulberry32 as prng } from './prng';
 
-
 function randomRoute(rnd: () => number): LonLat[] {
   let p = { lat: 10.4 + rnd() * 0.5, lon: 105.8 + rnd() * 0.8 };
   let bearing = rnd() * 360;
@@ -36,8 +35,7 @@ function randomCameras(rnd: () => number, route: RouteChainage, n: number): Fiel
 }
 
 const inside = (intervals: [number, number][], s: number) => intervals.some(([a, b]) => s >= a && s <= b);
-const nearEdge = (intervals: [number, number][], s: number, eps: number) =>
-  intervals.some(([a, b]) => Math.abs(s - a) < eps || Math.abs(s - b) < eps);
+const nearEdge = (intervals: [number, number][], s: number, eps: number) => intervals.some(([a, b]) => Math.abs(s - a) < eps || Math.abs(s - b) < eps);
 
 describe('coveredIntervals', () => {
   it('matches brute-force sampling every metre with seesPoint on random routes and cameras', () => {
@@ -149,7 +147,16 @@ describe('gaps', () => {
     ]);
     expect(gaps(1000, [], 500)).toEqual([{ from_m: 0, to_m: 1000, length_m: 1000 }]);
     expect(gaps(1000, [[0, 1000]], 0)).toEqual([]);
-    expect(gaps(1000, [[0, 400], [600, 1000]], 0)).toEqual([{ from_m: 400, to_m: 600, length_m: 200 }]);
+    expect(
+      gaps(
+        1000,
+        [
+          [0, 400],
+          [600, 1000],
+        ],
+        0,
+      ),
+    ).toEqual([{ from_m: 400, to_m: 600, length_m: 200 }]);
   });
 
   it('together with the covered intervals tiles the route', () => {
@@ -205,7 +212,10 @@ describe('RouteCoverageIndex', () => {
     const byIds = index.union(cameras.filter((c) => even(c.id)).map((c) => c.id));
     expect(byIds).toEqual(byPredicate);
     routes.forEach((r, i) => {
-      const direct = coveredIntervals(r.coordinates, cameras.filter((c) => even(c.id)));
+      const direct = coveredIntervals(
+        r.coordinates,
+        cameras.filter((c) => even(c.id)),
+      );
       expect(byPredicate[i].covered_m).toBeCloseTo(coveredLength(direct), 6);
     });
 

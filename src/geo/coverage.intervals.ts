@@ -15,10 +15,7 @@ export { coveredLength, gaps, mergeIntervals } from './interval.math';
 export type { Gap, Interval } from './interval.math';
 
 /** Sorted, merged chainage intervals of one route seen by at least one camera. */
-export function coveredIntervals(
-  route: readonly LonLat[] | RouteChainage,
-  cameras: Iterable<FieldOfView>,
-): Interval[] {
+export function coveredIntervals(route: readonly LonLat[] | RouteChainage, cameras: Iterable<FieldOfView>): Interval[] {
   const coordinates = route instanceof RouteChainage ? route.coordinates : route;
   const network = new RouteNetwork([{ ref: '', coordinates }]);
   const all: Interval[] = [];

@@ -51,7 +51,18 @@ describe('interval arithmetic', () => {
 
 describe('intersectIntervals', () => {
   it('keeps only what both sets cover', () => {
-    expect(intersectIntervals([[0, 10], [20, 30]], [[5, 25]])).toEqual([[5, 10], [20, 25]]);
+    expect(
+      intersectIntervals(
+        [
+          [0, 10],
+          [20, 30],
+        ],
+        [[5, 25]],
+      ),
+    ).toEqual([
+      [5, 10],
+      [20, 25],
+    ]);
     expect(intersectIntervals([[0, 10]], [[10, 20]])).toEqual([]);
     expect(intersectIntervals([], [[0, 1]])).toEqual([]);
   });

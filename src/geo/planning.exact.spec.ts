@@ -5,11 +5,7 @@ describe('solveExactCoverage', () => {
   it('finds the pair a greedy pick misses, net of what is already covered', async () => {
     const highs = await loadHighs();
     // Greedy takes the widest site (200 m) and then adds 50 m; the two narrower ones cover 280 m.
-    const shares = [
-      [{ routeIndex: 0, from_m: 50, to_m: 250 }],
-      [{ routeIndex: 0, from_m: 0, to_m: 140 }],
-      [{ routeIndex: 0, from_m: 160, to_m: 300 }],
-    ];
+    const shares = [[{ routeIndex: 0, from_m: 50, to_m: 250 }], [{ routeIndex: 0, from_m: 0, to_m: 140 }], [{ routeIndex: 0, from_m: 160, to_m: 300 }]];
     const best = solveExactCoverage(highs, shares, [[]], 2);
     expect(best.status).toBe('Optimal');
     expect(best.sites.sort()).toEqual([1, 2]);

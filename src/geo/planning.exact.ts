@@ -11,7 +11,10 @@ import type { RouteInterval } from './route-network';
 
 /** The slice of the `highs` package's solver this needs (so geo keeps no dependency on it). */
 export interface LpSolver {
-  solve(problem: string, options?: { output_flag?: boolean; time_limit?: number; mip_rel_gap?: number }): {
+  solve(
+    problem: string,
+    options?: { output_flag?: boolean; time_limit?: number; mip_rel_gap?: number },
+  ): {
     Status: string;
     ObjectiveValue: number;
     Columns: Record<string, object>;

@@ -111,7 +111,15 @@ describe('planStations', () => {
 
 describe('planStations: spreading, weights and communes', () => {
   // A 5 km straight road east, nothing covered; the "commune" is which km a site is in.
-  const long = [{ ref: 'R', coordinates: [[106.4, 10.6], [106.4457, 10.6]] as LonLat[] }];
+  const long = [
+    {
+      ref: 'R',
+      coordinates: [
+        [106.4, 10.6],
+        [106.4457, 10.6],
+      ] as LonLat[],
+    },
+  ];
   const opts = { routes: long, existing: {}, costPerStationVnd: 1, camerasPerStation: 2, fovDeg: 90, rangeM: 90 };
   const kmOf = (_lat: number, lon: number) => `km${Math.floor(haversineM(10.6, 106.4, 10.6, lon) / 1000)}`;
 
@@ -129,7 +137,10 @@ describe('planStations: spreading, weights and communes', () => {
   });
 
   it('communes_first reaches each commune without a station first, then fills gaps', () => {
-    const communes = [{ code: 'km3', lat: 10.6, lon: 106.43 }, { code: 'far', lat: 10.7, lon: 106.5 }];
+    const communes = [
+      { code: 'km3', lat: 10.6, lon: 106.43 },
+      { code: 'far', lat: 10.7, lon: 106.5 },
+    ];
     const plan = planStations({ ...opts, budgetVnd: 4, objective: 'communes_first', uncoveredCommunes: communes, communeOf: kmOf });
     expect(plan.stations.map((s) => [s.commune_code, s.reason])).toEqual([
       ['km3', 'uncovered_commune'],
@@ -141,7 +152,16 @@ describe('planStations: spreading, weights and communes', () => {
   });
 
   it('ranks by route weight but reports real metres', () => {
-    const two = [...long, { ref: 'S', coordinates: [[106.4, 10.62], [106.41, 10.62]] as LonLat[] }];
+    const two = [
+      ...long,
+      {
+        ref: 'S',
+        coordinates: [
+          [106.4, 10.62],
+          [106.41, 10.62],
+        ] as LonLat[],
+      },
+    ];
     const plan = planStations({ ...opts, routes: two, budgetVnd: 3, routeWeights: { S: 2 } });
     expect(plan.stations.every((s) => s.route_ref === 'S')).toBe(true);
     expect(plan.stations[0].gain_m).toBeLessThanOrEqual(180 + 1e-6);

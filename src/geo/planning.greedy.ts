@@ -384,5 +384,15 @@ export function planStations(input: PlanningInput): PlanningResult {
  */
 function centreSite(road: RoadNetwork, c: PlanningCommune, o: SiteOptions): Site {
   const cameras = stationHeadings(0, o.camerasPerStation).map((h) => ({ heading_deg: h, fov_deg: o.fovDeg, range_m: o.rangeM }));
-  return { routeIndex: -1, chainage: 0, lat: c.lat, lon: c.lon, cameras, share: stationShare(road, c.lat, c.lon, cameras), routeRefs: [], weight: 1, commune: c.code };
+  return {
+    routeIndex: -1,
+    chainage: 0,
+    lat: c.lat,
+    lon: c.lon,
+    cameras,
+    share: stationShare(road, c.lat, c.lon, cameras),
+    routeRefs: [],
+    weight: 1,
+    commune: c.code,
+  };
 }

@@ -16,7 +16,16 @@ const index = new PolygonIndex([
   { key: 'west', geometry: { type: 'Polygon', coordinates: [box(106.0, 10.0, 106.1, 10.1)] } },
   { key: 'east', geometry: { type: 'Polygon', coordinates: [box(106.101, 10.0, 106.2, 10.1)] } },
   { key: 'islands', geometry: { type: 'MultiPolygon', coordinates: [[box(107.0, 10.0, 107.01, 10.01)], [box(107.5, 10.5, 107.51, 10.51)]] } },
-  { key: 'a-line', geometry: { type: 'LineString', coordinates: [[106, 10], [107, 11]] } },
+  {
+    key: 'a-line',
+    geometry: {
+      type: 'LineString',
+      coordinates: [
+        [106, 10],
+        [107, 11],
+      ],
+    },
+  },
   { key: 'nothing', geometry: null },
 ]);
 

@@ -182,7 +182,11 @@ export class RoadNetwork {
       const cur = match[k];
       const prev = k > 0 ? match[k - 1] : null;
       const continues =
-        cur !== null && prev !== null && start >= 0 && cur.routeIndex === prev.routeIndex && Math.abs(cur.chainageM - prev.chainageM) <= 3 * (s[k] - s[k - 1]) + 1;
+        cur !== null &&
+        prev !== null &&
+        start >= 0 &&
+        cur.routeIndex === prev.routeIndex &&
+        Math.abs(cur.chainageM - prev.chainageM) <= 3 * (s[k] - s[k - 1]) + 1;
       if (continues) continue;
       if (start >= 0) runs.push([start, k - 1]);
       start = cur ? k : -1;

@@ -11,10 +11,12 @@ describe('requestTargetProblem', () => {
     expect(requestTargetProblem(url)).toMatch(problem);
   });
 
-  it.each(['/api/cameras/ST-0001-C1', '/api/search/near?lat=10.5&lon=106.4&case_ref=VV+2025%2F01', '/api/communes/27685?layout=2025-07', '/api/x?name=Nguy%E1%BB%85n'])(
-    'lets %s through',
-    (url) => {
-      expect(requestTargetProblem(url)).toBeNull();
-    },
-  );
+  it.each([
+    '/api/cameras/ST-0001-C1',
+    '/api/search/near?lat=10.5&lon=106.4&case_ref=VV+2025%2F01',
+    '/api/communes/27685?layout=2025-07',
+    '/api/x?name=Nguy%E1%BB%85n',
+  ])('lets %s through', (url) => {
+    expect(requestTargetProblem(url)).toBeNull();
+  });
 });

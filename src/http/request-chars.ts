@@ -21,7 +21,8 @@ export function requestTargetProblem(url: string): string | null {
       return `the ${where} holds a malformed %-escape`;
     }
     const m = decoded.match(CONTROL);
-    if (m) return `the ${where} holds a control character (U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}); codes, dates and case references never do`;
+    if (m)
+      return `the ${where} holds a control character (U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}); codes, dates and case references never do`;
   }
   return null;
 }

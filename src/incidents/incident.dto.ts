@@ -4,7 +4,13 @@ import { IsIn, IsInt, IsOptional, Matches, Max, Min, ValidationArguments } from 
 import { REASON_CODES } from '../common/status-reason';
 
 const got = (a: ValidationArguments) => JSON.stringify(a.value);
-const toList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value;
 
 /** The statuses that count as an incident: everything but online. */
 export const INCIDENT_STATUSES = ['offline', 'degraded', 'maintenance', 'unknown'] as const;
@@ -12,7 +18,10 @@ export const INCIDENT_SORTS = ['since', 'district', 'commune', 'station'] as con
 export type IncidentSort = (typeof INCIDENT_SORTS)[number];
 
 export class IncidentQueryDto {
-  @ApiPropertyOptional({ description: 'comma-separated statuses; default offline,degraded,maintenance (unknown = monitored but never judged)', example: 'offline,degraded' })
+  @ApiPropertyOptional({
+    description: 'comma-separated statuses; default offline,degraded,maintenance (unknown = monitored but never judged)',
+    example: 'offline,degraded',
+  })
   @IsOptional()
   @Transform(toList)
   @IsIn(INCIDENT_STATUSES as unknown as string[], { each: true, message: (a) => `status must be among ${INCIDENT_STATUSES.join(', ')}, got ${got(a)}` })
@@ -44,7 +53,11 @@ export class IncidentQueryDto {
   @IsIn(['camera', 'station'], { message: (a) => `subject must be camera or station, got ${got(a)}` })
   subject?: 'camera' | 'station';
 
-  @ApiPropertyOptional({ enum: INCIDENT_SORTS, default: 'since', description: 'since: longest down first (order=desc: newest first); district, commune, station: by place, then since' })
+  @ApiPropertyOptional({
+    enum: INCIDENT_SORTS,
+    default: 'since',
+    description: 'since: longest down first (order=desc: newest first); district, commune, station: by place, then since',
+  })
   @IsOptional()
   @IsIn(INCIDENT_SORTS as unknown as string[], { message: (a) => `sort must be one of ${INCIDENT_SORTS.join(', ')}, got ${got(a)}` })
   sort?: IncidentSort;

@@ -49,8 +49,21 @@ export interface IncidentPage {
 const DEFAULT_STATUSES = ['offline', 'degraded', 'maintenance'];
 
 export const INCIDENT_CSV_COLUMNS = [
-  'subject', 'code', 'status', 'since', 'reason_code', 'reason', 'station_code', 'commune_code', 'commune_name',
-  'district_code', 'district_name', 'lat', 'lon', 'alert_id', 'alert_state',
+  'subject',
+  'code',
+  'status',
+  'since',
+  'reason_code',
+  'reason',
+  'station_code',
+  'commune_code',
+  'commune_name',
+  'district_code',
+  'district_name',
+  'lat',
+  'lon',
+  'alert_id',
+  'alert_state',
 ] as const;
 
 @Injectable()

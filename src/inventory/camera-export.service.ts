@@ -39,7 +39,10 @@ export class CameraExportService {
   private async views(q: ExportQueryDto, auth: AuthContext | undefined) {
     if (auth?.role === 'police') {
       if (!q.case_ref?.trim()) throw new BadRequestException('case_ref is required for a police export: give the case reference (e.g. case_ref=VV-2025-0142)');
-      if (!hasArea(q)) throw new BadRequestException('a police export is limited to an area: give bbox=minLon,minLat,maxLon,maxLat, commune=<5 digits> or district=<3 digits>');
+      if (!hasArea(q))
+        throw new BadRequestException(
+          'a police export is limited to an area: give bbox=minLon,minLat,maxLon,maxLat, commune=<5 digits> or district=<3 digits>',
+        );
     }
     const access = cameraAccess(auth);
     const p = new SqlParams();

@@ -74,7 +74,11 @@ function geojsonRecords(text: string): Record<string, unknown>[] {
     // The geometry is the position; lat/lon properties, when present, are ignored.
     return typed({ ...props, lon: coords[0], lat: coords[1] });
   });
-  checkFields([...keys].filter((k) => k !== 'lat' && k !== 'lon'), 'property', false);
+  checkFields(
+    [...keys].filter((k) => k !== 'lat' && k !== 'lon'),
+    'property',
+    false,
+  );
   return records;
 }
 

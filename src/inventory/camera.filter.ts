@@ -32,7 +32,8 @@ export function hasArea(q: AreaFilter): boolean {
 export function areaConditions(q: AreaFilter, p: SqlParams): string[] {
   const where: string[] = [];
   if (q.commune) where.push(`c.commune_code = ${p.add(q.commune)}`);
-  if (q.district) where.push(`c.commune_code IN (SELECT code FROM admin_unit WHERE layout = '2019' AND level = 'commune' AND parent_code = ${p.add(q.district)})`);
+  if (q.district)
+    where.push(`c.commune_code IN (SELECT code FROM admin_unit WHERE layout = '2019' AND level = 'commune' AND parent_code = ${p.add(q.district)})`);
   if (q.bbox) {
     const [minLon, minLat, maxLon, maxLat] = q.bbox.split(',').map(Number);
     if (minLon > maxLon || minLat > maxLat) throw new BadRequestException('bbox must be minLon,minLat,maxLon,maxLat with min ≤ max');

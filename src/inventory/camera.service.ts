@@ -117,7 +117,9 @@ function visible(row: CameraRow, access: CameraAccess): CameraRow {
 }
 
 function privateWriteRefused(code: string): ForbiddenException {
-  return new ForbiddenException(`camera ${code}: private cameras (citizen, business, household) are registered by an admin (POST /api/import or an admin token)`);
+  return new ForbiddenException(
+    `camera ${code}: private cameras (citizen, business, household) are registered by an admin (POST /api/import or an admin token)`,
+  );
 }
 
 /** The stored camera as input fields; nulls mean "not set" for optional fields. */

@@ -84,7 +84,17 @@ export type CameraListView = (typeof CAMERA_LIST_VIEWS)[number];
  * contacts are never here, whoever asks: the map fetches one camera's details on click.
  */
 export const CAMERA_MAP_COLUMNS = [
-  'code', 'ownership', 'station_code', 'commune_code', 'lat', 'lon', 'heading_deg', 'fov_deg', 'range_m', 'status', 'reason',
+  'code',
+  'ownership',
+  'station_code',
+  'commune_code',
+  'lat',
+  'lon',
+  'heading_deg',
+  'fov_deg',
+  'range_m',
+  'status',
+  'reason',
 ] as const;
 /** A map row as read; `reason` (the reason code, null when online) is derived from the state columns. */
 export type CameraMapRow = Pick<CameraRow, 'id' | Exclude<(typeof CAMERA_MAP_COLUMNS)[number], 'reason'> | 'status_cause' | 'clock_offset_s'> & {

@@ -19,8 +19,25 @@ export type WriteMode = 'create' | 'upsert' | 'update';
 
 /** Columns written per camera, in statement order. */
 const COLUMNS = [
-  'code', 'station_id', 'ownership', 'commune_code', 'commune_code_2025', 'lat', 'lon', 'heading_deg', 'fov_deg', 'range_m',
-  'ptz', 'onvif_url', 'onvif_user', 'onvif_secret_enc', 'vendor', 'model', 'owner_name', 'owner_phone', 'registered_on',
+  'code',
+  'station_id',
+  'ownership',
+  'commune_code',
+  'commune_code_2025',
+  'lat',
+  'lon',
+  'heading_deg',
+  'fov_deg',
+  'range_m',
+  'ptz',
+  'onvif_url',
+  'onvif_user',
+  'onvif_secret_enc',
+  'vendor',
+  'model',
+  'owner_name',
+  'owner_phone',
+  'registered_on',
 ] as const;
 const BATCH = 500; // 19 columns × 500 rows stays far below PostgreSQL's 65,535 parameters
 /** An upsert overwrites every column but keeps a stored password when the row brings none. */
@@ -126,7 +143,8 @@ export class CameraWriter {
     for (const r of missing) {
       const fromStation = r.station_code ? communeOf.get(r.station_code) : undefined;
       if (fromStation) r.commune_code = fromStation;
-      else if (Number.isFinite(r.lat) && Number.isFinite(r.lon)) r.commune_code = (await this.communes.commune2019(r.lat, r.lon, manager)) ?? (undefined as unknown as string);
+      else if (Number.isFinite(r.lat) && Number.isFinite(r.lon))
+        r.commune_code = (await this.communes.commune2019(r.lat, r.lon, manager)) ?? (undefined as unknown as string);
     }
   }
 

@@ -55,18 +55,17 @@ export class CommuneLocator {
 
   private async read(manager: EntityManager) {
     try {
-      const rows: { code: string; layout: string; boundary: PolygonGeometry | null; parent_code: string | null; lat: number | null; lon: number | null }[] = await manager.query(
-        `SELECT code, layout, CASE WHEN layout = '2025-07' THEN boundary END AS boundary, parent_code, lat, lon FROM admin_unit WHERE level = 'commune'`,
-      );
+      const rows: { code: string; layout: string; boundary: PolygonGeometry | null; parent_code: string | null; lat: number | null; lon: number | null }[] =
+        await manager.query(
+          `SELECT code, layout, CASE WHEN layout = '2025-07' THEN boundary END AS boundary, parent_code, lat, lon FROM admin_unit WHERE level = 'commune'`,
+        );
       const districtRows: { code: string; boundary: PolygonGeometry | null }[] = await manager.query(
         `SELECT code, boundary FROM admin_unit WHERE layout = '2019' AND level = 'district' AND boundary IS NOT NULL`,
       );
       const districtPolygons = districtRows
         .filter((r) => r.boundary?.type === 'Polygon' || r.boundary?.type === 'MultiPolygon')
         .map((r) => ({ key: r.code, geometry: r.boundary! }));
-      const polygons = rows
-        .filter((r) => r.layout === '2025-07' && r.boundary?.type === 'Polygon')
-        .map((r) => ({ key: r.code, geometry: r.boundary! }));
+      const polygons = rows.filter((r) => r.layout === '2025-07' && r.boundary?.type === 'Polygon').map((r) => ({ key: r.code, geometry: r.boundary! }));
       return {
         index: polygons.length ? new PolygonIndex(polygons) : null,
         communes2019: new Set(rows.filter((r) => r.layout === '2019').map((r) => r.code)),

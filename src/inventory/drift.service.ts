@@ -30,7 +30,8 @@ export function driftOf(row: Pick<DriftRow, DriftField | 'device'>): DriftView['
 }
 
 const reportedValues = (row: DriftRow) => Object.fromEntries(DRIFT_FIELDS.map((f) => [f, row.device?.[f] ?? null]));
-const sameReport = (a: Record<string, string | null> | null, b: Record<string, string | null>) => a !== null && DRIFT_FIELDS.every((f) => (a[f] ?? null) === (b[f] ?? null));
+const sameReport = (a: Record<string, string | null> | null, b: Record<string, string | null>) =>
+  a !== null && DRIFT_FIELDS.every((f) => (a[f] ?? null) === (b[f] ?? null));
 
 @Injectable()
 export class DriftService {

@@ -34,8 +34,24 @@ const between = (lo: number, hi: number) => (a: ValidationArguments) => `${a.pro
 const numberMessage = (a: ValidationArguments) => `${a.property} must be a number, got ${got(a)}`;
 
 export const CAMERA_FIELDS = [
-  'code', 'ownership', 'station_code', 'commune_code', 'lat', 'lon', 'heading_deg', 'fov_deg', 'range_m', 'ptz',
-  'onvif_url', 'onvif_user', 'onvif_password', 'vendor', 'model', 'owner_name', 'owner_phone', 'registered_on',
+  'code',
+  'ownership',
+  'station_code',
+  'commune_code',
+  'lat',
+  'lon',
+  'heading_deg',
+  'fov_deg',
+  'range_m',
+  'ptz',
+  'onvif_url',
+  'onvif_user',
+  'onvif_password',
+  'vendor',
+  'model',
+  'owner_name',
+  'owner_phone',
+  'registered_on',
 ] as const;
 export type CameraField = (typeof CAMERA_FIELDS)[number];
 
@@ -55,7 +71,8 @@ export class CameraInputDto {
 
   @ApiPropertyOptional({
     example: '27685',
-    description: "commune code in the 2019 layout; when left out, a station camera takes its station's commune and any other camera the commune found by its position",
+    description:
+      "commune code in the 2019 layout; when left out, a station camera takes its station's commune and any other camera the commune found by its position",
   })
   @IsOptional()
   @Matches(/^[0-9]{5}$/, { message: (a) => `commune_code must be a 5-digit commune code, got ${got(a)}` })
@@ -210,7 +227,13 @@ export class StationInputDto {
 
 export class UpdateStationDto extends PartialType(OmitType(StationInputDto, ['code'] as const)) {}
 
-const toList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value;
 
 export class CursorQueryDto {
   @ApiPropertyOptional({ description: 'next_cursor of the previous page' })
@@ -236,7 +259,12 @@ export const CAMERA_MAP_PAGE_MAX = 25000;
 const limitMax = (a: ValidationArguments) => ((a.object as CameraQueryDto).view === 'map' ? CAMERA_MAP_PAGE_MAX : CAMERA_PAGE_MAX);
 
 export class CameraQueryDto extends CursorQueryDto {
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: CAMERA_MAP_PAGE_MAX, description: `at most ${CAMERA_PAGE_MAX}, or ${CAMERA_MAP_PAGE_MAX} with view=map` })
+  @ApiPropertyOptional({
+    default: 100,
+    minimum: 1,
+    maximum: CAMERA_MAP_PAGE_MAX,
+    description: `at most ${CAMERA_PAGE_MAX}, or ${CAMERA_MAP_PAGE_MAX} with view=map`,
+  })
   @IsOptional()
   @Type(() => Number)
   @ValidateBy({

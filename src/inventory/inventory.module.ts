@@ -18,7 +18,18 @@ import { SummaryService } from './summary.service';
 /** Administrative units, routes, stations, cameras and road signs; import and export. */
 @Module({
   controllers: [CameraController, StationController, GeoDataController, ImportExportController, DriftController],
-  providers: [CameraService, CameraWriter, CommuneLocator, StationService, GeoDataService, SummaryService, CameraImportService, CameraExportService, DriftService, DriftRepository],
+  providers: [
+    CameraService,
+    CameraWriter,
+    CommuneLocator,
+    StationService,
+    GeoDataService,
+    SummaryService,
+    CameraImportService,
+    CameraExportService,
+    DriftService,
+    DriftRepository,
+  ],
   exports: [GeoDataService],
 })
 export class InventoryModule {}

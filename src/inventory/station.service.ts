@@ -59,7 +59,8 @@ export class StationService {
     const params: unknown[] = [];
     const p = (v: unknown) => (params.push(v), `$${params.length}`);
     if (q.commune) where.push(`s.commune_code = ${p(q.commune)}`);
-    if (q.district) where.push(`s.commune_code IN (SELECT code FROM admin_unit WHERE layout = '2019' AND level = 'commune' AND parent_code = ${p(q.district)})`);
+    if (q.district)
+      where.push(`s.commune_code IN (SELECT code FROM admin_unit WHERE layout = '2019' AND level = 'commune' AND parent_code = ${p(q.district)})`);
     if (q.cursor) where.push(`s.id > ${p(decodeCursor(q.cursor))}`);
     const limit = q.limit ?? 100;
     const rows = await this.dataSource.query(`SELECT ${STATION_SQL} WHERE ${where.join(' AND ')} ORDER BY s.id LIMIT ${p(limit + 1)}`, params);
@@ -85,8 +86,21 @@ export class StationService {
       await m.query(
         `INSERT INTO station (code, name, commune_code, commune_code_2025, lat, lon, route_ref, installed_on, funding_vnd, funding_source, uplink, notes, mqtt_password_hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-        [dto.code, dto.name, dto.commune_code, await this.communes.commune2025(dto.lat, dto.lon, m), dto.lat, dto.lon, dto.route_ref ?? null,
-          dto.installed_on ?? null, dto.funding_vnd ?? 0, dto.funding_source ?? null, dto.uplink ?? null, dto.notes ?? null, hashMqttPassword(password)],
+        [
+          dto.code,
+          dto.name,
+          dto.commune_code,
+          await this.communes.commune2025(dto.lat, dto.lon, m),
+          dto.lat,
+          dto.lon,
+          dto.route_ref ?? null,
+          dto.installed_on ?? null,
+          dto.funding_vnd ?? 0,
+          dto.funding_source ?? null,
+          dto.uplink ?? null,
+          dto.notes ?? null,
+          hashMqttPassword(password),
+        ],
       );
     });
     this.changed();
@@ -112,8 +126,20 @@ export class StationService {
       await m.query(
         `UPDATE station SET name = $2, commune_code = $3, commune_code_2025 = $4, lat = $5, lon = $6, route_ref = $7,
            installed_on = $8, funding_vnd = $9, funding_source = $10, uplink = $11, notes = $12 WHERE code = $1`,
-        [code, merged.name, merged.commune_code, await this.communes.commune2025(lat, lon, m), lat, lon, merged.route_ref ?? null,
-          merged.installed_on ?? null, merged.funding_vnd ?? 0, merged.funding_source ?? null, merged.uplink ?? null, merged.notes ?? null],
+        [
+          code,
+          merged.name,
+          merged.commune_code,
+          await this.communes.commune2025(lat, lon, m),
+          lat,
+          lon,
+          merged.route_ref ?? null,
+          merged.installed_on ?? null,
+          merged.funding_vnd ?? 0,
+          merged.funding_source ?? null,
+          merged.uplink ?? null,
+          merged.notes ?? null,
+        ],
       );
     });
     this.changed();

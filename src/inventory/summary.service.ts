@@ -11,10 +11,13 @@ import { OWNERSHIPS } from './camera.entity';
 
 /** Which parts of the inventory are real and which generated, for anyone reading the figures. */
 const DATA_SOURCE = {
-  admin_units: 'real: GSO list of 192 communes (2019 layout), district boundaries (gis.chinhphu.vn), July-2025 communes and boundaries (sapnhap.bando.com.vn, NQ 1682/NQ-UBTVQH15)',
+  admin_units:
+    'real: GSO list of 192 communes (2019 layout), district boundaries (gis.chinhphu.vn), July-2025 communes and boundaries (sapnhap.bando.com.vn, NQ 1682/NQ-UBTVQH15)',
   routes: 'real alignments of 8 main routes; QL1, QL50, QL62, QL N2 digitised, the others approximate (see SOURCES.md)',
-  figures: 'Long An 2022 report: 670 stations, 1,696 cameras in 112 communes, 5,572 citizen, 17,110 business, 231 household cameras, 115 road signs, over 12 billion VND',
-  positions: 'generated: station, camera and road-sign positions, headings, funding per station and owners are placed deterministically by the seed generator; the exact positions are not public',
+  figures:
+    'Long An 2022 report: 670 stations, 1,696 cameras in 112 communes, 5,572 citizen, 17,110 business, 231 household cameras, 115 road signs, over 12 billion VND',
+  positions:
+    'generated: station, camera and road-sign positions, headings, funding per station and owners are placed deterministically by the seed generator; the exact positions are not public',
 };
 
 /**

@@ -46,7 +46,10 @@ describe('CameraClusterIndex', () => {
     const box: [number, number, number, number] = [106.35, 10.55, 106.37, 10.57];
     const v = index.view(box, CLUSTER_MAX_ZOOM + 1);
     expect(v.clusters).toEqual([]);
-    const expected = cams.filter((c) => c.lon >= box[0] && c.lon <= box[2] && c.lat >= box[1] && c.lat <= box[3]).map((c) => c.code).sort();
+    const expected = cams
+      .filter((c) => c.lon >= box[0] && c.lon <= box[2] && c.lat >= box[1] && c.lat <= box[3])
+      .map((c) => c.code)
+      .sort();
     expect(v.cameras.rows.map((r) => r[0]).sort()).toEqual(expected);
   });
 

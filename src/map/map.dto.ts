@@ -5,7 +5,13 @@ import { IsIn, IsInt, IsOptional, Matches, Max, Min, ValidationArguments } from 
 import { MAP_STATUSES, PRIVATE_OWNERSHIPS } from './camera-cluster.index';
 
 const got = (a: ValidationArguments) => JSON.stringify(a.value);
-const toList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value;
 
 /** The deepest zoom the map offers (Leaflet's maxZoom in web/app.js). */
 export const MAP_MAX_ZOOM = 19;

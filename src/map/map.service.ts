@@ -10,7 +10,17 @@ import { CLOCK, Clock } from '../common/clock';
 import { EventBus } from '../common/event-bus';
 import { CAMNET_CONFIG, type CamnetConfig } from '../config/config';
 import { badField, badInput } from '../http-defaults';
-import { CameraClusterIndex, CameraFilter, filterKey, MapCamera, MapStatus, MAP_STATUSES, PrivateOwnership, PRIVATE_OWNERSHIPS, ViewAnswer } from './camera-cluster.index';
+import {
+  CameraClusterIndex,
+  CameraFilter,
+  filterKey,
+  MapCamera,
+  MapStatus,
+  MAP_STATUSES,
+  PrivateOwnership,
+  PRIVATE_OWNERSHIPS,
+  ViewAnswer,
+} from './camera-cluster.index';
 import { MapViewQueryDto } from './map.dto';
 import { MapRepository } from './map.repository';
 import { checkViewport } from './viewport';
@@ -83,14 +93,21 @@ export class MapService implements OnApplicationBootstrap, OnModuleDestroy {
     await this.loading?.catch(() => undefined);
   }
 
-  async config(config: CamnetConfig, limits: Record<string, { min: number | null; max: number | null }>, provinceBounds: Promise<[number, number, number, number] | null>) {
+  async config(
+    config: CamnetConfig,
+    limits: Record<string, { min: number | null; max: number | null }>,
+    provinceBounds: Promise<[number, number, number, number] | null>,
+  ) {
     return { tile_url: config.tileUrl, tile_attribution: config.tileUrl ? config.tileAttribution : null, province_bbox: await provinceBounds, limits };
   }
 
   /** `GET /api/map/private-cameras`: the viewport checked, the filter read, the answer from the filter's index. */
   privateCameras(q: MapViewQueryDto): Promise<ViewAnswer> {
     const viewport = checkViewport(q.bbox, q.zoom);
-    if (!viewport.ok) throw viewport.code === 'bad_bbox' ? badField('bbox', viewport.message, viewport.code, viewport.params) : badInput(viewport.code, viewport.params, viewport.message);
+    if (!viewport.ok)
+      throw viewport.code === 'bad_bbox'
+        ? badField('bbox', viewport.message, viewport.code, viewport.params)
+        : badInput(viewport.code, viewport.params, viewport.message);
     const filter: CameraFilter = {
       ownerships: (q.ownership as PrivateOwnership[] | undefined) ?? PRIVATE_OWNERSHIPS,
       statuses: (q.status as MapStatus[] | undefined) ?? MAP_STATUSES,

@@ -10,15 +10,19 @@ export const MAX_VIEWPORT_PX = 4096;
 export type Bbox = [west: number, south: number, east: number, north: number];
 
 export type ViewportCheck =
-  | { ok: true; bbox: Bbox }
-  | { ok: false; code: 'bad_bbox' | 'bbox_too_large'; params: Record<string, number | string>; message: string };
+  { ok: true; bbox: Bbox } | { ok: false; code: 'bad_bbox' | 'bbox_too_large'; params: Record<string, number | string>; message: string };
 
 /** Degrees of longitude one screen pixel spans at a zoom (Web Mercator, 256-pixel tiles). */
 export const degreesPerPixel = (zoom: number) => 360 / (256 * 2 ** zoom);
 
 export function checkViewport(bboxText: string, zoom: number): ViewportCheck {
   const parts = bboxText.split(',').map((s) => Number(s.trim()));
-  const bad = (why: string): ViewportCheck => ({ ok: false, code: 'bad_bbox', params: { field: 'bbox', value: bboxText, why }, message: `bbox ${why}, got "${bboxText}"` });
+  const bad = (why: string): ViewportCheck => ({
+    ok: false,
+    code: 'bad_bbox',
+    params: { field: 'bbox', value: bboxText, why },
+    message: `bbox ${why}, got "${bboxText}"`,
+  });
   if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))) return bad('must be four numbers: west,south,east,north');
   const [west, south, east, north] = parts;
   if (west < -180 || east > 180 || south < -90 || north > 90) return bad('must lie within longitude -180..180 and latitude -90..90');

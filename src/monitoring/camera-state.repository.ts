@@ -192,7 +192,9 @@ export class CameraStateRepository {
 
   /** The picture fault camera_state holds for a camera (null: none, or no such camera). */
   async viewIssue(cameraId: number): Promise<ViewIssue | null> {
-    const [r] = (await this.dataSource.query(`SELECT view_issue FROM camera_state WHERE camera_id = $1`, [cameraId])) as Array<{ view_issue: ViewIssue | null }>;
+    const [r] = (await this.dataSource.query(`SELECT view_issue FROM camera_state WHERE camera_id = $1`, [cameraId])) as Array<{
+      view_issue: ViewIssue | null;
+    }>;
     return r?.view_issue ?? null;
   }
 

@@ -23,7 +23,20 @@ function setup(failures: unknown[]) {
       new Map([
         [
           7,
-          { camera_id: 7, status: 'online', since: new Date(0), reason: null, pending_status: null, pending_count: 0, heading_deg: null, code: 'C7', registered_deg: 0, station_id: 3, station_code: 'S3', station_status: 'online' },
+          {
+            camera_id: 7,
+            status: 'online',
+            since: new Date(0),
+            reason: null,
+            pending_status: null,
+            pending_count: 0,
+            heading_deg: null,
+            code: 'C7',
+            registered_deg: 0,
+            station_id: 3,
+            station_code: 'S3',
+            station_status: 'online',
+          },
         ],
       ]),
     lockStation: async () => ({ status: 'online', code: 'S3', since: new Date(0), last_seen_at: new Date(0) }),

@@ -426,7 +426,15 @@ export class CameraStateService implements OnModuleDestroy {
     this.announceCameraStep(outbox, row, step, at, reason, null);
     if (headingChanged) {
       const ptz = result.ptz;
-      w.orientationEvents.push({ id: row.camera_id, at, heading: measured, pan: ptz?.pan ?? null, tilt: ptz?.tilt ?? null, zoom: ptz?.zoom ?? null, source: 'onvif' });
+      w.orientationEvents.push({
+        id: row.camera_id,
+        at,
+        heading: measured,
+        pan: ptz?.pan ?? null,
+        tilt: ptz?.tilt ?? null,
+        zoom: ptz?.zoom ?? null,
+        source: 'onvif',
+      });
       this.announceHeading(outbox, row, at, measured);
     }
     return { status: step.next.status, previous: row.status, transition: step.transition };
@@ -438,7 +446,8 @@ export class CameraStateService implements OnModuleDestroy {
       const row = await this.lockCamera(m, cameraId);
       const step = stepCamera(machineState(row), o);
       const at = later0(this.clock.now(), row.since);
-      if (step.transition || step.next.pendingCount !== row.pending_count) await this.repo.updateCameraMachineState(m, cameraId, step.next, step.transition, at);
+      if (step.transition || step.next.pendingCount !== row.pending_count)
+        await this.repo.updateCameraMachineState(m, cameraId, step.next, step.transition, at);
       if (step.transition) await this.repo.insertStatusEvents(m, [{ subject: 'camera', id: cameraId, at, status: step.next.status, source, reason }]);
       this.announceCameraStep(outbox, row, step, at, reason, null);
       return step.transition;

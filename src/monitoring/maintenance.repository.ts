@@ -16,7 +16,16 @@ import { MaintenanceWindow } from './monitoring.entities';
 export type MaintenanceScope = MaintenanceWindow['scope'];
 export const MAINTENANCE_SCOPES: readonly MaintenanceScope[] = ['camera', 'station', 'commune', 'district'];
 
-const ROW = ['id', 'scope', 'scopeId', 'startsAt', 'endsAt', 'reason', 'createdBy', 'updatedAt'] as const satisfies readonly ColumnProperty<MaintenanceWindow>[];
+const ROW = [
+  'id',
+  'scope',
+  'scopeId',
+  'startsAt',
+  'endsAt',
+  'reason',
+  'createdBy',
+  'updatedAt',
+] as const satisfies readonly ColumnProperty<MaintenanceWindow>[];
 /** A window as stored. */
 export type MaintenanceRow = Pick<MaintenanceWindow, (typeof ROW)[number]>;
 

@@ -62,7 +62,12 @@ function world() {
   return { store, clock, listening, transitions, maintenance, created };
 }
 
-const camera = (code: string, stationCode: string | null, communeCode: string | null, communeCode2025: string | null = null) => ({ code, stationCode, communeCode, communeCode2025 });
+const camera = (code: string, stationCode: string | null, communeCode: string | null, communeCode2025: string | null = null) => ({
+  code,
+  stationCode,
+  communeCode,
+  communeCode2025,
+});
 const fieldOf = async (p: Promise<unknown>) => {
   const err = await p.then(
     () => null,
@@ -88,7 +93,14 @@ describe('MaintenanceService: what makes a window valid', () => {
   it('refuses two windows of one scope that overlap, naming the other; back to back, or another scope, is fine', async () => {
     const { maintenance, created } = world();
     const first = await maintenance.create({ scope: 'camera', scopeId: 'ST-A-C2', startsAt: at(60), endsAt: at(120), reason: null }, 'kt1');
-    expect(first).toMatchObject({ scope: 'camera', scope_id: 'ST-A-C2', starts_at: at(60).toISOString(), ends_at: at(120).toISOString(), created_by: 'kt1', active: false });
+    expect(first).toMatchObject({
+      scope: 'camera',
+      scope_id: 'ST-A-C2',
+      starts_at: at(60).toISOString(),
+      ends_at: at(120).toISOString(),
+      created_by: 'kt1',
+      active: false,
+    });
     expect(created).toEqual([{ scope: 'camera', scopeId: 'ST-A-C2', startsAt: at(60), endsAt: at(120) }]);
     const overlap = await fieldOf(maintenance.create({ scope: 'camera', scopeId: 'ST-A-C2', startsAt: at(90), endsAt: at(150), reason: null }));
     expect(overlap.field).toBe('starts_at');
@@ -122,7 +134,10 @@ describe('MaintenanceService: changing, ending and cancelling', () => {
     const { maintenance } = world();
     const a = await maintenance.create({ scope: 'commune', scopeId: '27800', startsAt: at(60), endsAt: at(120), reason: null });
     const b = await maintenance.create({ scope: 'commune', scopeId: '27800', startsAt: at(200), endsAt: at(260), reason: null });
-    expect(await maintenance.update(a.id, { startsAt: at(30), endsAt: at(100) })).toMatchObject({ starts_at: at(30).toISOString(), ends_at: at(100).toISOString() });
+    expect(await maintenance.update(a.id, { startsAt: at(30), endsAt: at(100) })).toMatchObject({
+      starts_at: at(30).toISOString(),
+      ends_at: at(100).toISOString(),
+    });
     expect((await fieldOf(maintenance.update(a.id, { startsAt: at(-1) }))).field).toBe('starts_at');
     expect((await fieldOf(maintenance.update(a.id, { endsAt: at(210) }))).reason).toContain(`overlaps maintenance window ${b.id}`);
     // Its own old times are no overlap.

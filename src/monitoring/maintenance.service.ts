@@ -88,7 +88,8 @@ export class MaintenanceService {
       endsAt,
       reason: patch.reason !== undefined ? patch.reason : row.reason,
     };
-    if (!inForce && next.startsAt < now) throw badField('starts_at', `a window that has not started cannot be moved into the past, got ${next.startsAt.toISOString()}`);
+    if (!inForce && next.startsAt < now)
+      throw badField('starts_at', `a window that has not started cannot be moved into the past, got ${next.startsAt.toISOString()}`);
     await this.validate(next, id);
     const updated = await this.repo.update(id, next, now);
     await this.sweepQuietly();
@@ -167,7 +168,8 @@ export class MaintenanceService {
     await this.refresh();
     const now = this.clock.now();
     if (this.active.size > 0) {
-      for (const id of await this.repo.camerasEntering(now)) await this.state.applyCameraObservation(id, { type: 'maintenance_start' }, 'system', 'maintenance window');
+      for (const id of await this.repo.camerasEntering(now))
+        await this.state.applyCameraObservation(id, { type: 'maintenance_start' }, 'system', 'maintenance window');
       for (const id of await this.repo.stationsEntering(now)) await this.state.applyStation(id, { type: 'maintenance_start' }, 'system');
     }
     const seenSince = new Date(now.getTime() - this.listening.silentAfterMs);

@@ -10,7 +10,10 @@ const SCOPE_ID_MESSAGE = (a: { value: unknown }) => `scope_id must be a camera, 
 const REASON_MESSAGE = (a: { value: unknown }) => `reason must be text of at most 500 characters, got ${String(a.value).length} characters`;
 
 export class CreateMaintenanceWindowDto {
-  @ApiProperty({ enum: MAINTENANCE_SCOPES, description: 'what the window covers: one camera, a station and its cameras, a commune (either layout) or a district' })
+  @ApiProperty({
+    enum: MAINTENANCE_SCOPES,
+    description: 'what the window covers: one camera, a station and its cameras, a commune (either layout) or a district',
+  })
   @IsIn(MAINTENANCE_SCOPES as unknown as string[], { message: SCOPE_MESSAGE })
   scope: MaintenanceScope;
 

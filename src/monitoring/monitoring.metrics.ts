@@ -46,41 +46,78 @@ export class MonitoringMetrics {
   readonly bufferPeak: Gauge<'buffer'>;
 
   constructor(@Inject(METRICS) registry: Registry) {
-    this.mqttDropped = once(registry, 'camnet_mqtt_messages_dropped_total', () =>
-      new Counter({ name: 'camnet_mqtt_messages_dropped_total', help: 'Station MQTT messages dropped as invalid, by reason', labelNames: ['reason'], registers: [registry] }),
+    this.mqttDropped = once(
+      registry,
+      'camnet_mqtt_messages_dropped_total',
+      () =>
+        new Counter({
+          name: 'camnet_mqtt_messages_dropped_total',
+          help: 'Station MQTT messages dropped as invalid, by reason',
+          labelNames: ['reason'],
+          registers: [registry],
+        }),
     );
     for (const r of MQTT_DROP_REASONS) this.mqttDropped.inc({ reason: r }, 0);
-    this.mqttReceived = once(registry, 'camnet_mqtt_messages_total', () =>
-      new Counter({ name: 'camnet_mqtt_messages_total', help: 'Station MQTT messages accepted, by topic kind', labelNames: ['kind'], registers: [registry] }),
+    this.mqttReceived = once(
+      registry,
+      'camnet_mqtt_messages_total',
+      () =>
+        new Counter({ name: 'camnet_mqtt_messages_total', help: 'Station MQTT messages accepted, by topic kind', labelNames: ['kind'], registers: [registry] }),
     );
-    this.checks = once(registry, 'camnet_probe_checks_total', () =>
-      new Counter({ name: 'camnet_probe_checks_total', help: 'ONVIF checks run, by outcome', labelNames: ['result'], registers: [registry] }),
+    this.checks = once(
+      registry,
+      'camnet_probe_checks_total',
+      () => new Counter({ name: 'camnet_probe_checks_total', help: 'ONVIF checks run, by outcome', labelNames: ['result'], registers: [registry] }),
     );
-    this.checkSeconds = once(registry, 'camnet_probe_check_seconds', () =>
-      new Histogram({
-        name: 'camnet_probe_check_seconds',
-        help: 'Duration of one ONVIF check',
-        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-        registers: [registry],
-      }),
+    this.checkSeconds = once(
+      registry,
+      'camnet_probe_check_seconds',
+      () =>
+        new Histogram({
+          name: 'camnet_probe_check_seconds',
+          help: 'Duration of one ONVIF check',
+          buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+          registers: [registry],
+        }),
     );
-    this.dbRetries = once(registry, 'camnet_db_write_retries_total', () =>
-      new Counter({ name: 'camnet_db_write_retries_total', help: 'State writes retried after a transient database failure, by kind', labelNames: ['kind'], registers: [registry] }),
+    this.dbRetries = once(
+      registry,
+      'camnet_db_write_retries_total',
+      () =>
+        new Counter({
+          name: 'camnet_db_write_retries_total',
+          help: 'State writes retried after a transient database failure, by kind',
+          labelNames: ['kind'],
+          registers: [registry],
+        }),
     );
     for (const k of ['lock_conflict', 'connection']) this.dbRetries.inc({ kind: k }, 0);
-    this.applyDropped = once(registry, 'camnet_apply_dropped_total', () =>
-      new Counter({
-        name: 'camnet_apply_dropped_total',
-        help: 'Heartbeats, station messages and check results taken in but never written, by buffer and reason (overflow, permanent)',
-        labelNames: ['buffer', 'reason'],
-        registers: [registry],
-      }),
+    this.applyDropped = once(
+      registry,
+      'camnet_apply_dropped_total',
+      () =>
+        new Counter({
+          name: 'camnet_apply_dropped_total',
+          help: 'Heartbeats, station messages and check results taken in but never written, by buffer and reason (overflow, permanent)',
+          labelNames: ['buffer', 'reason'],
+          registers: [registry],
+        }),
     );
-    this.bufferItems = once(registry, 'camnet_apply_buffer_items', () =>
-      new Gauge({ name: 'camnet_apply_buffer_items', help: 'Items waiting to be written, by buffer', labelNames: ['buffer'], registers: [registry] }),
+    this.bufferItems = once(
+      registry,
+      'camnet_apply_buffer_items',
+      () => new Gauge({ name: 'camnet_apply_buffer_items', help: 'Items waiting to be written, by buffer', labelNames: ['buffer'], registers: [registry] }),
     );
-    this.bufferPeak = once(registry, 'camnet_apply_buffer_peak_items', () =>
-      new Gauge({ name: 'camnet_apply_buffer_peak_items', help: 'Most items seen waiting in each buffer since start', labelNames: ['buffer'], registers: [registry] }),
+    this.bufferPeak = once(
+      registry,
+      'camnet_apply_buffer_peak_items',
+      () =>
+        new Gauge({
+          name: 'camnet_apply_buffer_peak_items',
+          help: 'Most items seen waiting in each buffer since start',
+          labelNames: ['buffer'],
+          registers: [registry],
+        }),
     );
     for (const b of APPLY_BUFFERS) {
       for (const r of ['overflow', 'permanent']) this.applyDropped.inc({ buffer: b, reason: r }, 0);

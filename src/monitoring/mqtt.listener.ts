@@ -119,7 +119,8 @@ export class MqttListener implements OnApplicationBootstrap, OnModuleDestroy {
     client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet.retain));
     client.on('error', (err: Error & { code?: number }) => {
       if (client.options.protocolVersion === 5 && /unacceptable protocol version|unsupported protocol version/i.test(err.message)) {
-        if (group) this.logger.error(`broker ${redactedUrl(this.runtime.mqttUrl)} speaks no MQTT 5: MQTT_SHARED_GROUP cannot work there; subscribing without it`);
+        if (group)
+          this.logger.error(`broker ${redactedUrl(this.runtime.mqttUrl)} speaks no MQTT 5: MQTT_SHARED_GROUP cannot work there; subscribing without it`);
         else this.logger.log(`broker ${redactedUrl(this.runtime.mqttUrl)} speaks MQTT 3.1.1 only: messages over 16 KiB are refused after they arrive`);
         client.options.protocolVersion = 4;
         delete client.options.properties;

@@ -3,7 +3,16 @@ import { MQTT_MAX_PAYLOAD_BYTES, parseStationMessage, parseTopic } from './mqtt.
 const buf = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
 const T = 'camnet/v1/stations/ST-0001';
 const ts = '2025-03-01T10:00:00.000Z';
-const heartbeat = { ts, uptime_s: 12, power: 'grid', temp_c: 35.2, cameras: [{ code: 'ST-0001-C1', online: true, heading_deg: 90 }, { code: 'ST-0001-C2', online: false }] };
+const heartbeat = {
+  ts,
+  uptime_s: 12,
+  power: 'grid',
+  temp_c: 35.2,
+  cameras: [
+    { code: 'ST-0001-C1', online: true, heading_deg: 90 },
+    { code: 'ST-0001-C2', online: false },
+  ],
+};
 
 describe('topics', () => {
   it('accepts the three station topics and nothing else', () => {
@@ -18,14 +27,28 @@ describe('topics', () => {
 
 describe('payloads', () => {
   it('parses status, the Will, heartbeat and orientation', () => {
-    expect(parseStationMessage(`${T}/status`, buf({ online: true, ts }))).toEqual({ ok: true, message: { kind: 'status', station: 'ST-0001', online: true, ts } });
-    expect(parseStationMessage(`${T}/status`, buf('{"online":false}'))).toEqual({ ok: true, message: { kind: 'status', station: 'ST-0001', online: false, ts: null } });
+    expect(parseStationMessage(`${T}/status`, buf({ online: true, ts }))).toEqual({
+      ok: true,
+      message: { kind: 'status', station: 'ST-0001', online: true, ts },
+    });
+    expect(parseStationMessage(`${T}/status`, buf('{"online":false}'))).toEqual({
+      ok: true,
+      message: { kind: 'status', station: 'ST-0001', online: false, ts: null },
+    });
     const hb = parseStationMessage(`${T}/heartbeat`, buf(heartbeat));
     expect(hb).toEqual({
       ok: true,
       message: {
-        kind: 'heartbeat', station: 'ST-0001', ts, uptimeS: 12, power: 'grid', tempC: 35.2,
-        cameras: [{ code: 'ST-0001-C1', online: true, headingDeg: 90 }, { code: 'ST-0001-C2', online: false, headingDeg: null }],
+        kind: 'heartbeat',
+        station: 'ST-0001',
+        ts,
+        uptimeS: 12,
+        power: 'grid',
+        tempC: 35.2,
+        cameras: [
+          { code: 'ST-0001-C1', online: true, headingDeg: 90 },
+          { code: 'ST-0001-C2', online: false, headingDeg: null },
+        ],
       },
     });
     expect(parseStationMessage(`${T}/orientation`, buf({ ts, camera: 'ST-0001-C3', heading_deg: 271.5, pan: -0.25, tilt: 0 }))).toEqual({

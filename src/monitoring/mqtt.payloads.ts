@@ -96,7 +96,8 @@ export function parseStationMessage(topic: string, payload: Uint8Array): ParseOu
       for (const c of body.cameras) {
         if (!isObject(c) || typeof c.code !== 'string' || !CODE.test(c.code)) return bad('each camera needs a "code" of A-Z, 0-9 and "-"');
         if (typeof c.online !== 'boolean') return bad(`camera ${c.code}: "online" must be true or false`);
-        if (c.heading_deg !== undefined && c.heading_deg !== null && !isNum(c.heading_deg, 0, 360)) return bad(`camera ${c.code}: "heading_deg" must be in [0, 360]`);
+        if (c.heading_deg !== undefined && c.heading_deg !== null && !isNum(c.heading_deg, 0, 360))
+          return bad(`camera ${c.code}: "heading_deg" must be in [0, 360]`);
         cameras.push({ code: c.code, online: c.online, headingDeg: (c.heading_deg as number | null | undefined) ?? null });
       }
       return {

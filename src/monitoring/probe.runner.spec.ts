@@ -7,10 +7,31 @@ import { MonitoringMetrics } from './monitoring.metrics';
 import type { ProbeResult } from './onvif/onvif.types';
 import { CameraProbe, CheckTarget, nextCheckDelayS, ProbeRunner } from './probe.runner';
 
-const okResult: ProbeResult = { ok: true, reachable: true, error: null, clockOffsetS: 0.2, ptz: null, headingDeg: null, device: null, latencyMs: 1, warnings: [] };
+const okResult: ProbeResult = {
+  ok: true,
+  reachable: true,
+  error: null,
+  clockOffsetS: 0.2,
+  ptz: null,
+  headingDeg: null,
+  device: null,
+  latencyMs: 1,
+  warnings: [],
+};
 const target: CheckTarget = {
-  cameraId: 7, code: 'ST-0001-C1', url: 'http://127.0.0.1:9/onvif/ST-0001-C1/device_service', user: 'u', password: 'p', ptz: false,
-  registeredDeg: 90, stationCode: 'ST-0001', communeCode: '27694', communeCode2025: null, status: 'online', failures: 0, intervalS: 60,
+  cameraId: 7,
+  code: 'ST-0001-C1',
+  url: 'http://127.0.0.1:9/onvif/ST-0001-C1/device_service',
+  user: 'u',
+  password: 'p',
+  ptz: false,
+  registeredDeg: 90,
+  stationCode: 'ST-0001',
+  communeCode: '27694',
+  communeCode2025: null,
+  status: 'online',
+  failures: 0,
+  intervalS: 60,
 };
 
 function setup(probe: Partial<CameraProbe>) {
@@ -35,7 +56,9 @@ describe('ProbeRunner', () => {
     let seen: AbortSignal | null = null;
     const check = jest.fn((_t, signal: AbortSignal) => {
       seen = signal;
-      return new Promise<ProbeResult>((resolve) => signal.addEventListener('abort', () => resolve({ ...okResult, ok: false, reachable: false, error: { kind: 'timeout', message: 'aborted' } })));
+      return new Promise<ProbeResult>((resolve) =>
+        signal.addEventListener('abort', () => resolve({ ...okResult, ok: false, reachable: false, error: { kind: 'timeout', message: 'aborted' } })),
+      );
     });
     const { runner, applyCheck } = setup({ check });
     const run = runner.run(target, { source: 'onvif', leaseOwner: 'me' });
@@ -66,7 +89,10 @@ describe('ProbeRunner', () => {
 
   it('reports credentials refused at first contact as an auth failure, and asks first contact once', async () => {
     const { OnvifError } = await import('./onvif/onvif.types');
-    const firstContact = jest.fn().mockRejectedValueOnce(new OnvifError('auth', 'NotAuthorized')).mockResolvedValue({ ptzXaddr: 'x', mediaXaddr: 'm', profileToken: 'P1', hasPtz: true });
+    const firstContact = jest
+      .fn()
+      .mockRejectedValueOnce(new OnvifError('auth', 'NotAuthorized'))
+      .mockResolvedValue({ ptzXaddr: 'x', mediaXaddr: 'm', profileToken: 'P1', hasPtz: true });
     const check = jest.fn().mockResolvedValue(okResult);
     const { runner } = setup({ check, firstContact });
     const ptz = { ...target, ptz: true };

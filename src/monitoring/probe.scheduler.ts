@@ -121,9 +121,7 @@ export class ProbeScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     await this.ticking;
     await Promise.allSettled([...this.checks]);
     // Hand unfinished work over at once instead of letting the leases run out.
-    await this.dataSource
-      .query(`UPDATE probe_schedule SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1`, [this.owner])
-      .catch(() => undefined);
+    await this.dataSource.query(`UPDATE probe_schedule SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1`, [this.owner]).catch(() => undefined);
   }
 
   /**
@@ -203,9 +201,7 @@ export class ProbeScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     );
     // CAMNET_POLL_INTERVAL_S is the one source of the interval: a changed setting applies to every camera.
     await this.dataSource.query(`UPDATE probe_schedule SET interval_s = $1 WHERE interval_s <> $1`, [this.config.pollIntervalS]);
-    await this.dataSource.query(
-      `DELETE FROM probe_schedule ps USING camera c WHERE c.id = ps.camera_id AND (c.onvif_url IS NULL OR c.retired_on IS NOT NULL)`,
-    );
+    await this.dataSource.query(`DELETE FROM probe_schedule ps USING camera c WHERE c.id = ps.camera_id AND (c.onvif_url IS NULL OR c.retired_on IS NOT NULL)`);
   }
 
   /**

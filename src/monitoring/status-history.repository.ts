@@ -97,7 +97,6 @@ const headingInForce: InForcePart = {
      ORDER BY y.${oe.col.at} DESC, y.${oe.col.id} DESC LIMIT 1) o ON true`,
 };
 
-
 type InForceRow = { id: number } & { [K in keyof StatusAt]: StatusAt[K] | null } & { headingDeg?: number | null };
 
 @Injectable()
@@ -185,7 +184,11 @@ export class StatusHistoryRepository implements StatusHistory {
   }
 
   /** Each camera's recorded status over the window with the gaps applied (uncapped beyond the recorded changes' limit). */
-  private async masked(cameraIds: readonly number[], w: HistoryWindow, gaps: UnwatchedGap[]): Promise<Map<number, { initial: StatusAt | null; changes: StatusChange[] }>> {
+  private async masked(
+    cameraIds: readonly number[],
+    w: HistoryWindow,
+    gaps: UnwatchedGap[],
+  ): Promise<Map<number, { initial: StatusAt | null; changes: StatusChange[] }>> {
     const [initial, changes] = await Promise.all([this.recordedBefore(cameraIds, w.from), this.recordedChanges(cameraIds, w)]);
     const window = { from: w.from.getTime(), to: w.to.getTime(), through: w.through };
     const out = new Map(cameraIds.map((id) => [id, maskUnwatched(initial.get(id) ?? null, changes.get(id) ?? [], gaps, window)]));
@@ -205,10 +208,10 @@ export class StatusHistoryRepository implements StatusHistory {
   /** One row per camera id with what each part reads in force at `at`: one statement, whatever the number of cameras. */
   private async inForce(cameraIds: readonly number[], at: Date, ...parts: InForcePart[]): Promise<InForceRow[]> {
     if (cameraIds.length === 0) return [];
-    return this.db.query(
-      `SELECT ids.id, ${parts.map((p) => p.columns).join(', ')} FROM unnest($1::int[]) AS ids(id) ${parts.map((p) => p.join).join(' ')}`,
-      [cameraIds, at],
-    );
+    return this.db.query(`SELECT ids.id, ${parts.map((p) => p.columns).join(', ')} FROM unnest($1::int[]) AS ids(id) ${parts.map((p) => p.join).join(' ')}`, [
+      cameraIds,
+      at,
+    ]);
   }
 }
 

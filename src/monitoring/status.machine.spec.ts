@@ -91,8 +91,42 @@ describe('camera: two agreeing checks change the status', () => {
     ['degraded', 'turned', down, 'offline', 'unreachable', ['open:offline', 'resolve:turned']],
     ['degraded', 'turned', drift, 'degraded', 'clock_drift', ['resolve:turned', 'open:clock_drift']],
     ['degraded', 'turned', check({ issues: ['turned', 'clock_drift'] }), 'degraded', 'clock_drift,turned', ['open:clock_drift']],
-    ['maintenance', 'window', ok, 'online', null, ['resolve:offline', 'resolve:turned', 'resolve:clock_drift', 'resolve:auth_failed', 'resolve:view_dark', 'resolve:view_blocked', 'resolve:view_blurred', 'resolve:view_frozen', 'resolve:view_moved']],
-    ['maintenance', 'window', down, 'offline', 'unreachable', ['open:offline', 'resolve:turned', 'resolve:clock_drift', 'resolve:auth_failed', 'resolve:view_dark', 'resolve:view_blocked', 'resolve:view_blurred', 'resolve:view_frozen', 'resolve:view_moved']],
+    [
+      'maintenance',
+      'window',
+      ok,
+      'online',
+      null,
+      [
+        'resolve:offline',
+        'resolve:turned',
+        'resolve:clock_drift',
+        'resolve:auth_failed',
+        'resolve:view_dark',
+        'resolve:view_blocked',
+        'resolve:view_blurred',
+        'resolve:view_frozen',
+        'resolve:view_moved',
+      ],
+    ],
+    [
+      'maintenance',
+      'window',
+      down,
+      'offline',
+      'unreachable',
+      [
+        'open:offline',
+        'resolve:turned',
+        'resolve:clock_drift',
+        'resolve:auth_failed',
+        'resolve:view_dark',
+        'resolve:view_blocked',
+        'resolve:view_blurred',
+        'resolve:view_frozen',
+        'resolve:view_moved',
+      ],
+    ],
   ];
   it.each(cases)('%s/%s + 2× %j → %s/%s', (from, cause, o, to, toCause, alerts) => {
     const first = stepCamera(state(from, cause), o);
@@ -256,10 +290,12 @@ describe('picture faults from the view module', () => {
   test('one view fault replaces another', () => {
     const step = stepCamera(st('degraded', 'view_dark'), { type: 'view', issue: 'view_blocked' });
     expect(step.next.cause).toBe('view_blocked');
-    expect(step.alerts).toEqual(expect.arrayContaining([
-      { action: 'open', kind: 'view_blocked' },
-      { action: 'resolve', kind: 'view_dark' },
-    ]));
+    expect(step.alerts).toEqual(
+      expect.arrayContaining([
+        { action: 'open', kind: 'view_blocked' },
+        { action: 'resolve', kind: 'view_dark' },
+      ]),
+    );
     expect(step.alerts).toHaveLength(2);
   });
   test('the picture good again → online, alert resolved', () => {

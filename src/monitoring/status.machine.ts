@@ -60,7 +60,16 @@
  * | maintenance      | window ends, not seen recently       | offline      | open station_down       | station down       |
  */
 import { absAngleDiffDeg } from '../geo/geo.math';
-import { CAMERA_ALERT_KINDS, CAMERA_ISSUES, VIEW_ISSUES, type AlertActionKind, type AlertKind, type CameraAlertKind, type CameraIssue, type ViewIssue } from '../domain/alert';
+import {
+  CAMERA_ALERT_KINDS,
+  CAMERA_ISSUES,
+  VIEW_ISSUES,
+  type AlertActionKind,
+  type AlertKind,
+  type CameraAlertKind,
+  type CameraIssue,
+  type ViewIssue,
+} from '../domain/alert';
 import type { Status } from '../domain/status';
 
 export const CONFIRMATIONS = 2;

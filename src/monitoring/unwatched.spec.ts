@@ -27,7 +27,16 @@ describe('unwatchedGaps', () => {
   });
 
   it('sees no gap between sessions that touch', () => {
-    expect(unwatchedGaps([{ from: 0, to: H }, { from: H, to: 2 * H }], 0, 2 * H)).toEqual([{ from: 2 * H, to: null }]);
+    expect(
+      unwatchedGaps(
+        [
+          { from: 0, to: H },
+          { from: H, to: 2 * H },
+        ],
+        0,
+        2 * H,
+      ),
+    ).toEqual([{ from: 2 * H, to: null }]);
   });
 });
 

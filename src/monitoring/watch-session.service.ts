@@ -18,9 +18,12 @@ async function settledWithin<T>(p: Promise<T> | null, ms: number): Promise<T | u
   if (p === null) return undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    return await Promise.race([p, new Promise<undefined>((resolve) => {
+    return await Promise.race([
+      p,
+      new Promise<undefined>((resolve) => {
         timer = setTimeout(() => resolve(undefined), ms);
-      })]);
+      }),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -55,7 +58,10 @@ export class WatchSession implements OnApplicationBootstrap, OnModuleDestroy {
     const id = this.watched.ownSession;
     if (id === null) return;
     try {
-      const closed = await settledWithin(this.sessions.close(id, this.clock.now()).then(() => true), STOP_WAIT_MS);
+      const closed = await settledWithin(
+        this.sessions.close(id, this.clock.now()).then(() => true),
+        STOP_WAIT_MS,
+      );
       if (closed !== true) throw new Error(`no answer from the database in ${STOP_WAIT_MS} ms`);
       this.watched.ownSession = null;
     } catch (err) {

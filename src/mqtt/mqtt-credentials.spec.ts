@@ -25,7 +25,7 @@ describe('MQTT credentials', () => {
     expect(maySubscribe({ kind: 'service' }, 'camnet/v1/stations/+/status')).toBe(true);
   });
 
-  it('derives a different password per station and key, and takes camnet\'s account from MQTT_URL when it names one', () => {
+  it("derives a different password per station and key, and takes camnet's account from MQTT_URL when it names one", () => {
     const key = '0f'.repeat(32);
     expect(derivedStationPassword(key, 'ST-0001')).not.toBe(derivedStationPassword(key, 'ST-0002'));
     expect(derivedStationPassword(key, 'ST-0001')).not.toBe(derivedStationPassword('1f'.repeat(32), 'ST-0001'));

@@ -104,7 +104,8 @@ export class EmailNotifier implements OnModuleInit, OnModuleDestroy {
 
   /** "Send a test message": to the given address, or to every configured recipient. */
   async sendTest(to: string | undefined, by: string): Promise<{ sent_to: string[] }> {
-    if (!this.mail || !this.transport) throw new ServiceUnavailableException('e-mail is not configured: set CAMNET_SMTP_URL and CAMNET_MAIL_TO or CAMNET_MAIL_ROUTES');
+    if (!this.mail || !this.transport)
+      throw new ServiceUnavailableException('e-mail is not configured: set CAMNET_SMTP_URL and CAMNET_MAIL_TO or CAMNET_MAIL_ROUTES');
     const recipients = to ? [to] : [...new Set([...this.mail.defaultTo, ...this.mail.routes.flatMap((r) => r.to)])].sort();
     for (const r of recipients) {
       await this.transport.sendMail({

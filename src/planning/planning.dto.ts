@@ -38,7 +38,8 @@ export class ProposalRequestDto {
     example: 3,
     minimum: 1,
     maximum: 4,
-    description: "cameras per station (default the province's own ratio, cameras of stations / stations, rounded: 1,696 / 670 → 3): both ways along the road, then across",
+    description:
+      "cameras per station (default the province's own ratio, cameras of stations / stations, rounded: 1,696 / 670 → 3): both ways along the road, then across",
   })
   @IsOptional()
   @IsInt({ message: (a) => `cameras_per_station must be a whole number from 1 to 4, got ${got(a)}` })
@@ -82,7 +83,8 @@ export class ProposalRequestDto {
 
   @ApiPropertyOptional({
     example: 0.5,
-    description: "diminishing returns: a site's score is multiplied by this for each station already proposed in its commune, above 0 up to 1 (default 0.5; 1 turns it off)",
+    description:
+      "diminishing returns: a site's score is multiplied by this for each station already proposed in its commune, above 0 up to 1 (default 0.5; 1 turns it off)",
   })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false }, { message: numberMessage })
@@ -109,7 +111,7 @@ export class Commune2025Dto {
   @ApiProperty({ example: '27694' }) code: string;
   @ApiProperty({ example: 'Phường Long An' }) name: string;
   @ApiProperty({ enum: ['full', 'partial'], nullable: true, type: String, description: 'whether the whole old commune went into it' }) kind: string | null;
-  @ApiProperty({ nullable: true, type: Number, description: "population of the 2025 commune (bando), not of the old one" }) population: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'population of the 2025 commune (bando), not of the old one' }) population: number | null;
   @ApiProperty({ nullable: true, type: Number, description: 'area of the 2025 commune, km² (bando), not of the old one' }) area_km2: number | null;
 }
 
@@ -151,7 +153,8 @@ export class ProposedStationDto {
   route_ref: string | null;
   @ApiProperty({ type: [String], description: 'every route passing the site (both where two routes share the road)' }) route_refs: string[];
   @ApiProperty({ nullable: true, type: Number, description: 'chainage of the site on route_ref, metres' }) chainage_m: number | null;
-  @ApiProperty({ enum: ['uncovered_commune', 'route_gap'], description: "why it is there: a commune without a station (communes_first), or a route gap" }) reason: ProposalReason;
+  @ApiProperty({ enum: ['uncovered_commune', 'route_gap'], description: 'why it is there: a commune without a station (communes_first), or a route gap' })
+  reason: ProposalReason;
   @ApiProperty({ type: [ProposedCameraDto] }) cameras: ProposedCameraDto[];
   @ApiProperty() cost_vnd: number;
   @ApiProperty({ description: 'network length this station newly covers, given the stations before it, metres (a stretch two routes share counts once)' })
@@ -180,5 +183,6 @@ export class ProposalDto {
   @ApiProperty({ description: 'installed coverage of the route network with the proposed stations, %' }) coverage_after_pct: number;
   @ApiProperty({ description: 'communes without a station before, and how many of them the proposal reaches' }) uncovered_communes_before: number;
   @ApiProperty() uncovered_communes_reached: number;
-  @ApiProperty({ type: [RoutePlanDto], description: 'per route, its own length and coverage (a shared stretch counts for each of its routes)' }) routes: RoutePlanDto[];
+  @ApiProperty({ type: [RoutePlanDto], description: 'per route, its own length and coverage (a shared stretch counts for each of its routes)' })
+  routes: RoutePlanDto[];
 }

@@ -42,11 +42,7 @@ export class PlanningService {
   ) {}
 
   async uncoveredCommunes(): Promise<UncoveredCommuneDto[]> {
-    const [rows, places, network] = await Promise.all([
-      this.repo.uncoveredCommunes(localDay(this.clock.now())),
-      this.loadPlaces(),
-      this.coverage.network(),
-    ]);
+    const [rows, places, network] = await Promise.all([this.repo.uncoveredCommunes(localDay(this.clock.now())), this.loadPlaces(), this.coverage.network()]);
     return rows.map((c) => {
       let nearest: { ref: string; d: number } | null = null;
       if (c.lat !== null && c.lon !== null) {
@@ -137,11 +133,7 @@ export class PlanningService {
     const objective = body.objective ?? 'route_metres';
     const minSpacing = body.min_spacing_m ?? DEFAULT_PROPOSAL.minSpacingM;
     const decay = body.commune_decay ?? DEFAULT_PROPOSAL.communeDecay;
-    const [unions, places, uncovered] = await Promise.all([
-      this.coverage.unions(),
-      this.loadPlaces(),
-      this.repo.uncoveredCommunes(localDay(this.clock.now())),
-    ]);
+    const [unions, places, uncovered] = await Promise.all([this.coverage.unions(), this.loadPlaces(), this.repo.uncoveredCommunes(localDay(this.clock.now()))]);
     const existing = new Map<string, Interval[]>(unions.map((u) => [u.ref, u.installed]));
     const uncoveredCommunes = uncovered.filter((c) => c.lat !== null && c.lon !== null).map((c) => ({ code: c.code, lat: c.lat!, lon: c.lon! }));
     const plan = planStations({

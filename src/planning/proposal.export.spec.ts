@@ -4,14 +4,37 @@ import type { ProposalDto } from './planning.dto';
 const proposal: ProposalDto = {
   stations: [
     {
-      rank: 1, lat: 10.5, lon: 106.4, commune_code: '27700', commune_code_2025: '=HYPERLINK("x")', route_ref: 'QL62', route_refs: ['QL62', 'QL N2'],
-      chainage_m: 1200.5, reason: 'route_gap', cameras: [{ heading_deg: 10, fov_deg: 90, range_m: 90 }, { heading_deg: 190, fov_deg: 90, range_m: 90 }],
-      cost_vnd: 17_900_000, gain_m: 180,
+      rank: 1,
+      lat: 10.5,
+      lon: 106.4,
+      commune_code: '27700',
+      commune_code_2025: '=HYPERLINK("x")',
+      route_ref: 'QL62',
+      route_refs: ['QL62', 'QL N2'],
+      chainage_m: 1200.5,
+      reason: 'route_gap',
+      cameras: [
+        { heading_deg: 10, fov_deg: 90, range_m: 90 },
+        { heading_deg: 190, fov_deg: 90, range_m: 90 },
+      ],
+      cost_vnd: 17_900_000,
+      gain_m: 180,
     },
   ],
-  total_cost_vnd: 17_900_000, cost_per_station_vnd: 17_900_000, cameras_per_station: 2, objective: 'route_metres', min_spacing_m: 500, commune_decay: 0.5,
-  network_length_m: 1000, covered_before_m: 0, covered_after_m: 180, coverage_before_pct: 0, coverage_after_pct: 18,
-  uncovered_communes_before: 0, uncovered_communes_reached: 0, routes: [],
+  total_cost_vnd: 17_900_000,
+  cost_per_station_vnd: 17_900_000,
+  cameras_per_station: 2,
+  objective: 'route_metres',
+  min_spacing_m: 500,
+  commune_decay: 0.5,
+  network_length_m: 1000,
+  covered_before_m: 0,
+  covered_after_m: 180,
+  coverage_before_pct: 0,
+  coverage_after_pct: 18,
+  uncovered_communes_before: 0,
+  uncovered_communes_reached: 0,
+  routes: [],
 };
 
 describe('proposal export', () => {

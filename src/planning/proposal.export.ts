@@ -33,12 +33,33 @@ export function proposalGeoJson(p: ProposalDto): object {
 }
 
 export const PROPOSAL_CSV_HEADER = [
-  'rank', 'lat', 'lon', 'reason', 'route_ref', 'route_refs', 'chainage_m', 'commune_code', 'commune_code_2025', 'gain_m', 'cost_vnd', 'camera_headings_deg',
+  'rank',
+  'lat',
+  'lon',
+  'reason',
+  'route_ref',
+  'route_refs',
+  'chainage_m',
+  'commune_code',
+  'commune_code_2025',
+  'gain_m',
+  'cost_vnd',
+  'camera_headings_deg',
 ] as const;
 
 export function proposalCsv(p: ProposalDto): string {
   const rows = p.stations.map((s) => [
-    s.rank, s.lat, s.lon, s.reason, s.route_ref, s.route_refs.join(' / '), s.chainage_m, s.commune_code, s.commune_code_2025, s.gain_m, s.cost_vnd,
+    s.rank,
+    s.lat,
+    s.lon,
+    s.reason,
+    s.route_ref,
+    s.route_refs.join(' / '),
+    s.chainage_m,
+    s.commune_code,
+    s.commune_code_2025,
+    s.gain_m,
+    s.cost_vnd,
     s.cameras.map((c) => c.heading_deg).join(' / '),
   ]);
   return BOM + [[...PROPOSAL_CSV_HEADER], ...rows].map(csvLine).join('');

@@ -46,7 +46,12 @@ const STOPS_VIDEO: ReadonlySet<string> = new Set(NOT_RECORDING_VIEW_REASONS);
 export function reasonCauses(reason: string | null): string[] {
   if (!reason) return [];
   const head = reason.split(':', 1)[0].trim();
-  return head ? head.split(',').map((c) => c.trim()).filter(Boolean) : [];
+  return head
+    ? head
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean)
+    : [];
 }
 
 export function recordedAt(seesPoint: boolean, status: Status, reason: string | null): Recorded {

@@ -55,9 +55,7 @@ export class SearchCameraRepository {
 
   /** The province's outline (2019 layout) as the inventory holds it; null when no inventory is loaded. */
   async provinceBoundary(): Promise<unknown | null> {
-    const [row] = await this.dataSource.query(
-      `SELECT boundary FROM admin_unit WHERE layout = '2019' AND level = 'province' AND boundary IS NOT NULL LIMIT 1`,
-    );
+    const [row] = await this.dataSource.query(`SELECT boundary FROM admin_unit WHERE layout = '2019' AND level = 'province' AND boundary IS NOT NULL LIMIT 1`);
     return row?.boundary ?? null;
   }
 

@@ -20,7 +20,10 @@ export class SearchController {
   @Get('near')
   @Roles('police', 'admin')
   @Scoped('search')
-  @ApiOperation({ summary: 'Cameras near an incident at a time: whether each saw the point and likely recorded it (case_ref required; `at` without an offset is Long An time, UTC+7)' })
+  @ApiOperation({
+    summary:
+      'Cameras near an incident at a time: whether each saw the point and likely recorded it (case_ref required; `at` without an offset is Long An time, UTC+7)',
+  })
   @ApiOkResponse({ type: NearResultDto })
   near(@Query() q: NearQueryDto, @CurrentAuth() auth: AuthContext): Promise<NearResultDto> {
     return this.search.near(q, auth);

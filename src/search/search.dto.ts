@@ -10,8 +10,10 @@ import { STATUSES, Status } from '../domain/status';
 import { UNKNOWN_REASONS, UnknownReason } from './recording';
 
 const got = (a: ValidationArguments) => JSON.stringify(a.value);
-const between = (lo: number, hi: number, unit = '') => (a: ValidationArguments) =>
-  `${a.property} must be between ${lo} and ${hi}${unit}, got ${got(a)}`;
+const between =
+  (lo: number, hi: number, unit = '') =>
+  (a: ValidationArguments) =>
+    `${a.property} must be between ${lo} and ${hi}${unit}, got ${got(a)}`;
 const numberMessage = (a: ValidationArguments) => `${a.property} must be a number, got ${got(a)}`;
 
 export const MAX_SEARCH_RADIUS_M = 5000;
@@ -77,10 +79,11 @@ export class NearCameraDto {
     enum: UNKNOWN_REASONS,
     nullable: true,
     description:
-      'why recorded is null (null otherwise): camnet_not_watching — camnet itself was not watching at `at` (stopped, see not_watching), so no camera\'s status then is known; no_history — the camera had no status history then; maintenance; video_unknown — it answered, but its video state is unknown (e.g. refused credentials)',
+      "why recorded is null (null otherwise): camnet_not_watching — camnet itself was not watching at `at` (stopped, see not_watching), so no camera's status then is known; no_history — the camera had no status history then; maintenance; video_unknown — it answered, but its video state is unknown (e.g. refused credentials)",
   })
   unknown_reason: UnknownReason | null;
-  @ApiProperty({ enum: STATUSES, description: 'status in force at `at` (last transition at or before it; unknown while camnet was not watching)' }) status_at: Status;
+  @ApiProperty({ enum: STATUSES, description: 'status in force at `at` (last transition at or before it; unknown while camnet was not watching)' })
+  status_at: Status;
   @ApiProperty({ description: 'heading in force at `at` (orientation history, else the registered heading)' }) heading_at: number;
   @ApiProperty({ description: 'field of view, degrees' }) fov_deg: number;
   @ApiProperty({ description: 'range, metres' }) range_m: number;
@@ -116,7 +119,8 @@ export class NearResultDto {
   @ApiProperty({
     type: NotWatchingDto,
     nullable: true,
-    description: 'set when camnet itself was not watching at `at`: every camera\'s status then is unknown (recorded null, unknown_reason camnet_not_watching); sees_point uses the last recorded heading',
+    description:
+      "set when camnet itself was not watching at `at`: every camera's status then is unknown (recorded null, unknown_reason camnet_not_watching); sees_point uses the last recorded heading",
   })
   not_watching: NotWatchingDto | null;
   @ApiProperty({ type: [NearCameraDto], description: 'likely recorded first, then unknown, then not recording; nearest first within each' })

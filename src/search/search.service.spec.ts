@@ -23,11 +23,32 @@ const police: AuthContext = { tokenId: 1, name: 'Công an xã', role: 'police' }
 /** The route's fixture: ST-A sees P and goes offline at 11:00; ST-B turns towards P at 10:00, degraded from 9:30. */
 function world() {
   // A square about P standing in for Long An's outline.
-  const outline = { type: 'Polygon', coordinates: [[[106.3, 10.4], [106.5, 10.4], [106.5, 10.7], [106.3, 10.7], [106.3, 10.4]]] };
+  const outline = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [106.3, 10.4],
+        [106.5, 10.4],
+        [106.5, 10.7],
+        [106.3, 10.7],
+        [106.3, 10.4],
+      ],
+    ],
+  };
   const cameras = new InMemorySearchCameras(outline)
     .put({ id: 1, code: 'ST-A', ...around(180, 50), headingDeg: 0, fovDeg: 90, rangeM: 100 })
     .put({ id: 2, code: 'ST-B', ...around(90, 100), headingDeg: 90, fovDeg: 60, rangeM: 150 })
-    .put({ id: 3, code: 'CZ-C', ownership: 'citizen', ...around(0, 200), headingDeg: 180, fovDeg: 90, rangeM: 150, ownerName: 'Nguyễn Văn A', ownerPhone: '0909123456' })
+    .put({
+      id: 3,
+      code: 'CZ-C',
+      ownership: 'citizen',
+      ...around(0, 200),
+      headingDeg: 180,
+      fovDeg: 90,
+      rangeM: 150,
+      ownerName: 'Nguyễn Văn A',
+      ownerPhone: '0909123456',
+    })
     .put({ id: 4, code: 'BZ-D', ownership: 'business', ...around(45, 500), headingDeg: 225, rangeM: 600 })
     .put({ id: 5, code: 'HH-E', ownership: 'household', ...around(270, 30), headingDeg: 90, retiredOn: '2025-02-01' })
     .put({ id: 6, code: 'CZ-F', ownership: 'citizen', ...around(270, 40), headingDeg: 90, registeredOn: '2025-03-02' });
@@ -37,7 +58,10 @@ function world() {
     .addStatus(2, t('2025-03-01T09:30:00Z'), 'degraded')
     .addHeading(2, t('2025-03-01T10:00:00Z'), 270);
   const audits: Array<{ action: string; params: Record<string, unknown> }> = [];
-  const audit = { record: async (_auth: AuthContext | undefined, action: string, _target: string | null, params: Record<string, unknown>) => void audits.push({ action, params }) };
+  const audit = {
+    record: async (_auth: AuthContext | undefined, action: string, _target: string | null, params: Record<string, unknown>) =>
+      void audits.push({ action, params }),
+  };
   const clock = new ManualClock(t('2025-03-01T12:00:00Z'));
   const service = new SearchService(cameras, history, audit, new EventBus(), clock);
   const near = (q: Partial<NearQueryDto>) => service.near({ lat: P.lat, lon: P.lon, radius_m: 300, case_ref: 'VV-TEST', ...q } as NearQueryDto, police);
@@ -70,7 +94,7 @@ describe('SearchService (in-memory repositories)', () => {
     ]);
   });
 
-  it("decides recorded from the reason of the transition in force: a turn that still covers the point keeps it, a dark picture does not", async () => {
+  it('decides recorded from the reason of the transition in force: a turn that still covers the point keeps it, a dark picture does not', async () => {
     const { history, rows } = world();
     history.addStatus(2, t('2025-03-01T10:40:00Z'), 'degraded', { reason: 'turned' });
     history.addStatus(1, t('2025-03-01T10:40:00Z'), 'degraded', { reason: 'view_dark' });

@@ -146,7 +146,16 @@ export class SearchService implements OnApplicationBootstrap {
       ...(gap ? { not_watching: true } : {}),
     });
     const notWatching = gap ? { from: new Date(gap.from).toISOString(), to: gap.to === null ? null : new Date(gap.to).toISOString() } : null;
-    return { at: s.at.toISOString(), at_local: localIsoString(s.at), point, radius_m: s.radiusM, case_ref: s.caseRef!, counts, not_watching: notWatching, cameras };
+    return {
+      at: s.at.toISOString(),
+      at_local: localIsoString(s.at),
+      point,
+      radius_m: s.radiusM,
+      case_ref: s.caseRef!,
+      counts,
+      not_watching: notWatching,
+      cameras,
+    };
   }
 
   /**
@@ -167,10 +176,30 @@ export class SearchService implements OnApplicationBootstrap {
       ['searched by', auth ? `${auth.name} (${auth.role})` : ''],
       [COUNTS_LABEL, countsCell(result.counts)],
       ...(result.not_watching
-        ? [['camnet not watching (status unknown)', `${localIsoString(new Date(result.not_watching.from))} – ${result.not_watching.to ? localIsoString(new Date(result.not_watching.to)) : 'not since'}`] as [string, unknown]]
+        ? [
+            [
+              'camnet not watching (status unknown)',
+              `${localIsoString(new Date(result.not_watching.from))} – ${result.not_watching.to ? localIsoString(new Date(result.not_watching.to)) : 'not since'}`,
+            ] as [string, unknown],
+          ]
         : []),
     ];
-    const header = ['code', 'ownership', 'lat', 'lon', 'distance_m', 'sees_point', 'recorded', 'status_at', 'heading_at', 'fov_deg', 'range_m', 'owner_name', 'owner_phone', 'unknown_reason'];
+    const header = [
+      'code',
+      'ownership',
+      'lat',
+      'lon',
+      'distance_m',
+      'sees_point',
+      'recorded',
+      'status_at',
+      'heading_at',
+      'fov_deg',
+      'range_m',
+      'owner_name',
+      'owner_phone',
+      'unknown_reason',
+    ];
     const rows = result.cameras.map((c) => [
       c.code,
       c.ownership,

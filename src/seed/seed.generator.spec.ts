@@ -87,7 +87,11 @@ describe('generateSeedInventory', () => {
     for (const c of inv.cameras) {
       if (c.ownership === 'station') expect(c.code).toMatch(new RegExp(`^${c.stationCode}-C[1-3]$`));
     }
-    for (const [o, p] of [['citizen', 'CIT'], ['business', 'BUS'], ['household', 'HH']]) {
+    for (const [o, p] of [
+      ['citizen', 'CIT'],
+      ['business', 'BUS'],
+      ['household', 'HH'],
+    ]) {
       const own = inv.cameras.filter((c) => c.ownership === o);
       expect(own[0].code).toBe(`${p}-00001`);
       expect(own.every((c) => new RegExp(`^${p}-\\d{5}$`).test(c.code))).toBe(true);
@@ -120,8 +124,12 @@ describe('generateSeedInventory', () => {
     const badPrivate = inv.cameras.filter(
       (c) =>
         c.ownership !== 'station' &&
-        (c.onvifUrl !== null || c.onvifPassword !== null || c.stationCode !== null || !c.ownerName ||
-          !/^09\d{8}$/.test(c.ownerPhone ?? '') || !/^\d{4}-\d{2}-\d{2}$/.test(c.registeredOn ?? '')),
+        (c.onvifUrl !== null ||
+          c.onvifPassword !== null ||
+          c.stationCode !== null ||
+          !c.ownerName ||
+          !/^09\d{8}$/.test(c.ownerPhone ?? '') ||
+          !/^\d{4}-\d{2}-\d{2}$/.test(c.registeredOn ?? '')),
     );
     expect(badPrivate).toEqual([]);
   });

@@ -130,8 +130,16 @@ function adminUnits(data: ReturnType<typeof loadLongAnData>): SeedAdminUnit[] {
   const units: SeedAdminUnit[] = [];
   const [olon, olat] = centroid(data.outline.geometry).geometry.coordinates;
   units.push({
-    layout: '2019', code: PROVINCE, name: 'Tỉnh Long An', level: 'province', kind: 'Tỉnh', parentCode: null,
-    lat: round5(olat), lon: round5(olon), boundary: data.outline.geometry, properties: { name_short: 'Long An' },
+    layout: '2019',
+    code: PROVINCE,
+    name: 'Tỉnh Long An',
+    level: 'province',
+    kind: 'Tỉnh',
+    parentCode: null,
+    lat: round5(olat),
+    lon: round5(olon),
+    boundary: data.outline.geometry,
+    properties: { name_short: 'Long An' },
   });
   for (const d of data.districts) {
     const { code, name, type, lat, lon, geometry, ...rest } = d;
@@ -142,13 +150,31 @@ function adminUnits(data: ReturnType<typeof loadLongAnData>): SeedAdminUnit[] {
     units.push({ layout: '2019', code, name, level: 'commune', kind: type, parentCode: district_code, lat, lon, boundary: null, properties: rest });
   }
   units.push({
-    layout: '2025-07', code: PROVINCE, name: 'Tỉnh Tây Ninh', level: 'province', kind: 'Tỉnh', parentCode: null,
-    lat: round5(olat), lon: round5(olon), boundary: null,
+    layout: '2025-07',
+    code: PROVINCE,
+    name: 'Tỉnh Tây Ninh',
+    level: 'province',
+    kind: 'Tỉnh',
+    parentCode: null,
+    lat: round5(olat),
+    lon: round5(olon),
+    boundary: null,
     properties: { name_short: 'Tây Ninh', note: 'Only the former Long An part (60 communes) is held; the new province also includes the former Tây Ninh.' },
   });
   for (const f of data.communes2025) {
     const { code, name, type, label_lat, label_lon, province_code: _p, province_name: _n, ...rest } = f.properties;
-    units.push({ layout: '2025-07', code, name, level: 'commune', kind: type, parentCode: PROVINCE, lat: label_lat, lon: label_lon, boundary: f.geometry, properties: rest });
+    units.push({
+      layout: '2025-07',
+      code,
+      name,
+      level: 'commune',
+      kind: type,
+      parentCode: PROVINCE,
+      lat: label_lat,
+      lon: label_lon,
+      boundary: f.geometry,
+      properties: rest,
+    });
   }
   return units;
 }
@@ -238,7 +264,12 @@ function placeStations(
 ) {
   const weights = chosen.map((c) => 1 + 0.5 * Math.min(c.routeKm, 12) + (c.priority ? 2 : 0) + (c.urban ? 1 : 0));
   const perCommune = apportion(LONG_AN_FIGURES.stations, weights, 2);
-  const threeCams = new Set(rng.fork('three').shuffle([...Array(LONG_AN_FIGURES.stations).keys()]).slice(0, THREE_CAMERA_STATIONS));
+  const threeCams = new Set(
+    rng
+      .fork('three')
+      .shuffle([...Array(LONG_AN_FIGURES.stations).keys()])
+      .slice(0, THREE_CAMERA_STATIONS),
+  );
   const stations: SeedStation[] = [];
   const cameras: SeedCamera[] = [];
   /** Stations on each route, for the road signs. */
@@ -294,7 +325,10 @@ function placeStations(
           ['Xã hội hóa: doanh nghiệp và nhân dân', 3],
           ['Xã hội hóa: Ủy ban MTTQ vận động', 1],
         ] as const),
-        uplink: rng.weighted([['fiber', 6], ['4g', 4]] as const),
+        uplink: rng.weighted([
+          ['fiber', 6],
+          ['4g', 4],
+        ] as const),
       });
       const vendor = rng.weighted(VENDOR_WEIGHTS);
       const models = VENDOR_MODELS[vendor];

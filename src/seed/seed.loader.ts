@@ -54,7 +54,8 @@ export async function loadSeedInventory(
 
   const stationCodes = new Set(inv.stations.map((s) => s.code));
   for (const c of inv.cameras) {
-    if (c.stationCode !== null && !stationCodes.has(c.stationCode)) throw new Error(`camera ${c.code} names station ${c.stationCode}, which is not in the inventory`);
+    if (c.stationCode !== null && !stationCodes.has(c.stationCode))
+      throw new Error(`camera ${c.code} names station ${c.stationCode}, which is not in the inventory`);
   }
   // Encrypt before the transaction opens: it is the slow, CPU-only part.
   const sealed = inv.cameras.map((c) => (c.onvifPassword === null ? null : encrypt(c.onvifPassword)));
@@ -103,7 +104,19 @@ export async function loadSeedInventory(
       q,
       'station',
       ['code', 'name', 'commune_code', 'commune_code_2025', 'lat', 'lon', 'route_ref', 'installed_on', 'funding_vnd', 'funding_source', 'uplink'],
-      inv.stations.map((s) => [s.code, s.name, s.communeCode, s.communeCode2025, s.lat, s.lon, s.routeRef, s.installedOn, s.fundingVnd, s.fundingSource, s.uplink]),
+      inv.stations.map((s) => [
+        s.code,
+        s.name,
+        s.communeCode,
+        s.communeCode2025,
+        s.lat,
+        s.lon,
+        s.routeRef,
+        s.installedOn,
+        s.fundingVnd,
+        s.fundingSource,
+        s.uplink,
+      ]),
       { returning: 'id, code' },
     );
     const stationId = new Map<string, number>(stationRows.map((r) => [r.code, r.id]));
@@ -111,13 +124,50 @@ export async function loadSeedInventory(
       q,
       'camera',
       [
-        'code', 'station_id', 'ownership', 'commune_code', 'commune_code_2025', 'lat', 'lon', 'heading_deg', 'fov_deg', 'range_m', 'ptz',
-        'onvif_url', 'onvif_user', 'onvif_secret_enc', 'vendor', 'model', 'firmware', 'serial', 'owner_name', 'owner_phone', 'registered_on',
+        'code',
+        'station_id',
+        'ownership',
+        'commune_code',
+        'commune_code_2025',
+        'lat',
+        'lon',
+        'heading_deg',
+        'fov_deg',
+        'range_m',
+        'ptz',
+        'onvif_url',
+        'onvif_user',
+        'onvif_secret_enc',
+        'vendor',
+        'model',
+        'firmware',
+        'serial',
+        'owner_name',
+        'owner_phone',
+        'registered_on',
       ],
       inv.cameras.map((c, i) => [
-        c.code, c.stationCode === null ? null : stationId.get(c.stationCode), c.ownership, c.communeCode, c.communeCode2025, c.lat, c.lon,
-        c.headingDeg, c.fovDeg, c.rangeM, c.ptz, c.onvifUrl, c.onvifUser, sealed[i], c.vendor, c.model, c.firmware ?? null, c.serial ?? null,
-        c.ownerName, c.ownerPhone, c.registeredOn,
+        c.code,
+        c.stationCode === null ? null : stationId.get(c.stationCode),
+        c.ownership,
+        c.communeCode,
+        c.communeCode2025,
+        c.lat,
+        c.lon,
+        c.headingDeg,
+        c.fovDeg,
+        c.rangeM,
+        c.ptz,
+        c.onvifUrl,
+        c.onvifUser,
+        sealed[i],
+        c.vendor,
+        c.model,
+        c.firmware ?? null,
+        c.serial ?? null,
+        c.ownerName,
+        c.ownerPhone,
+        c.registeredOn,
       ]),
     );
     await insertRows(

@@ -281,7 +281,8 @@ export class OnvifDeviceServer {
     if (s.station?.faults?.has('down') || s.faults?.has('offline') || s.faults?.has('timeout')) return void req.socket.destroy();
     if (s.faults?.has('no_snapshot')) return void res.writeHead(404, { 'Content-Type': 'text/plain' }).end('no snapshot service\n');
     const digest = s.device.vendor === 'Hikvision' || s.device.vendor === 'Dahua';
-    const authorized = !s.faults?.has('auth') && (digest ? this.digestOk(req, s.device.user, s.device.password) : basicOk(req, s.device.user, s.device.password));
+    const authorized =
+      !s.faults?.has('auth') && (digest ? this.digestOk(req, s.device.user, s.device.password) : basicOk(req, s.device.user, s.device.password));
     if (!authorized) {
       const challenge = digest ? `Digest realm="${REALM}", qop="auth", nonce="${this.nonce}", algorithm=MD5` : `Basic realm="${REALM}"`;
       return void res.writeHead(401, { 'WWW-Authenticate': challenge, 'Content-Type': 'text/html' }).end('<html><body>401 Unauthorized</body></html>');
@@ -316,7 +317,10 @@ export class OnvifDeviceServer {
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
-    const parts = path.split('/').filter((p) => p !== '').map(decodeURIComponent); // ['sim', 'devices', code?, 'faults'?]
+    const parts = path
+      .split('/')
+      .filter((p) => p !== '')
+      .map(decodeURIComponent); // ['sim', 'devices', code?, 'faults'?]
     const method = req.method ?? 'GET';
     const run = (body: unknown) => {
       try {

@@ -11,7 +11,16 @@ import {
 } from './sim-fault.registry';
 import type { SimDevice } from './sim.types';
 
-const ptz: SimDevice = { code: 'ST-0001-C1', user: 'admin', password: 'pw', vendor: 'Hikvision', model: null, ptz: true, headingDeg: 90, stationCode: 'ST-0001' };
+const ptz: SimDevice = {
+  code: 'ST-0001-C1',
+  user: 'admin',
+  password: 'pw',
+  vendor: 'Hikvision',
+  model: null,
+  ptz: true,
+  headingDeg: 90,
+  stationCode: 'ST-0001',
+};
 const fixed: SimDevice = { ...ptz, code: 'ST-0001-C2', ptz: false, headingDeg: 350 };
 
 function rejects(fn: () => unknown, status: number, pattern: RegExp): void {

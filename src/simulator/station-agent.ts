@@ -59,9 +59,7 @@ export class StationAgent {
     this.bootMs = o.clock.now().getTime();
     this.random = o.random ?? Math.random;
     this.baseTemp = 32 + this.random() * 8;
-    this.cameras = o.station.station.cameraCodes
-      .map((c) => o.state.devices.get(c))
-      .filter((d): d is DeviceState => d !== undefined);
+    this.cameras = o.station.station.cameraCodes.map((c) => o.state.devices.get(c)).filter((d): d is DeviceState => d !== undefined);
     for (const c of this.cameras) this.published.set(c.device.code, c.device.headingDeg);
   }
 

@@ -13,9 +13,7 @@ function request(user: string, digest: string, nonceB64: string, created: string
 
 describe('passwordDigest', () => {
   it('matches the vectors in the ONVIF notes', () => {
-    expect(passwordDigest(Buffer.from('NDczOTcxNjIzNw==', 'base64'), '2014-12-24T16:29:56.117Z', '9999')).toBe(
-      'GBojZCRixHjpO9rnY+SxhdxZ5bc=',
-    );
+    expect(passwordDigest(Buffer.from('NDczOTcxNjIzNw==', 'base64'), '2014-12-24T16:29:56.117Z', '9999')).toBe('GBojZCRixHjpO9rnY+SxhdxZ5bc=');
     expect(passwordDigest(Buffer.from('0123456789abcdef'), '2024-01-01T00:00:00Z', 'secret')).toBe('W+AMPWIcgBDGW9XpBeBhrAdNo+g=');
   });
 });
@@ -30,9 +28,7 @@ describe('verifyUsernameToken', () => {
     expect(verifyUsernameToken(request('admin', good, nonce, created), 'admin', 'secret', now, 300_000)).toBe('ok');
     expect(verifyUsernameToken(request('admin', good, nonce, created), 'admin', 'other', now, 300_000)).toBe('bad-password');
     expect(verifyUsernameToken(request('root', good, nonce, created), 'admin', 'secret', now, 300_000)).toBe('unknown-user');
-    expect(verifyUsernameToken('<s:Envelope><s:Body><GetProfiles/></s:Body></s:Envelope>', 'admin', 'secret', now, 300_000)).toBe(
-      'missing',
-    );
+    expect(verifyUsernameToken('<s:Envelope><s:Body><GetProfiles/></s:Body></s:Envelope>', 'admin', 'secret', now, 300_000)).toBe('missing');
   });
 
   it('refuses a Created far from the device clock unless the check is off', () => {
@@ -43,8 +39,6 @@ describe('verifyUsernameToken', () => {
 
   it('accepts PasswordText with the plain password', () => {
     expect(verifyUsernameToken(request('admin', 'secret', nonce, created, 'PasswordText'), 'admin', 'secret', now, 300_000)).toBe('ok');
-    expect(verifyUsernameToken(request('admin', 'nope', nonce, created, 'PasswordText'), 'admin', 'secret', now, 300_000)).toBe(
-      'bad-password',
-    );
+    expect(verifyUsernameToken(request('admin', 'nope', nonce, created, 'PasswordText'), 'admin', 'secret', now, 300_000)).toBe('bad-password');
   });
 });

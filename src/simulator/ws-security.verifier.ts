@@ -23,13 +23,7 @@ function sameText(a: string, b: string): boolean {
  * @param deviceNowMs the device's clock (with any injected skew)
  * @param toleranceMs how far Created may be from it; null skips the check
  */
-export function verifyUsernameToken(
-  xml: string,
-  user: string,
-  password: string,
-  deviceNowMs: number,
-  toleranceMs: number | null,
-): WsseVerdict {
+export function verifyUsernameToken(xml: string, user: string, password: string, deviceNowMs: number, toleranceMs: number | null): WsseVerdict {
   const token = findElement(xml, 'UsernameToken');
   if (token === null) return 'missing';
   const from = token.contentStart;

@@ -63,7 +63,9 @@ export class UptimeBreakdownService {
   async breakdown(q: BreakdownQuery): Promise<Breakdown> {
     const { from, to } = this.uptime.window(q.from, q.to);
     const all =
-      q.scope && q.code ? await this.uptime.cameras(q.scope, q.code, q.layout ?? '2019', dayString(from)) : await this.repo.cameras({ by: 'all' }, dayString(from));
+      q.scope && q.code
+        ? await this.uptime.cameras(q.scope, q.code, q.layout ?? '2019', dayString(from))
+        : await this.repo.cameras({ by: 'all' }, dayString(from));
     const cameras = all.filter((c) => c.monitored !== false);
     const [tallies, names] = await Promise.all([this.uptime.tallyPerCamera(cameras, from, to), this.repo.names()]);
     const groups = new Map<string, { tally: UptimeMs; cameras: number }>();
@@ -78,10 +80,26 @@ export class UptimeBreakdownService {
       g.cameras++;
     }
     const nameOf = (code: string): string | null =>
-      q.by === 'district' ? (names.districts.get(code) ?? null) : q.by === 'commune' ? (names.communes.get(code)?.name ?? null) : q.by === 'station' ? (names.stations.get(code) ?? null) : null;
+      q.by === 'district'
+        ? (names.districts.get(code) ?? null)
+        : q.by === 'commune'
+          ? (names.communes.get(code)?.name ?? null)
+          : q.by === 'station'
+            ? (names.stations.get(code) ?? null)
+            : null;
     const rows: BreakdownRow[] = [...groups.entries()].map(([code, g]) => {
       const s = toSeconds(g.tally);
-      return { code, name: nameOf(code), cameras: g.cameras, uptime_pct: pct(s.uptime_pct), online_s: s.online_s, offline_s: s.offline_s, degraded_s: s.degraded_s, maintenance_s: s.maintenance_s, unknown_s: s.unknown_s };
+      return {
+        code,
+        name: nameOf(code),
+        cameras: g.cameras,
+        uptime_pct: pct(s.uptime_pct),
+        online_s: s.online_s,
+        offline_s: s.offline_s,
+        degraded_s: s.degraded_s,
+        maintenance_s: s.maintenance_s,
+        unknown_s: s.unknown_s,
+      };
     });
     // Worst first; groups with no known time (null) last.
     rows.sort((a, b) => (a.uptime_pct ?? 101) - (b.uptime_pct ?? 101) || a.code.localeCompare(b.code));

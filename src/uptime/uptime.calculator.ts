@@ -85,7 +85,8 @@ export function tallyUptime(input: UptimeInput): UptimeMs {
   let status: Status = input.initial;
   const inWindow: Transition[] = [];
   for (const t of input.transitions) {
-    if (t.at <= from) status = t.status; // a transition at `from` is in force for the whole first piece
+    if (t.at <= from)
+      status = t.status; // a transition at `from` is in force for the whole first piece
     else if (t.at < to) inWindow.push(t);
   }
 

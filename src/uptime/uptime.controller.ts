@@ -34,7 +34,7 @@ export class UptimeController {
   @Roles('admin', 'technician', 'planner', 'police')
   @ApiOperation({
     summary: 'Daily uptime % of a camera, station, commune or district, for a chart (default the last 30 days, at most 92)',
-    description: 'Each day\'s uptime % over the time camnet watched that day (null: none watched, or nothing known).',
+    description: "Each day's uptime % over the time camnet watched that day (null: none watched, or nothing known).",
   })
   series(@Query() q: UptimeQueryDto) {
     return this.uptime.series(q);
@@ -74,7 +74,11 @@ export class UptimeController {
 /** scope and code go together. */
 function checked(q: UptimeBreakdownQueryDto): UptimeBreakdownQueryDto {
   if ((q.scope === undefined) !== (q.code === undefined)) {
-    throw new BadRequestException({ statusCode: 400, message: 'scope and code go together', errors: [{ field: q.scope ? 'code' : 'scope', reason: 'scope and code go together: give both, or neither for the whole province' }] });
+    throw new BadRequestException({
+      statusCode: 400,
+      message: 'scope and code go together',
+      errors: [{ field: q.scope ? 'code' : 'scope', reason: 'scope and code go together: give both, or neither for the whole province' }],
+    });
   }
   return q;
 }

@@ -104,8 +104,7 @@ export class UptimeRepository {
       commune_code_2025: string | null;
       monitored: boolean;
       district_code: string | null;
-    }[] =
-      await this.db.query(`SELECT ${CAMERA_COLUMNS} FROM camera c LEFT JOIN station s ON s.id = c.station_id ${join} WHERE ${where} ORDER BY c.id`, params);
+    }[] = await this.db.query(`SELECT ${CAMERA_COLUMNS} FROM camera c LEFT JOIN station s ON s.id = c.station_id ${join} WHERE ${where} ORDER BY c.id`, params);
     return rows.map((r) => ({
       id: r.id,
       code: r.code,
@@ -172,7 +171,13 @@ export class UptimeRepository {
       [cameraIds, fromDay, toDay],
     );
     for (const r of rows) {
-      out.set(r.subject_id, { online: Number(r.online ?? 0), offline: Number(r.offline ?? 0), degraded: Number(r.degraded ?? 0), maintenance: Number(r.maintenance ?? 0), known: Number(r.known ?? 0) });
+      out.set(r.subject_id, {
+        online: Number(r.online ?? 0),
+        offline: Number(r.offline ?? 0),
+        degraded: Number(r.degraded ?? 0),
+        maintenance: Number(r.maintenance ?? 0),
+        known: Number(r.known ?? 0),
+      });
     }
     return out;
   }
@@ -236,10 +241,10 @@ export class UptimeRepository {
       await this.db.query(`DELETE FROM camnet_meta WHERE key = $1`, [ROLLED_THROUGH_KEY]);
       return;
     }
-    await this.db.query(
-      `INSERT INTO camnet_meta (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
-      [ROLLED_THROUGH_KEY, JSON.stringify(day)],
-    );
+    await this.db.query(`INSERT INTO camnet_meta (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [
+      ROLLED_THROUGH_KEY,
+      JSON.stringify(day),
+    ]);
   }
 }
 

@@ -215,7 +215,13 @@ describe('UptimeRollup (in-memory repositories)', () => {
     expect(await rollup.rollUp()).toEqual([]);
     // Camera-days with no known time get no row (unknown the whole day): C5 has no history
     // before 03-04, and on 03-02 only its commune's hour of maintenance.
-    expect([...store.rollups.keys()].filter((k) => k.startsWith('5:')).sort()).toEqual(['5:2025-03-02', '5:2025-03-04', '5:2025-03-05', '5:2025-03-06', '5:2025-03-07']);
+    expect([...store.rollups.keys()].filter((k) => k.startsWith('5:')).sort()).toEqual([
+      '5:2025-03-02',
+      '5:2025-03-04',
+      '5:2025-03-05',
+      '5:2025-03-06',
+      '5:2025-03-07',
+    ]);
     expect(store.rollups.get('5:2025-03-02')).toMatchObject({ maintenanceS: 3600, knownS: 3600, onlineS: 0 });
   });
 

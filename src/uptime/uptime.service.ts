@@ -93,7 +93,11 @@ export class UptimeService {
     const rollEnd = through === null ? rollStart : Math.min(dayStart(to), parseDay(through) + DAY_MS);
     if (rollEnd <= rollStart) return tallyCameras(this.history, cameras, maintenance, from, to);
     const [sums, head, tail] = await Promise.all([
-      this.repo.rollupSumsByCamera(cameras.map((c) => c.id), dayString(rollStart), dayString(rollEnd)),
+      this.repo.rollupSumsByCamera(
+        cameras.map((c) => c.id),
+        dayString(rollStart),
+        dayString(rollEnd),
+      ),
       tallyCameras(this.history, cameras, maintenance, from, rollStart),
       tallyCameras(this.history, cameras, maintenance, rollEnd, to),
     ]);
@@ -168,7 +172,8 @@ export class UptimeService {
     };
     const requestedTo = toRaw === undefined ? now : parse('to', toRaw);
     const from = fromRaw === undefined ? requestedTo - DEFAULT_WINDOW_MS : parse('from', fromRaw);
-    if (requestedTo <= from) throw new BadRequestException(`to must be after from (from ${new Date(from).toISOString()}, to ${new Date(requestedTo).toISOString()})`);
+    if (requestedTo <= from)
+      throw new BadRequestException(`to must be after from (from ${new Date(from).toISOString()}, to ${new Date(requestedTo).toISOString()})`);
     if (requestedTo - from > MAX_WINDOW_DAYS * DAY_MS) {
       throw new BadRequestException(`the window may span at most ${MAX_WINDOW_DAYS} days; split longer reports`);
     }
@@ -194,7 +199,9 @@ export class UptimeService {
       }
       case 'commune':
         if (!(await this.repo.adminUnitExists(layout, 'commune', code))) {
-          throw new NotFoundException(`no commune with code "${code}" in the ${layout} layout${layout === '2019' ? ' (for a 2025 commune add layout=2025-07)' : ''}`);
+          throw new NotFoundException(
+            `no commune with code "${code}" in the ${layout} layout${layout === '2019' ? ' (for a 2025 commune add layout=2025-07)' : ''}`,
+          );
         }
         filter = { by: 'commune', code, layout };
         break;

@@ -147,9 +147,14 @@ export class SnapshotClient {
     }
     if (reply.status === 401 || reply.status === 403) {
       this.auth.delete(key);
-      throw new OnvifError('auth', `snapshot: ${u.host} refused ${creds ? 'the credentials' : 'a request without credentials'} (HTTP ${reply.status})`, reply.status);
+      throw new OnvifError(
+        'auth',
+        `snapshot: ${u.host} refused ${creds ? 'the credentials' : 'a request without credentials'} (HTTP ${reply.status})`,
+        reply.status,
+      );
     }
-    if (reply.status < 200 || reply.status >= 300) throw new OnvifError('http_status', `snapshot: ${u.host} answered HTTP ${reply.status} for ${u.pathname}`, reply.status);
+    if (reply.status < 200 || reply.status >= 300)
+      throw new OnvifError('http_status', `snapshot: ${u.host} answered HTTP ${reply.status} for ${u.pathname}`, reply.status);
     const b = reply.body;
     // JPEG starts with FF D8; a 200 with an HTML login page is not a picture.
     if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) {
@@ -158,7 +163,12 @@ export class SnapshotClient {
     return b;
   }
 
-  private request(u: URL, path: string, authorization: string | undefined, signal: AbortSignal): Promise<{ status: number; challenges: string[]; body: Buffer; contentType: string }> {
+  private request(
+    u: URL,
+    path: string,
+    authorization: string | undefined,
+    signal: AbortSignal,
+  ): Promise<{ status: number; challenges: string[]; body: Buffer; contentType: string }> {
     const max = this.maxBytes;
     return new Promise((resolve, reject) => {
       if (signal.aborted) return reject(new OnvifError('timeout', `snapshot: no picture from ${u.host} before the deadline`));
@@ -200,7 +210,13 @@ export class SnapshotClient {
               contentType: String(res.headers['content-type'] ?? ''),
             });
           });
-          res.on('error', () => fail(signal.aborted ? new OnvifError('timeout', `snapshot: no picture from ${u.host} before the deadline`) : new OnvifError('malformed', `snapshot: the picture from ${u.host} was cut off after ${size} bytes`)));
+          res.on('error', () =>
+            fail(
+              signal.aborted
+                ? new OnvifError('timeout', `snapshot: no picture from ${u.host} before the deadline`)
+                : new OnvifError('malformed', `snapshot: the picture from ${u.host} was cut off after ${size} bytes`),
+            ),
+          );
         },
       );
       req.on('error', (err: NodeJS.ErrnoException) => {

@@ -63,11 +63,19 @@ export function sceneRgb(o: SceneOptions): { data: Uint8ClampedArray; width: num
   const horizon = Math.round(height * (0.3 + rnd() * 0.15));
   const contrast = 0.6 + rnd() * 0.8;
   const buildings: Array<{ x: number; w: number; top: number; r: number; g: number; b: number; win: number }> = [];
-  for (let x = 0; x < worldW; ) {
+  for (let x = 0; x < worldW;) {
     const w = 30 + Math.floor(rnd() * 120);
     if (rnd() < 0.75) {
       const base = 70 + rnd() * 140;
-      buildings.push({ x, w, top: Math.round(horizon - height * (0.05 + rnd() * 0.25)), r: base * (0.8 + rnd() * 0.4), g: base * (0.8 + rnd() * 0.4), b: base, win: 6 + Math.floor(rnd() * 8) });
+      buildings.push({
+        x,
+        w,
+        top: Math.round(horizon - height * (0.05 + rnd() * 0.25)),
+        r: base * (0.8 + rnd() * 0.4),
+        g: base * (0.8 + rnd() * 0.4),
+        b: base,
+        win: 6 + Math.floor(rnd() * 8),
+      });
     }
     x += w + Math.floor(rnd() * 30);
   }
@@ -127,7 +135,10 @@ export async function sceneJpeg(o: SceneOptions): Promise<Buffer> {
   const { data, width, height } = sceneRgb(o);
   let px: Uint8ClampedArray = data;
   if (o.blurSigma !== undefined && o.blurSigma > 0) {
-    const blurred = await sharp(Buffer.from(px.buffer), { raw: { width, height, channels: 3 } }).blur(o.blurSigma).raw().toBuffer();
+    const blurred = await sharp(Buffer.from(px.buffer), { raw: { width, height, channels: 3 } })
+      .blur(o.blurSigma)
+      .raw()
+      .toBuffer();
     px = new Uint8ClampedArray(blurred.buffer, blurred.byteOffset, blurred.length);
   }
   return finishFrame(px, width, height, o);
@@ -158,7 +169,9 @@ export async function finishFrame(px: Uint8ClampedArray, width: number, height: 
       out[p + 2] = clamp((b * (1 - fog) + 128 * fog) * gain + n);
     }
   }
-  return sharp(out, { raw: { width, height, channels: 3 } }).jpeg({ quality: o.quality ?? 80 }).toBuffer();
+  return sharp(out, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: o.quality ?? 80 })
+    .toBuffer();
 }
 
 function clamp(v: number): number {

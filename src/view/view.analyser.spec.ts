@@ -97,7 +97,10 @@ describe('a turn towards a plainer view', () => {
     const judge = async (o: Partial<SceneOptions>) => features(await frame({ seed: 103, ...o }));
     const ref = await judge({ noiseSeed: 100 });
     // 320 px of a 480 px, 60° wide frame = 40°
-    const a = analyse({ features: await judge({ shiftPx: 320 }), madToPrevious: 50, previousFrozenRun: 0, reference: ref, otherReference: null, fovDeg: 60 }, VIEW_DEFAULTS);
+    const a = analyse(
+      { features: await judge({ shiftPx: 320 }), madToPrevious: 50, previousFrozenRun: 0, reference: ref, otherReference: null, fovDeg: 60 },
+      VIEW_DEFAULTS,
+    );
     expect(a.metrics.sharpness_ratio).toBeLessThan(VIEW_DEFAULTS.blurRatio);
     expect(a.state).toBe('moved');
   });
@@ -113,7 +116,14 @@ describe('frozen', () => {
     for (const f of frames) {
       const a = analyse(
         // as the service does: the half-size signature kept from the previous snapshot
-        { features: features(f), madToPrevious: prev === null ? null : meanAbsDiff(frameSignature(f.grey), frameSignature(prev.grey)), previousFrozenRun: frozenRun, reference: refF, otherReference: null, fovDeg: 60 },
+        {
+          features: features(f),
+          madToPrevious: prev === null ? null : meanAbsDiff(frameSignature(f.grey), frameSignature(prev.grey)),
+          previousFrozenRun: frozenRun,
+          reference: refF,
+          otherReference: null,
+          fovDeg: 60,
+        },
         settings,
       );
       out.push(a);

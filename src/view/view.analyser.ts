@@ -251,7 +251,13 @@ export function analyse(input: AnalysisInput, s: AnalyserSettings): Analysis {
  * Compares the edge maps; writes the match and shift metrics. Answers 'shifted' (the
  * scene matches clearly better at a shift), 'elsewhere' (it matches nowhere) or null.
  */
-function moveOf(f: ViewFeatures, ref: ViewFeatures, fovDeg: number | null, s: Pick<AnalyserSettings, 'movedSceneMin' | 'movedShiftDeg'>, metrics: ViewMetrics): 'shifted' | 'elsewhere' | null {
+function moveOf(
+  f: ViewFeatures,
+  ref: ViewFeatures,
+  fovDeg: number | null,
+  s: Pick<AnalyserSettings, 'movedSceneMin' | 'movedShiftDeg'>,
+  metrics: ViewMetrics,
+): 'shifted' | 'elsewhere' | null {
   const m = estimateShift(f.edges, ref.edges, EDGE_W, EDGE_H, MAX_DX, MAX_DY);
   const fov = fovDeg !== null && fovDeg > 0 ? fovDeg : DEFAULT_FOV_DEG;
   // cur(x) ≈ ref(x + dx): the scene slid left, the camera turned right (clockwise): +.

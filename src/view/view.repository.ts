@@ -123,10 +123,7 @@ export class ViewRepository {
   }
 
   async references(cameraId: number): Promise<StoredReference[]> {
-    const rows = await this.dataSource.query(
-      `SELECT slot, taken_at, set_by, scalars, vectors FROM camera_view_reference WHERE camera_id = $1`,
-      [cameraId],
-    );
+    const rows = await this.dataSource.query(`SELECT slot, taken_at, set_by, scalars, vectors FROM camera_view_reference WHERE camera_id = $1`, [cameraId]);
     return rows.map((r: { slot: 'day' | 'night'; taken_at: Date; set_by: string; scalars: Record<string, number>; vectors: Buffer }) => ({
       slot: r.slot,
       takenAt: r.taken_at,

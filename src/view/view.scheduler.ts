@@ -67,7 +67,9 @@ export class ViewScheduler implements OnApplicationBootstrap, OnModuleDestroy {
 
   start(): void {
     if (this.timer !== null || this.stopping) return;
-    this.logger.log(`picture health as ${this.owner}: a snapshot per station camera every ${this.config.view.intervalS} s, ${this.config.view.concurrency} at most in flight`);
+    this.logger.log(
+      `picture health as ${this.owner}: a snapshot per station camera every ${this.config.view.intervalS} s, ${this.config.view.concurrency} at most in flight`,
+    );
     this.schedule(0);
   }
 

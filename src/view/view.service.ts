@@ -61,7 +61,14 @@ export class ViewService implements OnModuleDestroy {
       decoded = await decodeFrame(fetched.bytes);
     } catch (e) {
       if (!(e instanceof FrameError)) throw e;
-      return this.finish(row, stored, 'error', { ...base, metrics: null, error: { kind: 'not_image', message: e.message }, frozenRun: stored.frozenRun, thumbnail: null, frame: null });
+      return this.finish(row, stored, 'error', {
+        ...base,
+        metrics: null,
+        error: { kind: 'not_image', message: e.message },
+        frozenRun: stored.frozenRun,
+        thumbnail: null,
+        frame: null,
+      });
     }
     const features = extractFeatures(decoded.grey, decoded.chroma);
     const signature = frameSignature(decoded.grey);
@@ -108,7 +115,9 @@ export class ViewService implements OnModuleDestroy {
     const row = await this.watchedTarget(code, seesPrivate);
     const fetched = await this.snapshots.fetch(this.onvifTarget(row), AbortSignal.timeout(this.config.view.timeoutMs));
     if (fetched.kind !== 'image') {
-      throw new ServiceUnavailableException(`camera ${code} gave no snapshot to take as the reference: ${fetched.kind === 'no_snapshot' ? fetched.reason : fetched.message}`);
+      throw new ServiceUnavailableException(
+        `camera ${code} gave no snapshot to take as the reference: ${fetched.kind === 'no_snapshot' ? fetched.reason : fetched.message}`,
+      );
     }
     let decoded;
     try {

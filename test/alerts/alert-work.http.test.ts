@@ -62,7 +62,13 @@ describe('working on an alert: assign to a person, notes, acknowledge, resolve, 
     const everyone = await t.as('technician').get('/api/alerts/assignees').expect(200);
     // "admin" is the first admin, made at the first start; the police officer and the disabled account are not offered.
     expect(everyone.body.map((p: any) => p.login)).toEqual(['admin', 'le.van.c', 'nguyen.van.a', 'tran.thi.b']);
-    expect(everyone.body[1]).toEqual({ user_id: expect.any(Number), login: 'le.van.c', name: 'Lê Văn C', role: 'technician', scope: { kind: 'district', code: '801' } });
+    expect(everyone.body[1]).toEqual({
+      user_id: expect.any(Number),
+      login: 'le.van.c',
+      name: 'Lê Văn C',
+      role: 'technician',
+      scope: { kind: 'district', code: '801' },
+    });
     const forStA = await t.as('technician').get('/api/alerts/assignees?subject=camera:ST-A-C3').expect(200);
     expect(forStA.body.map((p: any) => p.login)).toEqual(['admin', 'nguyen.van.a', 'tran.thi.b']);
     const forStB = await t.as('admin').get('/api/alerts/assignees?subject=station:ST-B').expect(200);
@@ -97,18 +103,27 @@ describe('working on an alert: assign to a person, notes, acknowledge, resolve, 
 
   it('refuses notes over the limit, empty resolutions and unknown alerts, naming the field', async () => {
     const tech = t.as('technician');
-    const long = await tech.post(`/api/alerts/${turnedId}/notes`).send({ note: 'x'.repeat(2001) }).expect(400);
+    const long = await tech
+      .post(`/api/alerts/${turnedId}/notes`)
+      .send({ note: 'x'.repeat(2001) })
+      .expect(400);
     expect(long.body.errors[0]).toMatchObject({
       field: 'note',
       reason: 'note must be at most 2000 characters, got 2001',
       code: 'invalid_field',
       params: { field: 'note', constraint: 'maxLength' },
     });
-    const longAck = await tech.post(`/api/alerts/${turnedId}/ack`).send({ note: 'x'.repeat(2001) }).expect(400);
+    const longAck = await tech
+      .post(`/api/alerts/${turnedId}/ack`)
+      .send({ note: 'x'.repeat(2001) })
+      .expect(400);
     expect(longAck.body.errors[0].field).toBe('note');
     const empty = await tech.post(`/api/alerts/${turnedId}/resolve`).send({}).expect(400);
     expect(empty.body.errors[0].field).toBe('note');
-    const bigAssignee = await tech.post(`/api/alerts/${turnedId}/assign`).send({ assignee: 'y'.repeat(101) }).expect(400);
+    const bigAssignee = await tech
+      .post(`/api/alerts/${turnedId}/assign`)
+      .send({ assignee: 'y'.repeat(101) })
+      .expect(400);
     expect(bigAssignee.body.errors[0].field).toBe('assignee');
     const extra = await tech.post(`/api/alerts/${turnedId}/ack`).send({ colour: 'red' }).expect(400);
     expect(extra.body.errors[0].field).toBe('colour');

@@ -28,7 +28,8 @@ describe('AlertRepository: the contract', () => {
         [code, station ? 'station' : 'citizen'],
       );
     },
-    person: async (login, name) => (await db.dataSource.query(`INSERT INTO app_user (login, name, role) VALUES ($1, $2, 'technician') RETURNING id`, [login, name]))[0].id,
+    person: async (login, name) =>
+      (await db.dataSource.query(`INSERT INTO app_user (login, name, role) VALUES ($1, $2, 'technician') RETURNING id`, [login, name]))[0].id,
     rename: async (id, name) => void (await db.dataSource.query(`UPDATE app_user SET name = $2 WHERE id = $1`, [id, name])),
   }));
 });

@@ -85,12 +85,7 @@ describe('alerts, events and uptime over HTTP', () => {
       `INSERT INTO camera (code, ownership, commune_code, lat, lon, heading_deg, fov_deg, range_m) VALUES ('CAM-H1', 'citizen', '27700', 10.6, 106.4, 0, 60, 40)`,
     );
     const moduleRef = await Test.createTestingModule({
-      imports: [
-        testCoreModule(db.dataSource, new ManualClock(T0)),
-        AuthModule,
-        AlertsModule,
-        UptimeModule,
-      ],
+      imports: [testCoreModule(db.dataSource, new ManualClock(T0)), AuthModule, AlertsModule, UptimeModule],
     })
       .overrideProvider(SSE_HEARTBEAT_MS)
       .useValue(100)
@@ -159,7 +154,10 @@ describe('alerts, events and uptime over HTTP', () => {
     const list = await request(app.getHttpServer()).get('/api/alerts?state=open&limit=10').set('Authorization', `Bearer ${tokens.admin}`).expect(200);
     expect(list.body.map((a: { id: number }) => a.id)).toContain(open.id);
     // CAM-H1 is a citizen's camera: technicians get private cameras as counts only, not their alerts.
-    const asTechnician = await request(app.getHttpServer()).get('/api/alerts?state=open&limit=10').set('Authorization', `Bearer ${tokens.technician}`).expect(200);
+    const asTechnician = await request(app.getHttpServer())
+      .get('/api/alerts?state=open&limit=10')
+      .set('Authorization', `Bearer ${tokens.technician}`)
+      .expect(200);
     expect(asTechnician.body.map((a: { id: number }) => a.id)).not.toContain(open.id);
     await request(app.getHttpServer()).get('/api/alerts').set('Authorization', `Bearer ${tokens.police}`).expect(403);
     const bad = await request(app.getHttpServer()).get('/api/alerts?state=closed').set('Authorization', `Bearer ${tokens.admin}`).expect(400);
@@ -175,10 +173,7 @@ describe('alerts, events and uptime over HTTP', () => {
   });
 
   it('answers uptime reports with clear errors', async () => {
-    const ok = await request(app.getHttpServer())
-      .get('/api/uptime?scope=camera&code=CAM-H1')
-      .set('Authorization', `Bearer ${tokens.planner}`)
-      .expect(200);
+    const ok = await request(app.getHttpServer()).get('/api/uptime?scope=camera&code=CAM-H1').set('Authorization', `Bearer ${tokens.planner}`).expect(200);
     expect(ok.body).toMatchObject({ scope: 'camera', code: 'CAM-H1', cameras: 1, unknown_s: 86400, uptime_pct: null });
     const scope = await request(app.getHttpServer()).get('/api/uptime?scope=province&code=80').set('Authorization', `Bearer ${tokens.admin}`).expect(400);
     expect(scope.body.message).toMatch(/scope must be one of camera, station, commune, district/);

@@ -28,10 +28,11 @@ async function receiver(script: ('fail' | 'ok' | 'hang')[]) {
   return {
     url,
     received,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -33,7 +33,12 @@ describe('accounts and sessions', () => {
     clock = new ManualClock(T0);
     t = await startTestCamnet({
       clock,
-      env: { CAMNET_ADMIN_PASSWORD: ADMIN_PASSWORD, CAMNET_SESSION_IDLE_S: String(IDLE_S), CAMNET_SESSION_MAX_S: String(MAX_S), CAMNET_LOGIN_RATE_PER_MIN: '1000' },
+      env: {
+        CAMNET_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        CAMNET_SESSION_IDLE_S: String(IDLE_S),
+        CAMNET_SESSION_MAX_S: String(MAX_S),
+        CAMNET_LOGIN_RATE_PER_MIN: '1000',
+      },
     });
   });
   afterAll(() => t?.close());
@@ -54,7 +59,11 @@ describe('accounts and sessions', () => {
   });
 
   it('marks the session Secure behind an HTTPS proxy only when trusted', async () => {
-    const viaProxy = await request(t.url).post('/api/auth/login').set('X-Forwarded-Proto', 'https').send({ login: 'admin', password: ADMIN_PASSWORD }).expect(200);
+    const viaProxy = await request(t.url)
+      .post('/api/auth/login')
+      .set('X-Forwarded-Proto', 'https')
+      .send({ login: 'admin', password: ADMIN_PASSWORD })
+      .expect(200);
     // CAMNET_TRUST_PROXY is off here: a client cannot make camnet believe it is behind HTTPS.
     expect(String(viaProxy.headers['set-cookie'])).not.toMatch(/Secure/i);
   });
@@ -71,7 +80,13 @@ describe('accounts and sessions', () => {
     const tech = await newUser('technician', 'Trần Văn Kỹ');
     const s = await login(t.url, tech.login, tech.password);
     expect((await s.get('/api/whoami').expect(200)).body).toMatchObject({ name: 'Trần Văn Kỹ', role: 'technician', kind: 'session' });
-    const window = { scope: 'commune', scope_id: '27700', starts_at: new Date(T0).toISOString(), ends_at: new Date(T0 + 3_600_000).toISOString(), reason: 'thay cáp' };
+    const window = {
+      scope: 'commune',
+      scope_id: '27700',
+      starts_at: new Date(T0).toISOString(),
+      ends_at: new Date(T0 + 3_600_000).toISOString(),
+      reason: 'thay cáp',
+    };
     const refused = await s.write('post', '/api/maintenance-windows', { csrf: false }).send(window).expect(403);
     expect(refused.body.message).toMatch(/x-csrf-token/i);
     await s.write('post', '/api/maintenance-windows').set('X-CSRF-Token', 'cx_forged').send(window).expect(403);
@@ -165,7 +180,11 @@ describe('accounts and sessions', () => {
     expect(weak.body.errors[0].reason).toMatch(/login/);
     const u = await newUser('planner');
     await t.as('admin').post('/api/users').send({ login: u.login, name: 'B', role: 'planner' }).expect(409);
-    const generated = await t.as('admin').post('/api/users').send({ login: `gen.${n}`, name: 'C', role: 'planner' }).expect(201);
+    const generated = await t
+      .as('admin')
+      .post('/api/users')
+      .send({ login: `gen.${n}`, name: 'C', role: 'planner' })
+      .expect(201);
     expect(generated.body).toMatchObject({ must_change_password: true });
     expect(generated.body.one_time_password).toMatch(/^[A-Za-z0-9]{16}$/);
     const listed = (await t.as('admin').get('/api/users').expect(200)).body;
@@ -179,7 +198,11 @@ describe('accounts and sessions', () => {
     clock.advance(61_000);
     await request(t.url).get('/api/summary').set('Authorization', `Bearer ${created.body.token}`).expect(401);
     await t.as('admin').post('/api/tokens').send({ name: 'x', role: 'planner', expires_at: 'tomorrow' }).expect(400);
-    await t.as('admin').post('/api/tokens').send({ name: 'x', role: 'planner', expires_at: new Date(T0 - 1000).toISOString() }).expect(400);
+    await t
+      .as('admin')
+      .post('/api/tokens')
+      .send({ name: 'x', role: 'planner', expires_at: new Date(T0 - 1000).toISOString() })
+      .expect(400);
   });
 
   it('the audit names the person, and a police search refused for a missing case_ref is audited as refused', async () => {
@@ -197,7 +220,9 @@ describe('accounts and sessions', () => {
     ]);
     // A role refusal is audited too, and a machine token is named by its name.
     await t.as('planner').get('/api/audit').expect(403);
-    const [refused] = await t.db.dataSource.query(`SELECT actor, role, outcome, status, token_id FROM audit_log WHERE action = 'get /api/audit' ORDER BY id DESC LIMIT 1`);
+    const [refused] = await t.db.dataSource.query(
+      `SELECT actor, role, outcome, status, token_id FROM audit_log WHERE action = 'get /api/audit' ORDER BY id DESC LIMIT 1`,
+    );
     expect(refused).toMatchObject({ actor: 'test planner', role: 'planner', outcome: 'refused', status: 403 });
     expect(refused.token_id).not.toBeNull();
   });
@@ -237,7 +262,7 @@ describe('accounts and sessions', () => {
       const s3 = await login(t.url, tech.login, tech.password);
       const st3 = await openStream(t.url, { cookie: s3.cookie });
       await t.as('admin').patch(`/api/users/${tech.id}`).send({ state: 'disabled' }).expect(200);
-      await within(st3.ended, DEADLINE_MS, 'the disabled user\'s stream closing');
+      await within(st3.ended, DEADLINE_MS, "the disabled user's stream closing");
     });
 
     it('an idle timeout closes the stream', async () => {

@@ -78,7 +78,14 @@ describe('first start and upgrade', () => {
 
       // The default rate limit: 10 login attempts per address per minute, then 429.
       const statuses: number[] = [];
-      for (let i = 0; i < 11; i++) statuses.push((await request(second.url).post('/api/auth/login').send({ login: `nobody${i}`, password: 'guess guess guess' })).status);
+      for (let i = 0; i < 11; i++)
+        statuses.push(
+          (
+            await request(second.url)
+              .post('/api/auth/login')
+              .send({ login: `nobody${i}`, password: 'guess guess guess' })
+          ).status,
+        );
       expect(statuses).toEqual([...Array(10).fill(401), 429]);
       const limited = await request(second.url).post('/api/auth/login').send({ login: 'admin', password: 'whatever it is' }).expect(429);
       expect(limited.body.message).toMatch(/too many login attempts from this address/);

@@ -88,7 +88,12 @@ describe('signing in to the map in Chromium', () => {
       const body = JSON.stringify({ name: 'thử', role: 'planner' });
       const headers = { 'Content-Type': 'application/json' };
       const without = await fetch('/api/tokens', { method: 'POST', headers, body });
-      const csrf = decodeURIComponent(document.cookie.split('; ').find((c) => c.startsWith('camnet_csrf='))!.split('=')[1]);
+      const csrf = decodeURIComponent(
+        document.cookie
+          .split('; ')
+          .find((c) => c.startsWith('camnet_csrf='))!
+          .split('=')[1],
+      );
       const withIt = await fetch('/api/tokens', { method: 'POST', headers: { ...headers, 'X-CSRF-Token': csrf }, body });
       return [without.status, withIt.status];
     });
@@ -106,12 +111,18 @@ describe('signing in to the map in Chromium', () => {
   it('asks an officer with a second factor for the authenticator code', async () => {
     const officer = { login: 'browser.police', password: 'mật khẩu công an trình duyệt' };
     const adminSession = await login(camnet.url, ADMIN.login, ADMIN.password);
-    await adminSession.write('post', '/api/users').send({ ...officer, name: 'Trung úy Võ Hà', role: 'police' }).expect(201);
+    await adminSession
+      .write('post', '/api/users')
+      .send({ ...officer, name: 'Trung úy Võ Hà', role: 'police' })
+      .expect(201);
     const s = await login(camnet.url, officer.login, officer.password);
     const { secret } = (await s.write('post', '/api/auth/totp/setup').expect(200)).body;
     // Confirmed with the previous step's code (within the drift allowed), so the current one is still unused.
     const nowS = Math.floor(Date.now() / 1000);
-    await s.write('post', '/api/auth/totp/enable').send({ code: generateSync({ secret, epoch: nowS - 30 }) }).expect(200);
+    await s
+      .write('post', '/api/auth/totp/enable')
+      .send({ code: generateSync({ secret, epoch: nowS - 30 }) })
+      .expect(200);
 
     await page.fill('#login-name', officer.login);
     await page.fill('#login-password', officer.password);

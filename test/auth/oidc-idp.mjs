@@ -13,7 +13,9 @@ const server = (await import('node:http')).createServer();
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const issuer = `http://127.0.0.1:${server.address().port}`;
 const provider = new Provider(issuer, {
-  clients: [{ client_id: 'camnet', client_secret: 'camnet-test-secret', redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'] }],
+  clients: [
+    { client_id: 'camnet', client_secret: 'camnet-test-secret', redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'] },
+  ],
   claims: { openid: ['sub'], profile: ['name', 'preferred_username', 'agency_role'] },
   pkce: { required: () => true },
   findAccount: (_ctx, id) => ({

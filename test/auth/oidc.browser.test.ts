@@ -93,7 +93,7 @@ describe('single sign-on with OpenID Connect', () => {
     await page.click('#login-sso');
     await page.waitForSelector('input[name="login"]');
     await page.fill('input[name="login"]', account);
-    await page.fill('input[name="password"]', 'any password: the provider\'s dev login accepts it');
+    await page.fill('input[name="password"]', "any password: the provider's dev login accepts it");
     await page.click('button[type="submit"]');
     // The consent page, then back to camnet.
     await page.waitForSelector('input[name="login"]', { state: 'detached' });

@@ -121,11 +121,19 @@ describe('the permission matrix from the OpenAPI document', () => {
     t = await startTestCamnet({ env: { CAMNET_LOGIN_RATE_PER_MIN: '10000' } });
     const doc = await (await fetch(`${t.url}/api/docs-json`)).json();
     routes = Object.entries<Record<string, unknown>>(doc.paths).flatMap(([path, ops]) =>
-      Object.keys(ops).map((m) => ({ key: `${m.toUpperCase()} ${path}`, method: m.toUpperCase(), path: path.replace(/\{(\w+)\}/g, (_, p) => SAMPLE[p] ?? 'x') })),
+      Object.keys(ops).map((m) => ({
+        key: `${m.toUpperCase()} ${path}`,
+        method: m.toUpperCase(),
+        path: path.replace(/\{(\w+)\}/g, (_, p) => SAMPLE[p] ?? 'x'),
+      })),
     );
     for (const role of ROLES) {
       passwords[role] = { login: `matrix.${role}`, password: `mật khẩu ma trận ${role}` };
-      await t.as('admin').post('/api/users').send({ ...passwords[role], name: `matrix ${role}`, role }).expect(201);
+      await t
+        .as('admin')
+        .post('/api/users')
+        .send({ ...passwords[role], name: `matrix ${role}`, role })
+        .expect(201);
       sessions[role] = await login(t.url, passwords[role].login, passwords[role].password);
     }
     // Every way a credential can be missing or dead.
@@ -135,7 +143,11 @@ describe('the permission matrix from the OpenAPI document', () => {
     await t.db.dataSource.query(`INSERT INTO api_token (name, role, token_hash, expires_at) VALUES ('expired', 'admin', $1, now() - interval '1 hour')`, [
       hashToken(expiredToken),
     ]);
-    const disabledUser = await t.as('admin').post('/api/users').send({ login: 'matrix.disabled', name: 'd', role: 'admin', password: 'mật khẩu bị khoá 1' }).expect(201);
+    const disabledUser = await t
+      .as('admin')
+      .post('/api/users')
+      .send({ login: 'matrix.disabled', name: 'd', role: 'admin', password: 'mật khẩu bị khoá 1' })
+      .expect(201);
     const disabled = await login(t.url, 'matrix.disabled', 'mật khẩu bị khoá 1');
     await t.as('admin').patch(`/api/users/${disabledUser.body.id}`).send({ state: 'disabled' }).expect(200);
     await t.as('admin').post('/api/users').send({ login: 'matrix.expired', name: 'e', role: 'admin', password: 'mật khẩu hết hạn 1' }).expect(201);
@@ -189,7 +201,10 @@ describe('the permission matrix from the OpenAPI document', () => {
         const viaToken = await call(r, { authorization: `Bearer ${t.tokens[role]}` });
         const viaSession = await call(r, { cookie: s.cookie, 'x-csrf-token': s.csrf });
         const allowed = rule === 'public' || rule.includes(role);
-        for (const [how, status] of [['token', viaToken], ['session', viaSession]] as const) {
+        for (const [how, status] of [
+          ['token', viaToken],
+          ['session', viaSession],
+        ] as const) {
           // Sending a test e-mail answers 503 when no SMTP server is configured, as here: allowed, yet unavailable.
           const unavailable = r.key === 'POST /api/notifications/test' && status === 503;
           const ok = allowed ? status !== 401 && status !== 403 && (status < 500 || unavailable) : status === 403;

@@ -32,8 +32,20 @@ describe('every route names its roles', () => {
     expect(routes.length).toBeGreaterThan(30);
     const unnamed = routes.filter((r) => r.roles !== 'public' && r.roles.length === 0).map((r) => r.route);
     expect(unnamed).toEqual([]);
-    const publicRoutes = routes.filter((r) => r.roles === 'public').map((r) => r.route).sort();
+    const publicRoutes = routes
+      .filter((r) => r.roles === 'public')
+      .map((r) => r.route)
+      .sort();
     // Only health checks, the map's pre-login config and the logins (password, single sign-on) are open without credentials.
-    expect(publicRoutes).toEqual(['GET /api/auth/methods', 'GET /api/auth/oidc/callback', 'GET /api/auth/oidc/login', 'GET /api/map-config', 'GET /healthz', 'GET /metrics', 'GET /readyz', 'POST /api/auth/login']);
+    expect(publicRoutes).toEqual([
+      'GET /api/auth/methods',
+      'GET /api/auth/oidc/callback',
+      'GET /api/auth/oidc/login',
+      'GET /api/map-config',
+      'GET /healthz',
+      'GET /metrics',
+      'GET /readyz',
+      'POST /api/auth/login',
+    ]);
   });
 });

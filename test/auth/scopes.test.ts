@@ -31,10 +31,24 @@ describe('district and commune scopes', () => {
     // The rows went in behind the API's back: the search index learns of them now.
     await t.camnet.app.get(SearchService).refresh();
     await q(`INSERT INTO alert (kind, subject, opened_at) VALUES ('offline', 'camera:CAM-A', now()), ('offline', 'camera:CAM-C', now())`);
-    const created = await t.as('admin').post('/api/users').send({ login: 'tech.benluc', name: 'Kỹ thuật Bến Lức', role: 'technician', password: 'mật khẩu kỹ thuật bến lức', scope: { kind: 'district', code: '504' } }).expect(201);
+    const created = await t
+      .as('admin')
+      .post('/api/users')
+      .send({
+        login: 'tech.benluc',
+        name: 'Kỹ thuật Bến Lức',
+        role: 'technician',
+        password: 'mật khẩu kỹ thuật bến lức',
+        scope: { kind: 'district', code: '504' },
+      })
+      .expect(201);
     techId = created.body.id;
     expect(created.body.scope).toEqual({ kind: 'district', code: '504' });
-    await t.as('admin').post('/api/users').send({ login: 'police.xa-a', name: 'Công an xã A', role: 'police', password: 'mật khẩu công an xã a', scope: { kind: 'commune', code: '27700' } }).expect(201);
+    await t
+      .as('admin')
+      .post('/api/users')
+      .send({ login: 'police.xa-a', name: 'Công an xã A', role: 'police', password: 'mật khẩu công an xã a', scope: { kind: 'commune', code: '27700' } })
+      .expect(201);
     tech = await login(t.url, 'tech.benluc', 'mật khẩu kỹ thuật bến lức');
     officer = await login(t.url, 'police.xa-a', 'mật khẩu công an xã a');
   });
@@ -63,12 +77,24 @@ describe('district and commune scopes', () => {
     await tech.write('delete', '/api/cameras/CAM-C').expect(403);
     const patched = await tech.write('patch', '/api/cameras/CAM-B').send({ heading_deg: 90 });
     expect(patched.status).toBe(200);
-    const created = await tech.write('post', '/api/cameras').send({ code: 'CAM-D', ownership: 'station', station_code: 'ST-C', commune_code: '27800', lat: 10.6, lon: 106.4, heading_deg: 0, fov_deg: 60, range_m: 40 });
+    const created = await tech.write('post', '/api/cameras').send({
+      code: 'CAM-D',
+      ownership: 'station',
+      station_code: 'ST-C',
+      commune_code: '27800',
+      lat: 10.6,
+      lon: 106.4,
+      heading_deg: 0,
+      fov_deg: 60,
+      range_m: 40,
+    });
     expect(created.status).toBe(403);
     const [{ n }] = await t.db.dataSource.query(`SELECT count(*)::int AS n FROM camera WHERE code = 'CAM-D' OR (code = 'CAM-C' AND heading_deg = 90)`);
     expect(n).toBe(0);
     // The refusal is audited under the person.
-    const [row] = await t.db.dataSource.query(`SELECT actor, outcome, status FROM audit_log WHERE action = 'camera.update' AND target = 'CAM-C' ORDER BY id DESC LIMIT 1`);
+    const [row] = await t.db.dataSource.query(
+      `SELECT actor, outcome, status FROM audit_log WHERE action = 'camera.update' AND target = 'CAM-C' ORDER BY id DESC LIMIT 1`,
+    );
     expect(row).toEqual({ actor: 'Kỹ thuật Bến Lức', outcome: 'refused', status: 403 });
   });
 
@@ -78,7 +104,7 @@ describe('district and commune scopes', () => {
     expect((await t.as('admin').get('/api/alerts').expect(200)).body).toHaveLength(2);
   });
 
-  it('leaves cameras outside a police officer\'s commune out of the incident search, JSON and CSV', async () => {
+  it("leaves cameras outside a police officer's commune out of the incident search, JSON and CSV", async () => {
     const q = 'lat=10.6002&lon=106.4002&radius_m=200&case_ref=VV-2026-0001';
     const found = (await officer.get(`/api/search/near?${q}`).expect(200)).body.cameras.map((c: { code: string }) => c.code);
     expect(found).toEqual(['CAM-A']);
@@ -102,12 +128,32 @@ describe('district and commune scopes', () => {
   });
 
   it('validates scopes and applies a change at the next request', async () => {
-    const bad = await t.as('admin').patch(`/api/users/${techId}`).send({ scope: { kind: 'district', code: '999' } }).expect(400);
+    const bad = await t
+      .as('admin')
+      .patch(`/api/users/${techId}`)
+      .send({ scope: { kind: 'district', code: '999' } })
+      .expect(400);
     expect(bad.body.message).toMatch(/no district with code 999/);
-    await t.as('admin').patch(`/api/users/${techId}`).send({ scope: { kind: 'district', code: '27700' } }).expect(400);
-    await t.as('admin').patch(`/api/users/${techId}`).send({ scope: { kind: 'county', code: '504' } }).expect(400);
-    await t.as('admin').post('/api/users').send({ login: 'admin.scoped', name: 'x', role: 'admin', password: 'mật khẩu quản trị phạm vi', scope: { kind: 'district', code: '504' } }).expect(400);
-    await t.as('admin').patch(`/api/users/${techId}`).send({ scope: { kind: 'district', code: '505' } }).expect(200);
+    await t
+      .as('admin')
+      .patch(`/api/users/${techId}`)
+      .send({ scope: { kind: 'district', code: '27700' } })
+      .expect(400);
+    await t
+      .as('admin')
+      .patch(`/api/users/${techId}`)
+      .send({ scope: { kind: 'county', code: '504' } })
+      .expect(400);
+    await t
+      .as('admin')
+      .post('/api/users')
+      .send({ login: 'admin.scoped', name: 'x', role: 'admin', password: 'mật khẩu quản trị phạm vi', scope: { kind: 'district', code: '504' } })
+      .expect(400);
+    await t
+      .as('admin')
+      .patch(`/api/users/${techId}`)
+      .send({ scope: { kind: 'district', code: '505' } })
+      .expect(200);
     expect(codes((await tech.get('/api/cameras').expect(200)).body)).toEqual(['CAM-C']);
     await t.as('admin').patch(`/api/users/${techId}`).send({ scope: null }).expect(200);
     expect(codes((await tech.get('/api/cameras').expect(200)).body)).toHaveLength(3);

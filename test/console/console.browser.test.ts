@@ -85,16 +85,24 @@ describe('the technician console in Chromium', () => {
     await page.waitForSelector('#console .console-item', { timeout: 30_000 });
     return page;
   };
-  const items = (page: Page) => page.$$eval('#console .console-item', (els) => els.map((e) => `${e.getAttribute('data-code')}|${e.querySelector('.console-reason')?.textContent}`));
+  const items = (page: Page) =>
+    page.$$eval('#console .console-item', (els) => els.map((e) => `${e.getAttribute('data-code')}|${e.querySelector('.console-reason')?.textContent}`));
 
   /** Sets (or with null clears) a fault on a simulated camera, as a tester would with the simulator's control API. */
   const simFault = async (code: string, body: Record<string, unknown> | null) => {
     const url = `${sim.baseUrl}/sim/devices/${code}/faults`;
-    const res = await fetch(url, body === null ? { method: 'DELETE' } : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(
+      url,
+      body === null ? { method: 'DELETE' } : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    );
     if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
   };
   const stateOf = async (code: string) =>
-    (await t.db.dataSource.query(`SELECT cs.status, cs.reason, cs.last_ok_at FROM camera_state cs JOIN camera c ON c.id = cs.camera_id WHERE c.code = $1`, [code]))[0];
+    (
+      await t.db.dataSource.query(`SELECT cs.status, cs.reason, cs.last_ok_at FROM camera_state cs JOIN camera c ON c.id = cs.camera_id WHERE c.code = $1`, [
+        code,
+      ])
+    )[0];
 
   beforeAll(async () => {
     if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
@@ -125,7 +133,9 @@ describe('the technician console in Chromium', () => {
     const users = t.camnet.app.get(UserService);
     for (const person of Object.values(PEOPLE)) await users.create(person);
     // A status history for the availability chart.
-    await q(`INSERT INTO status_event (subject, subject_id, at, status, source) SELECT 'camera', id, now() - interval '3 days', 'online', 'onvif' FROM camera WHERE code = 'ST-A-C3'`);
+    await q(
+      `INSERT INTO status_event (subject, subject_id, at, status, source) SELECT 'camera', id, now() - interval '3 days', 'online', 'onvif' FROM camera WHERE code = 'ST-A-C3'`,
+    );
 
     // ST-A-C2 is answered by the simulated fleet from now on, and due for a check at once.
     sim = await startSimulator({ cameras: [SIMULATED], stations: [], port: 0, mqttUrl: null, logger: { log: () => undefined, warn: () => undefined } });
@@ -167,9 +177,17 @@ describe('the technician console in Chromium', () => {
     page.evaluate(() => {
       const { map, layers } = (window as any).camnet;
       const stations = Object.fromEntries(
-        [...layers.stations.values()].map((s: any) => [s.station.code, { shown: layers.groups.stations.hasLayer(s.marker), radius: s.marker.getRadius(), fill: s.marker.options.fillColor }]),
+        [...layers.stations.values()].map((s: any) => [
+          s.station.code,
+          { shown: layers.groups.stations.hasLayer(s.marker), radius: s.marker.getRadius(), fill: s.marker.options.fillColor },
+        ]),
       );
-      const communePoints = layers.communePoints.map((p: any) => ({ code: p.code, has: p.marker.options.hasStations, fill: p.marker.options.fillColor, edge: p.marker.options.color }));
+      const communePoints = layers.communePoints.map((p: any) => ({
+        code: p.code,
+        has: p.marker.options.hasStations,
+        fill: p.marker.options.fillColor,
+        edge: p.marker.options.color,
+      }));
       const dot = (code: string) => {
         const d = layers.cameras.get(code).dot;
         return { radius: d.getRadius(), edge: d.options.color };
@@ -198,7 +216,11 @@ describe('the technician console in Chromium', () => {
     // "degraded" only: ST-A (ST-A-C3 is turned) stays; ST-B and ST-C, and every commune point, go.
     await filterStatus(page, 'degraded');
     let f = await drawn(page);
-    expect(Object.entries(f.stations).filter(([, s]) => s.shown).map(([code]) => code)).toEqual(['ST-A']);
+    expect(
+      Object.entries(f.stations)
+        .filter(([, s]) => s.shown)
+        .map(([code]) => code),
+    ).toEqual(['ST-A']);
     expect(f.communePointsOnMap).toBe(false);
     await filterStatus(page, 'maintenance');
     f = await drawn(page);
@@ -206,7 +228,12 @@ describe('the technician console in Chromium', () => {
     // "offline": the stations with an offline camera.
     await filterStatus(page, 'offline');
     f = await drawn(page);
-    expect(Object.entries(f.stations).filter(([, s]) => s.shown).map(([code]) => code).sort()).toEqual(['ST-A', 'ST-B']);
+    expect(
+      Object.entries(f.stations)
+        .filter(([, s]) => s.shown)
+        .map(([code]) => code)
+        .sort(),
+    ).toEqual(['ST-A', 'ST-B']);
     // The layer control brings the commune points back when the technician asks for them.
     await page.hover('.leaflet-control-layers');
     await page.click('.leaflet-control-layers-overlays label:has-text("Xã (2019, điểm)") input');
@@ -231,9 +258,26 @@ describe('the technician console in Chromium', () => {
     const legend = await page.$$eval('.legend [data-legend]', (els) => els.map((e) => e.getAttribute('data-legend')));
     expect(legend).toEqual(
       expect.arrayContaining([
-        'status-offline', 'status-degraded', 'down', 'chosen', 'station', 'station-down', 'commune-with', 'commune-without',
-        'area-with', 'area-without', 'route', 'gap', 'road-sign', 'proposal', 'proposal-view',
-        'incident-point', 'incident-recorded', 'incident-unknown', 'incident-not-recorded', 'incident-not-seen',
+        'status-offline',
+        'status-degraded',
+        'down',
+        'chosen',
+        'station',
+        'station-down',
+        'commune-with',
+        'commune-without',
+        'area-with',
+        'area-without',
+        'route',
+        'gap',
+        'road-sign',
+        'proposal',
+        'proposal-view',
+        'incident-point',
+        'incident-recorded',
+        'incident-unknown',
+        'incident-not-recorded',
+        'incident-not-seen',
       ]),
     );
     expect(await page.textContent('.legend')).toContain('Xã chưa có trạm');
@@ -299,7 +343,9 @@ describe('the technician console in Chromium', () => {
     await page.click('[data-action="assign"]');
     await page.waitForSelector('.console-assignee[data-login="console-tech"]');
     expect(await page.textContent('.console-assignee')).toContain(PEOPLE.technician.name);
-    const [assigned] = await t.db.dataSource.query(`SELECT a.assignee, u.name FROM alert a JOIN app_user u ON u.id = a.assignee_user_id WHERE a.id = $1`, [alert.id]);
+    const [assigned] = await t.db.dataSource.query(`SELECT a.assignee, u.name FROM alert a JOIN app_user u ON u.id = a.assignee_user_id WHERE a.id = $1`, [
+      alert.id,
+    ]);
     expect(assigned).toEqual({ assignee: 'console-tech', name: PEOPLE.technician.name });
 
     await page.click('[data-action="maintain"]');
@@ -354,7 +400,12 @@ describe('the technician console in Chromium', () => {
   }, 120_000);
 
   it('shows the incidents list on a phone without horizontal scrolling, nearest first from the browser’s position', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, baseURL: t.url, geolocation: { latitude: 10.7, longitude: 106.5 }, permissions: ['geolocation'] });
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      baseURL: t.url,
+      geolocation: { latitude: 10.7, longitude: 106.5 },
+      permissions: ['geolocation'],
+    });
     const page = await context.newPage();
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
     await page.goto('/');

@@ -52,6 +52,9 @@ export async function loadConsoleFixtures(db: DataSource): Promise<void> {
      SELECT 'station', id, $1, 'offline', 'mqtt', 'station offline (MQTT Will or status)' FROM station WHERE code = 'ST-B'`,
     [T_DOWN],
   );
-  await db.query(`INSERT INTO alert (kind, subject, opened_at) VALUES ('offline', 'camera:ST-A-C1', '2026-12-01T07:00:00Z'),
-    ('station_down', 'station:ST-B', $1), ('turned', 'camera:ST-A-C3', '2026-12-01T09:00:00Z')`, [T_DOWN]);
+  await db.query(
+    `INSERT INTO alert (kind, subject, opened_at) VALUES ('offline', 'camera:ST-A-C1', '2026-12-01T07:00:00Z'),
+    ('station_down', 'station:ST-B', $1), ('turned', 'camera:ST-A-C3', '2026-12-01T09:00:00Z')`,
+    [T_DOWN],
+  );
 }

@@ -4,7 +4,10 @@ import { loadConsoleFixtures } from './console.fixtures';
 describe('inventory drift: what devices report against what the inventory holds', () => {
   let t: TestCamnet;
   const setDevice = (code: string, device: object) =>
-    t.db.dataSource.query(`UPDATE camera_state SET device = $2::jsonb WHERE camera_id = (SELECT id FROM camera WHERE code = $1)`, [code, JSON.stringify(device)]);
+    t.db.dataSource.query(`UPDATE camera_state SET device = $2::jsonb WHERE camera_id = (SELECT id FROM camera WHERE code = $1)`, [
+      code,
+      JSON.stringify(device),
+    ]);
 
   beforeAll(async () => {
     t = await startTestCamnet({ seed: false });

@@ -66,7 +66,14 @@ describe('GET /api/incidents: what is down now, and why', () => {
   });
 
   it('refuses bad filters, naming the field', async () => {
-    for (const [q, field] of [['status=broken', 'status'], ['reason=bored', 'reason'], ['sort=size', 'sort'], ['limit=0', 'limit'], ['district=abc', 'district'], ['station=st a', 'station']]) {
+    for (const [q, field] of [
+      ['status=broken', 'status'],
+      ['reason=bored', 'reason'],
+      ['sort=size', 'sort'],
+      ['limit=0', 'limit'],
+      ['district=abc', 'district'],
+      ['station=st a', 'station'],
+    ]) {
       const res = await t.as('technician').get(`/api/incidents?${q}`).expect(400);
       expect(res.body.errors[0].field).toBe(field);
     }
@@ -78,12 +85,17 @@ describe('GET /api/incidents: what is down now, and why', () => {
   });
 
   it('downloads every incident as spreadsheet-safe CSV', async () => {
-    const res = await t.as('admin').get('/api/incidents.csv').buffer(true).parse((r, cb) => {
-      let s = '';
-      r.setEncoding('utf8');
-      r.on('data', (c: string) => (s += c));
-      r.on('end', () => cb(null, s));
-    }).expect(200);
+    const res = await t
+      .as('admin')
+      .get('/api/incidents.csv')
+      .buffer(true)
+      .parse((r, cb) => {
+        let s = '';
+        r.setEncoding('utf8');
+        r.on('data', (c: string) => (s += c));
+        r.on('end', () => cb(null, s));
+      })
+      .expect(200);
     expect(res.headers['content-type']).toContain('text/csv');
     const text: string = res.body;
     expect(text.startsWith(UTF8_BOM + 'subject,code,status,since,reason_code,reason,')).toBe(true);

@@ -37,19 +37,31 @@ describe('maintenance windows: open, change, end early, cancel', () => {
   });
 
   it('cancels a future window, and refuses to cancel one in force', async () => {
-    const w = await t.as('technician').post('/api/maintenance-windows').send({ scope: 'commune', scope_id: '30003', starts_at: at(300), ends_at: at(400) }).expect(201);
+    const w = await t
+      .as('technician')
+      .post('/api/maintenance-windows')
+      .send({ scope: 'commune', scope_id: '30003', starts_at: at(300), ends_at: at(400) })
+      .expect(201);
     expect(w.body).toMatchObject({ active: false, created_by: 'test technician' });
     await t.as('police').delete(`/api/maintenance-windows/${w.body.id}`).expect(403);
     await t.as('technician').delete(`/api/maintenance-windows/${w.body.id}`).expect(200);
     await t.as('technician').delete(`/api/maintenance-windows/${w.body.id}`).expect(404);
-    await t.as('technician').patch('/api/maintenance-windows/999999').send({ ends_at: at(10) }).expect(404);
+    await t
+      .as('technician')
+      .patch('/api/maintenance-windows/999999')
+      .send({ ends_at: at(10) })
+      .expect(404);
     const audit = await t.as('admin').get('/api/audit?action=maintenance.cancel').expect(200);
     expect(JSON.stringify(audit.body)).toContain('maintenance.cancel');
   });
 
   it('a window in force puts the camera in maintenance and closes its open alert; extended, then ended early', async () => {
     const alerts = t.camnet.app.get(AlertService);
-    const w = await t.as('technician').post('/api/maintenance-windows').send({ scope: 'camera', scope_id: 'ST-A-C1', starts_at: at(-5), ends_at: at(60), reason: 'thay nguồn' }).expect(201);
+    const w = await t
+      .as('technician')
+      .post('/api/maintenance-windows')
+      .send({ scope: 'camera', scope_id: 'ST-A-C1', starts_at: at(-5), ends_at: at(60), reason: 'thay nguồn' })
+      .expect(201);
     expect(w.body.active).toBe(true);
     expect(await statusOf('ST-A-C1')).toBe('maintenance');
     await alerts.settled();
@@ -60,20 +72,36 @@ describe('maintenance windows: open, change, end early, cancel', () => {
     const opened = await alerts.apply({ action: 'open', kind: 'offline', subject: 'camera:ST-A-C1', at: clock.now(), details: {} });
     expect(opened).toBeNull();
 
-    const extended = await t.as('technician').patch(`/api/maintenance-windows/${w.body.id}`).send({ ends_at: at(120) }).expect(200);
+    const extended = await t
+      .as('technician')
+      .patch(`/api/maintenance-windows/${w.body.id}`)
+      .send({ ends_at: at(120) })
+      .expect(200);
     expect(extended.body.ends_at).toBe(at(120));
-    const moved = await t.as('technician').patch(`/api/maintenance-windows/${w.body.id}`).send({ starts_at: at(-1) }).expect(400);
+    const moved = await t
+      .as('technician')
+      .patch(`/api/maintenance-windows/${w.body.id}`)
+      .send({ starts_at: at(-1) })
+      .expect(400);
     expect(moved.body.errors[0].field).toBe('starts_at');
 
     clock.advance(10 * 60_000);
     const ended = await t.as('technician').post(`/api/maintenance-windows/${w.body.id}/end`).expect(200);
     expect(ended.body).toMatchObject({ active: false, ends_at: clock.now().toISOString() });
-    await t.as('technician').patch(`/api/maintenance-windows/${w.body.id}`).send({ ends_at: at(200) }).expect(409);
+    await t
+      .as('technician')
+      .patch(`/api/maintenance-windows/${w.body.id}`)
+      .send({ ends_at: at(200) })
+      .expect(409);
     await t.as('technician').delete(`/api/maintenance-windows/${w.body.id}`).expect(409);
   });
 
   it('a district window covers its communes’ stations and cameras, and only those', async () => {
-    const w = await t.as('admin').post('/api/maintenance-windows').send({ scope: 'district', scope_id: '801', starts_at: clock.now().toISOString(), ends_at: at(500) }).expect(201);
+    const w = await t
+      .as('admin')
+      .post('/api/maintenance-windows')
+      .send({ scope: 'district', scope_id: '801', starts_at: clock.now().toISOString(), ends_at: at(500) })
+      .expect(201);
     expect(await statusOf('ST-B-C1')).toBe('maintenance');
     expect(await statusOf('CIT-1')).toBe('degraded');
     const [st] = await t.db.dataSource.query(`SELECT ss.status FROM station_state ss JOIN station s ON s.id = ss.station_id WHERE s.code = 'ST-B'`);

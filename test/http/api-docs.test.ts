@@ -50,7 +50,7 @@ describe('the OpenAPI document', () => {
     expect(without).toEqual([]);
   });
 
-  it("names the properties of every JSON body a route takes", () => {
+  it('names the properties of every JSON body a route takes', () => {
     const schemas = doc.components?.schemas ?? {};
     const resolve = (s: Schema | undefined): Schema | undefined => (s?.$ref ? schemas[s.$ref.replace('#/components/schemas/', '')] : s);
     const propertiesOf = (s: Schema | undefined): string[] => {

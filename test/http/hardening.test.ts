@@ -28,7 +28,7 @@ function rawGet(target: string, token: string): Promise<{ status: number; body: 
 }
 
 describe('security headers', () => {
-  it('sends helmet\'s headers and a CSP the map can live with, and no X-Powered-By', async () => {
+  it("sends helmet's headers and a CSP the map can live with, and no X-Powered-By", async () => {
     for (const path of ['/', '/api/summary', '/healthz']) {
       const res = await t.as('planner').get(path);
       expect(res.headers['x-powered-by']).toBeUndefined();
@@ -75,7 +75,10 @@ describe('deeply nested JSON', () => {
     expect(res.body.message).toMatch(/request body nests deeper than 32 levels/);
     // Generous: parsing and validating it used to take 1.5 s and end in a 500; the status above is the real check.
     expect(tookMs).toBeLessThan(5_000);
-    const nested = await t.as('admin').post('/api/tokens').send({ name: 'x', role: 'planner', extra: { a: [[[[1]]]] } });
+    const nested = await t
+      .as('admin')
+      .post('/api/tokens')
+      .send({ name: 'x', role: 'planner', extra: { a: [[[[1]]]] } });
     expect(nested.status).toBe(400);
     expect(nested.body.message).not.toMatch(/nests deeper/);
     await t.as('admin').post('/api/tokens').send({ name: 'hardening test', role: 'planner' }).expect(201);

@@ -1,13 +1,32 @@
 import { startTestCamnet, TestCamnet } from '../support/camnet';
 
-const HEADER = 'code,ownership,station_code,commune_code,lat,lon,heading_deg,fov_deg,range_m,ptz,onvif_url,onvif_user,onvif_password,vendor,model,owner_name,owner_phone,registered_on';
+const HEADER =
+  'code,ownership,station_code,commune_code,lat,lon,heading_deg,fov_deg,range_m,ptz,onvif_url,onvif_user,onvif_password,vendor,model,owner_name,owner_phone,registered_on';
 const row = (code: string, overrides: Partial<Record<string, string>> = {}) => {
   const r: Record<string, string> = {
-    code, ownership: 'business', station_code: '', commune_code: '27685', lat: '10.5431', lon: '106.4072', heading_deg: '45', fov_deg: '90',
-    range_m: '30', ptz: 'false', onvif_url: '', onvif_user: '', onvif_password: '', vendor: 'Dahua', model: 'IPC-HFW', owner_name: 'Cửa hàng A',
-    owner_phone: '0901234567', registered_on: '2022-03-01', ...overrides,
+    code,
+    ownership: 'business',
+    station_code: '',
+    commune_code: '27685',
+    lat: '10.5431',
+    lon: '106.4072',
+    heading_deg: '45',
+    fov_deg: '90',
+    range_m: '30',
+    ptz: 'false',
+    onvif_url: '',
+    onvif_user: '',
+    onvif_password: '',
+    vendor: 'Dahua',
+    model: 'IPC-HFW',
+    owner_name: 'Cửa hàng A',
+    owner_phone: '0901234567',
+    registered_on: '2022-03-01',
+    ...overrides,
   };
-  return HEADER.split(',').map((h) => r[h]).join(',');
+  return HEADER.split(',')
+    .map((h) => r[h])
+    .join(',');
 };
 const csv = (...rows: string[]) => Buffer.from([HEADER, ...rows].join('\n') + '\n');
 
@@ -28,7 +47,10 @@ describe('import and export', () => {
   });
 
   it('imports all rows of a good file, encrypting passwords', async () => {
-    const res = await upload(csv(row('BUS-IMP-1'), row('BUS-IMP-2', { onvif_url: 'http://10.0.0.9/onvif/device_service', onvif_user: 'u', onvif_password: 'secret-9' })), 'cams.csv').expect(201);
+    const res = await upload(
+      csv(row('BUS-IMP-1'), row('BUS-IMP-2', { onvif_url: 'http://10.0.0.9/onvif/device_service', onvif_user: 'u', onvif_password: 'secret-9' })),
+      'cams.csv',
+    ).expect(201);
     expect(res.body).toMatchObject({ dry_run: false, rows: 2, created: 2, updated: 0 });
     expect(await count('BUS-IMP-%')).toBe(2);
     const [r] = await t.db.dataSource.query(`SELECT onvif_secret_enc FROM camera WHERE code = 'BUS-IMP-2'`);
@@ -51,7 +73,15 @@ describe('import and export', () => {
     expect(byRow).toEqual(expect.arrayContaining(['2:lat', '3:heading_deg']));
     expect(await count('BUS-IMP-3')).toBe(0); // the good first row did not land either
     // Rows that pass the field checks are then checked against the database, all at once.
-    const refs = await upload(csv(row('BUS-IMP-3'), row('BUS-IMP-5', { commune_code: '99999' }), row('BUS-IMP-3'), row('BUS-IMP-6', { ownership: 'station', station_code: 'ST-NOPE', owner_name: '', owner_phone: '' })), 'c.csv').expect(400);
+    const refs = await upload(
+      csv(
+        row('BUS-IMP-3'),
+        row('BUS-IMP-5', { commune_code: '99999' }),
+        row('BUS-IMP-3'),
+        row('BUS-IMP-6', { ownership: 'station', station_code: 'ST-NOPE', owner_name: '', owner_phone: '' }),
+      ),
+      'c.csv',
+    ).expect(400);
     expect(refs.body.errors).toEqual(
       expect.arrayContaining([
         { row: 2, field: 'commune_code', reason: 'unknown commune code 99999 (2019 layout)' },
@@ -76,7 +106,13 @@ describe('import and export', () => {
   it('imports GeoJSON', async () => {
     const fc = {
       type: 'FeatureCollection',
-      features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [106.41, 10.54] }, properties: { code: 'HH-IMP-1', ownership: 'household', commune_code: '27685', heading_deg: 10, fov_deg: 80, range_m: 20 } }],
+      features: [
+        {
+          type: 'Feature',
+          geometry: { type: 'Point', coordinates: [106.41, 10.54] },
+          properties: { code: 'HH-IMP-1', ownership: 'household', commune_code: '27685', heading_deg: 10, fov_deg: 80, range_m: 20 },
+        },
+      ],
     };
     const res = await upload(Buffer.from(JSON.stringify(fc)), 'c.geojson').expect(201);
     expect(res.body).toMatchObject({ format: 'geojson', created: 1 });

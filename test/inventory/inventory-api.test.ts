@@ -219,7 +219,11 @@ describe('inventory API on the seeded Long An inventory', () => {
     ['a huge owner name', { owner_name: 'x'.repeat(5000) }, 'owner_name', /shorter than or equal to 200/],
     ['a station camera without station', { ownership: 'station' }, 'station_code', /required for a station camera/],
   ])('refuses %s with 400 naming the field', async (_name, change, field, reason) => {
-    const res = await t.as('admin').post('/api/cameras').send({ ...newCamera, code: 'CIT-BAD-1', ...change }).expect(400);
+    const res = await t
+      .as('admin')
+      .post('/api/cameras')
+      .send({ ...newCamera, code: 'CIT-BAD-1', ...change })
+      .expect(400);
     const reasons = res.body.errors.filter((e: { field: string }) => e.field === field).map((e: { reason: string }) => e.reason);
     expect(reasons.join(' | ')).toMatch(reason);
     const rows = await t.db.dataSource.query(`SELECT 1 FROM camera WHERE code IN ('CIT-BAD-1', 'cam one')`);
@@ -227,7 +231,11 @@ describe('inventory API on the seeded Long An inventory', () => {
   });
 
   it('refuses unknown references and duplicate codes, writing nothing', async () => {
-    const unknownCommune = await t.as('admin').post('/api/cameras').send({ ...newCamera, code: 'CIT-BAD-2', commune_code: '99999' }).expect(400);
+    const unknownCommune = await t
+      .as('admin')
+      .post('/api/cameras')
+      .send({ ...newCamera, code: 'CIT-BAD-2', commune_code: '99999' })
+      .expect(400);
     expect(unknownCommune.body.errors).toEqual([{ field: 'commune_code', reason: 'unknown commune code 99999 (2019 layout)' }]);
     const unknownStation = await t
       .as('admin')
@@ -235,14 +243,23 @@ describe('inventory API on the seeded Long An inventory', () => {
       .send({ ...newCamera, code: 'ST-X-C1', ownership: 'station', station_code: 'ST-NOPE', owner_name: undefined, owner_phone: undefined })
       .expect(400);
     expect(unknownStation.body.errors[0]).toEqual({ field: 'station_code', reason: 'unknown station code ST-NOPE' });
-    const dup = await t.as('admin').post('/api/cameras').send({ ...newCamera }).expect(400);
+    const dup = await t
+      .as('admin')
+      .post('/api/cameras')
+      .send({ ...newCamera })
+      .expect(400);
     expect(dup.body.errors[0]).toEqual({ field: 'code', reason: 'a camera with code CIT-TEST-1 already exists' });
     const [{ n }] = await t.db.dataSource.query(`SELECT count(*)::int AS n FROM camera WHERE code IN ('CIT-BAD-2', 'ST-X-C1')`);
     expect(n).toBe(0);
   });
 
   it('refuses an oversized body with 413 and a bad JSON body with 400', async () => {
-    const big = await t.as('admin').post('/api/cameras').set('Content-Type', 'application/json').send(JSON.stringify({ ...newCamera, notes: 'x'.repeat(2_000_000) })).expect(413);
+    const big = await t
+      .as('admin')
+      .post('/api/cameras')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ ...newCamera, notes: 'x'.repeat(2_000_000) }))
+      .expect(413);
     expect(big.body.message).toMatch(/too large/);
     const broken = await t.as('admin').post('/api/cameras').set('Content-Type', 'application/json').send('{"code": ').expect(400);
     expect(broken.body.message).toMatch(/not valid JSON/);
@@ -252,7 +269,11 @@ describe('inventory API on the seeded Long An inventory', () => {
     const body = { code: 'ST-TEST-1', name: 'Trạm thử', commune_code: '27685', lat: 10.54, lon: 106.41, route_ref: 'QL1', funding_vnd: 18_000_000 };
     const res = await t.as('admin').post('/api/stations').send(body).expect(201);
     expect(res.body).toMatchObject({ code: 'ST-TEST-1', status: 'unknown', cameras: 0, funding_vnd: 18_000_000 });
-    const bad = await t.as('admin').post('/api/stations').send({ ...body, code: 'ST-TEST-2', route_ref: 'QL99' }).expect(400);
+    const bad = await t
+      .as('admin')
+      .post('/api/stations')
+      .send({ ...body, code: 'ST-TEST-2', route_ref: 'QL99' })
+      .expect(400);
     expect(bad.body.errors[0].field).toBe('route_ref');
     const patched = await t.as('admin').patch('/api/stations/ST-TEST-1').send({ name: 'Trạm thử 2' }).expect(200);
     expect(patched.body.name).toBe('Trạm thử 2');
@@ -292,7 +313,10 @@ describe('inventory API on the seeded Long An inventory', () => {
       const created = await t.as('admin').post('/api/tokens').send({ name: 'Công an xã', role: 'police' }).expect(201);
       expect(created.body.token).toMatch(/^cn_/);
       const request = (await import('supertest')).default;
-      expect((await request(t.url).get('/api/whoami').set('Authorization', `Bearer ${created.body.token}`).expect(200)).body).toMatchObject({ name: 'Công an xã', role: 'police' });
+      expect((await request(t.url).get('/api/whoami').set('Authorization', `Bearer ${created.body.token}`).expect(200)).body).toMatchObject({
+        name: 'Công an xã',
+        role: 'police',
+      });
       const [{ token_hash }] = await t.db.dataSource.query(`SELECT token_hash FROM api_token WHERE id = $1`, [created.body.id]);
       expect(token_hash).not.toBe(created.body.token);
       await t.as('admin').delete(`/api/tokens/${created.body.id}`).expect(200);

@@ -16,7 +16,15 @@ const PRIVATE_TOTAL = 5572 + 17110 + 231;
 interface ViewBody {
   zoom: number;
   matching: number;
-  clusters: { id: number; lat: number; lon: number; count: number; expansion_zoom: number; by_ownership: Record<string, number>; by_status: Record<string, number> }[];
+  clusters: {
+    id: number;
+    lat: number;
+    lon: number;
+    count: number;
+    expansion_zoom: number;
+    by_ownership: Record<string, number>;
+    by_status: Record<string, number>;
+  }[];
   cameras: { columns: string[]; rows: unknown[][] };
 }
 
@@ -72,7 +80,12 @@ describe('the map API', () => {
       expectShape(missing.body, 404);
       expect(missing.body.code).toBe('not_found');
 
-      const big = await t.as('admin').post('/api/planning/proposals').set('content-type', 'application/json').send(`{"budget_vnd": 1, "pad": "${'x'.repeat(1_100_000)}"}`).expect(413);
+      const big = await t
+        .as('admin')
+        .post('/api/planning/proposals')
+        .set('content-type', 'application/json')
+        .send(`{"budget_vnd": 1, "pad": "${'x'.repeat(1_100_000)}"}`)
+        .expect(413);
       expect(big.body).toMatchObject({ statusCode: 413, code: 'body_too_large', params: { limit: '1mb' } });
 
       const broken = await t.as('admin').post('/api/planning/proposals').set('content-type', 'application/json').send('{"budget_vnd": ').expect(400);
@@ -116,7 +129,11 @@ describe('the map API', () => {
     expect(base.communes_2025).toEqual(direct);
     // A station in a commune without one shows in the next answer: the inventory change drops the kept one.
     const before = base.communes_2019.find((c: { has_stations: boolean }) => !c.has_stations);
-    await t.as('admin').post('/api/stations').send({ code: 'ST-MAP-1', name: 'Trạm thử bản đồ', commune_code: before.code, lat: before.lat, lon: before.lon }).expect(201);
+    await t
+      .as('admin')
+      .post('/api/stations')
+      .send({ code: 'ST-MAP-1', name: 'Trạm thử bản đồ', commune_code: before.code, lat: before.lat, lon: before.lon })
+      .expect(201);
     const after = (await t.as('planner').get('/api/map/base').expect(200)).body;
     expect(after.communes_2019.find((c: { code: string }) => c.code === before.code).has_stations).toBe(true);
   });
@@ -183,7 +200,11 @@ describe('the map API', () => {
       bbox,
     );
     expect(expected.length).toBeGreaterThan(0);
-    expect(rowsOf(v).map((r) => r.code).sort()).toEqual(expected.map((r) => r.code));
+    expect(
+      rowsOf(v)
+        .map((r) => r.code)
+        .sort(),
+    ).toEqual(expected.map((r) => r.code));
     expect(v.cameras.columns).not.toContain('owner_name');
   });
 
@@ -192,7 +213,9 @@ describe('the map API', () => {
     const near = `bbox=${cam.lon - 0.002},${cam.lat - 0.002},${cam.lon + 0.002},${cam.lat + 0.002}&zoom=17`;
     const before = await view('admin', `bbox=${PROVINCE}&zoom=9`);
     const offlineBefore = before.clusters.reduce((n, c) => n + c.by_status.offline, 0);
-    t.camnet.app.get(EventBus).emit('status.changed', { subject: 'camera', id: cam.id, code: cam.code, status: 'offline', previous: 'unknown', at: new Date(), reason: 'test' });
+    t.camnet.app
+      .get(EventBus)
+      .emit('status.changed', { subject: 'camera', id: cam.id, code: cam.code, status: 'offline', previous: 'unknown', at: new Date(), reason: 'test' });
     const row = rowsOf(await view('admin', near)).find((r) => r.code === cam.code);
     expect(row?.status).toBe('offline');
     offsetMs += REBUILD_MIN_MS + 1;
@@ -204,9 +227,20 @@ describe('the map API', () => {
 
   it('follows the inventory: a camera registered through the API appears on the next view', async () => {
     const before = await view('admin', `bbox=${PROVINCE}&zoom=9`);
-    await t.as('admin').post('/api/cameras').send({
-      code: 'CIT-MAP-NEW', ownership: 'citizen', commune_code: '27685', lat: 10.5431, lon: 106.4072, heading_deg: 90, fov_deg: 90, range_m: 40,
-    }).expect(201);
+    await t
+      .as('admin')
+      .post('/api/cameras')
+      .send({
+        code: 'CIT-MAP-NEW',
+        ownership: 'citizen',
+        commune_code: '27685',
+        lat: 10.5431,
+        lon: 106.4072,
+        heading_deg: 90,
+        fov_deg: 90,
+        range_m: 40,
+      })
+      .expect(201);
     const after = await view('admin', `bbox=${PROVINCE}&zoom=9`);
     expect(after.matching).toBe(before.matching + 1);
     const close = await view('admin', 'bbox=106.405,10.542,106.409,10.545&zoom=17');

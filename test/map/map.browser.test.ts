@@ -155,7 +155,9 @@ describe('the map in Chromium', () => {
     // A cold browser cache with a session already open: what a returning user's first load costs.
     const m = await measureMapLoad(browser, camnet.url, ADMIN);
     problems.push(...m.pageErrors.map((e) => `page error: ${e}`));
-    console.log(`map cold load: ${m.requests} API requests, ${m.transferBytes} bytes transferred (${m.bodyBytes} decoded), settled ${m.settledMs} ms after navigation`);
+    console.log(
+      `map cold load: ${m.requests} API requests, ${m.transferBytes} bytes transferred (${m.bodyBytes} decoded), settled ${m.settledMs} ms after navigation`,
+    );
     // What the browser loads depends on the screen: the province's 22,913 private cameras come as clusters.
     expect(m.transferBytes).toBeLessThan(300_000);
     expect(m.bodyBytes).toBeGreaterThan(300_000); // boundaries, routes, stations and station cameras did arrive
@@ -174,7 +176,13 @@ describe('the map in Chromium', () => {
     const [{ id }] = await db.dataSource.query(`SELECT id FROM camera WHERE code = $1`, [cam.code]);
     await db.dataSource.query(`UPDATE camera_state SET status = 'offline', since = $2 WHERE camera_id = $1`, [id, at]);
     camnet.app.get(EventBus).emit('status.changed', {
-      subject: 'camera', id, code: cam.code, status: 'offline', previous: cam.status as 'unknown', at, reason: 'test: no answer',
+      subject: 'camera',
+      id,
+      code: cam.code,
+      status: 'offline',
+      previous: cam.status as 'unknown',
+      at,
+      reason: 'test: no answer',
     });
 
     await page.waitForFunction((code) => (window as any).camnet.cameraLayerStatus(code)?.status === 'offline', cam.code, { timeout: 10_000 });
@@ -223,7 +231,15 @@ describe('the map in Chromium', () => {
     const other = (await apiGet<{ items: Camera[] }>('/api/cameras?ownership=station&limit=3')).items[2];
     const [{ id }] = await db.dataSource.query(`SELECT id FROM camera WHERE code = $1`, [other.code]);
     const announce = (status: string, previous: string) =>
-      camnet.app.get(EventBus).emit('status.changed', { subject: 'camera', id, code: other.code, status: status as 'online', previous: previous as 'unknown', at: new Date(), reason: 'test' });
+      camnet.app.get(EventBus).emit('status.changed', {
+        subject: 'camera',
+        id,
+        code: other.code,
+        status: status as 'online',
+        previous: previous as 'unknown',
+        at: new Date(),
+        reason: 'test',
+      });
     announce('online', 'unknown');
     await page.waitForFunction(() => (window as any).camnet.counts().shownCameras === 2, null, { timeout: 10_000 });
     expect(await page.evaluate((code) => (window as any).camnet.cameraLayerStatus(code).shown, other.code)).toBe(true);
@@ -251,7 +267,7 @@ describe('the map in Chromium', () => {
     expect(groups).toBe(15);
   });
 
-  it('shows a camera\'s details when it is clicked', async () => {
+  it("shows a camera's details when it is clicked", async () => {
     const cam = (await apiGet<{ items: Camera[] }>('/api/cameras?ownership=station&limit=5')).items[4];
     const spot = destinationPoint(cam.lat, cam.lon, cam.heading_deg, cam.range_m * 0.5);
     await clickMapAt(spot);
@@ -298,14 +314,20 @@ describe('the map in Chromium', () => {
       if (r.url().includes('/api/map/private-cameras')) requests.push(r.url());
     };
     // From province zoom, whatever view an earlier test left, so the zoom-in is a real move.
-    await page.evaluate(({ lat, lon }) => {
-      (window as any).camnet.map.setView([lat, lon], 10, { animate: false });
-    }, { lat: Number(cam.lat), lon: Number(cam.lon) });
+    await page.evaluate(
+      ({ lat, lon }) => {
+        (window as any).camnet.map.setView([lat, lon], 10, { animate: false });
+      },
+      { lat: Number(cam.lat), lon: Number(cam.lon) },
+    );
     page.on('request', onRequest);
     const zoomedIn = page.waitForRequest((r) => r.url().includes('/api/map/private-cameras') && /zoom=17/.test(r.url()), { timeout: 10_000 });
-    await page.evaluate(({ lat, lon }) => {
-      (window as any).camnet.map.setView([lat, lon], 17, { animate: false });
-    }, { lat: Number(cam.lat), lon: Number(cam.lon) });
+    await page.evaluate(
+      ({ lat, lon }) => {
+        (window as any).camnet.map.setView([lat, lon], 17, { animate: false });
+      },
+      { lat: Number(cam.lat), lon: Number(cam.lon) },
+    );
     await zoomedIn;
     await page.waitForFunction((code) => (window as any).camnet.privateCameras.cameras.has(code), cam.code, { timeout: 10_000 });
     const stats = await page.evaluate(() => (window as any).camnet.privateCameras.stats());

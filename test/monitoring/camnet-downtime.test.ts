@@ -62,7 +62,9 @@ async function startReplica(monitoring: boolean): Promise<{ app: INestApplicatio
 
 async function record(at: number, status: StatusEventRow['status'], reason: string | null = null): Promise<void> {
   const writer = new CameraStateRepository(db.dataSource);
-  await writer.transaction((m) => writer.insertStatusEvents(m, [{ subject: 'camera', id: camId, at: new Date(at), status, source: 'onvif', reason } as StatusEventRow]));
+  await writer.transaction((m) =>
+    writer.insertStatusEvents(m, [{ subject: 'camera', id: camId, at: new Date(at), status, source: 'onvif', reason } as StatusEventRow]),
+  );
 }
 
 const search = (r: { url: string; token: string }, at: number) =>
@@ -114,7 +116,9 @@ describe('a restart with camnet stopped in between', () => {
   it('answers the incident search in the gap with recorded null, saying camnet was not watching; around it as before', async () => {
     const inGap = (await search(second, T0 + H + 40 * MIN)).body; // 21:40 Long An time
     expect(inGap.not_watching).toEqual({ from: new Date(T0 + H).toISOString(), to: new Date(T0 + 3 * H).toISOString() });
-    expect(inGap.cameras).toEqual([expect.objectContaining({ code: 'GAP-1', sees_point: true, recorded: null, status_at: 'unknown', unknown_reason: 'camnet_not_watching' })]);
+    expect(inGap.cameras).toEqual([
+      expect.objectContaining({ code: 'GAP-1', sees_point: true, recorded: null, status_at: 'unknown', unknown_reason: 'camnet_not_watching' }),
+    ]);
     expect(inGap.counts).toMatchObject({ recorded: 0, unknown: 1 });
     for (const at of [T0 + 30 * MIN, T0 + 3 * H + MIN, T0 - 2 * H]) {
       const body = (await search(second, at)).body;
@@ -155,7 +159,10 @@ describe('a crashed replica, and a replica with monitoring off', () => {
     // Every session so far ends: then one crashes (left unended, alive last at +5 h), and a replica with
     // monitoring off serves from +6 h. Nothing watches after +5 h.
     await db.dataSource.query(`UPDATE monitor_session SET ended_at = $1, last_alive_at = $1 WHERE ended_at IS NULL`, [new Date(T0 + 4 * H)]);
-    await db.dataSource.query(`INSERT INTO monitor_session (instance_id, started_at, last_alive_at) VALUES ('crashed', $1, $2)`, [new Date(T0 + 4 * H + 30 * MIN), new Date(T0 + 5 * H)]);
+    await db.dataSource.query(`INSERT INTO monitor_session (instance_id, started_at, last_alive_at) VALUES ('crashed', $1, $2)`, [
+      new Date(T0 + 4 * H + 30 * MIN),
+      new Date(T0 + 5 * H),
+    ]);
     clock.set(T0 + 6 * H);
     const off = await startReplica(false);
     try {

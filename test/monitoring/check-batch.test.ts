@@ -54,7 +54,14 @@ beforeAll(async () => {
   bus.on('alert.action', (e) => events.push({ name: 'alert', cameraId: idOfSubject(e.subject), detail: `${e.action} ${e.kind}` }));
   bus.on('heading.changed', (e) => events.push({ name: 'heading', cameraId: e.cameraId, detail: String(e.headingDeg) }));
   const config = loadConfig({ DATABASE_URL: db.engine === 'postgres' ? db.url : undefined, CAMNET_SECRET_KEY: 'ab'.repeat(32) });
-  service = new CameraStateService(new CameraStateRepository(db.dataSource), bus, clock, config, new ListeningWindow(config), new MonitoringMetrics(new Registry()));
+  service = new CameraStateService(
+    new CameraStateRepository(db.dataSource),
+    bus,
+    clock,
+    config,
+    new ListeningWindow(config),
+    new MonitoringMetrics(new Registry()),
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -87,7 +94,16 @@ function resultFor(r: number, i: number): ProbeResult {
   };
   switch (kind) {
     case 1:
-      return { ...base, ok: false, reachable: false, error: { kind: 'timeout', message: 'no reply' }, clockOffsetS: null, ptz: null, headingDeg: null, device: null };
+      return {
+        ...base,
+        ok: false,
+        reachable: false,
+        error: { kind: 'timeout', message: 'no reply' },
+        clockOffsetS: null,
+        ptz: null,
+        headingDeg: null,
+        device: null,
+      };
     case 2:
       return { ...base, ok: false, error: { kind: 'auth', message: 'refused' } };
     case 3:
@@ -190,7 +206,15 @@ describe('batched check application', () => {
   it('a batch that fails writes nothing, fails every check in it, and the next batch works', async () => {
     const ids = fleetB.slice(0, 4);
     const up: ProbeResult = { ...resultFor(0, 0), device: null };
-    const down: ProbeResult = { ...up, ok: false, reachable: false, error: { kind: 'refused', message: 'refused' }, clockOffsetS: null, ptz: null, headingDeg: null };
+    const down: ProbeResult = {
+      ...up,
+      ok: false,
+      reachable: false,
+      error: { kind: 'refused', message: 'refused' },
+      clockOffsetS: null,
+      ptz: null,
+      headingDeg: null,
+    };
     const apply = (result: ProbeResult) => Promise.all(ids.map((id) => service.applyCheck(id, result, { source: 'onvif', inMaintenance: false })));
     clock.advance(60_000);
     await apply(down);

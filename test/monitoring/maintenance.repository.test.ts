@@ -25,13 +25,18 @@ describe('MaintenanceRepository: the contract', () => {
   maintenanceStoreContract(() => ({
     store: repo,
     unit: async (layout, level, code, parent) =>
-      void (await q(`INSERT INTO admin_unit (layout, code, name, level, parent_code) VALUES ($1, $2, $3, $4, $5)`, [layout, code, `${level} ${code}`, level, parent ?? null])),
+      void (await q(`INSERT INTO admin_unit (layout, code, name, level, parent_code) VALUES ($1, $2, $3, $4, $5)`, [
+        layout,
+        code,
+        `${level} ${code}`,
+        level,
+        parent ?? null,
+      ])),
     station: async (s) => {
-      const [{ id }] = await q(`INSERT INTO station (code, name, commune_code, commune_code_2025, lat, lon) VALUES ($1, $1, $2, $3, 10.6, 106.4) RETURNING id`, [
-        s.code,
-        s.communeCode,
-        s.communeCode2025 ?? null,
-      ]);
+      const [{ id }] = await q(
+        `INSERT INTO station (code, name, commune_code, commune_code_2025, lat, lon) VALUES ($1, $1, $2, $3, 10.6, 106.4) RETURNING id`,
+        [s.code, s.communeCode, s.communeCode2025 ?? null],
+      );
       if (s.status) await q(`INSERT INTO station_state (station_id, status, last_seen_at) VALUES ($1, $2, $3)`, [id, s.status, s.lastSeenAt ?? null]);
       return id;
     },
@@ -48,6 +53,9 @@ describe('MaintenanceRepository: the contract', () => {
       return id;
     },
     setStatus: async (kind, id, status) =>
-      void (await q(kind === 'camera' ? `UPDATE camera_state SET status = $2 WHERE camera_id = $1` : `UPDATE station_state SET status = $2 WHERE station_id = $1`, [id, status])),
+      void (await q(
+        kind === 'camera' ? `UPDATE camera_state SET status = $2 WHERE camera_id = $1` : `UPDATE station_state SET status = $2 WHERE station_id = $1`,
+        [id, status],
+      )),
   }));
 });

@@ -207,6 +207,9 @@ export async function waitFor<T>(fn: () => Promise<T>, ms: number, stepMs = 100)
 
 export async function simFault(fleet: Fleet, kind: 'devices' | 'stations', code: string, body: Record<string, unknown> | null): Promise<void> {
   const url = `${fleet.sim!.baseUrl}/sim/${kind}/${code}/faults`;
-  const res = await fetch(url, body === null ? { method: 'DELETE' } : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(
+    url,
+    body === null ? { method: 'DELETE' } : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  );
   if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
 }

@@ -32,12 +32,7 @@ let willCams: SeedCamera[];
 const ids = new Map<string, number>();
 
 const row = async (code: string) =>
-  (
-    await fleet.db.dataSource.query(
-      `SELECT cs.* FROM camera_state cs JOIN camera c ON c.id = cs.camera_id WHERE c.code = $1`,
-      [code],
-    )
-  )[0];
+  (await fleet.db.dataSource.query(`SELECT cs.* FROM camera_state cs JOIN camera c ON c.id = cs.camera_id WHERE c.code = $1`, [code]))[0];
 const statusOf = async (code: string) => (await row(code)).status as string;
 const stationStatus = async (code: string) =>
   (await fleet.db.dataSource.query(`SELECT ss.status FROM station_state ss JOIN station s ON s.id = ss.station_id WHERE s.code = $1`, [code]))[0].status;
@@ -133,10 +128,10 @@ describe('camera faults', () => {
       expect(orient).toHaveLength(1);
 
       // A flapping camera never changes status.
-      const flapEvents = await fleet.db.dataSource.query(`SELECT count(*)::int AS n FROM status_event WHERE subject = 'camera' AND subject_id = $1 AND at > $2`, [
-        ids.get(flapCam.code),
-        new Date(setAt),
-      ]);
+      const flapEvents = await fleet.db.dataSource.query(
+        `SELECT count(*)::int AS n FROM status_event WHERE subject = 'camera' AND subject_id = $1 AND at > $2`,
+        [ids.get(flapCam.code), new Date(setAt)],
+      );
       expect(flapEvents[0].n).toBe(0);
       expect(await statusOf(flapCam.code)).toBe('online');
     } finally {
@@ -163,7 +158,11 @@ describe('a station going down (MQTT Will)', () => {
     const before = inst.alerts.length;
     const downAt = Date.now();
     await simFault(fleet, 'stations', willStation, { kind: 'down' });
-    const down = await waitFor(async () => (await stationStatus(willStation)) === 'offline' && (await Promise.all(codes.map(statusOf))).every((s) => s === 'offline'), 5000, 50);
+    const down = await waitFor(
+      async () => (await stationStatus(willStation)) === 'offline' && (await Promise.all(codes.map(statusOf))).every((s) => s === 'offline'),
+      5000,
+      50,
+    );
     expect(down).toBe(true);
     expect(Date.now() - downAt).toBeLessThan(3000);
     for (const c of codes) expect((await row(c)).reason).toBe('station_down');
@@ -184,9 +183,10 @@ describe('a station going down (MQTT Will)', () => {
 
 describe('silent stations', () => {
   const lastHeardTenMinutesAgo = (station: string) =>
-    fleet.db.dataSource.query(`UPDATE station_state SET last_seen_at = now() - interval '10 minutes' WHERE station_id = (SELECT id FROM station WHERE code = $1)`, [
-      station,
-    ]);
+    fleet.db.dataSource.query(
+      `UPDATE station_state SET last_seen_at = now() - interval '10 minutes' WHERE station_id = (SELECT id FROM station WHERE code = $1)`,
+      [station],
+    );
 
   it('judges no station silent for a time camnet was not listening (a restart, a broker outage)', async () => {
     const station = fleet.stations[0].code;
@@ -215,7 +215,9 @@ describe('silent stations', () => {
       silent,
     );
     expect(event).toEqual({ reason: 'station silent: no heartbeat for 90 s', source: 'system' });
-    expect(inst.alerts.slice(before).filter((a) => a.action === 'open')).toEqual([expect.objectContaining({ kind: 'station_down', subject: `station:${station}` })]);
+    expect(inst.alerts.slice(before).filter((a) => a.action === 'open')).toEqual([
+      expect.objectContaining({ kind: 'station_down', subject: `station:${station}` }),
+    ]);
     expect(await inst.app.get(StationWatch).sweep()).toEqual([]);
     const back = await waitFor(async () => (await stationStatus(station)) === 'online', 20_000, 200);
     expect(back).toBe(true);
@@ -231,7 +233,10 @@ describe('silent stations', () => {
       `INSERT INTO station (code, name, commune_code, lat, lon) SELECT $1, 'maintained', commune_code, lat, lon FROM station LIMIT 1 RETURNING id`,
       [code],
     );
-    await fleet.db.dataSource.query(`INSERT INTO station_state (station_id, status, since, last_seen_at) VALUES ($1, 'maintenance', now(), now() - interval '10 minutes')`, [id]);
+    await fleet.db.dataSource.query(
+      `INSERT INTO station_state (station_id, status, since, last_seen_at) VALUES ($1, 'maintenance', now(), now() - interval '10 minutes')`,
+      [id],
+    );
     const maintenance = inst.app.get(MaintenanceService);
     // Just restarted: not heard, but camnet was not listening either.
     inst.app.get(ListeningWindow).connected(new Date());
@@ -292,9 +297,13 @@ describe('HTTP', () => {
     const now = Date.now();
     const post = (body: object, token = tech) => http().post('/api/maintenance-windows').set('Authorization', `Bearer ${token}`).send(body);
     await post({ scope: 'camera', scope_id: cam.code, starts_at: new Date(now).toISOString(), ends_at: new Date(now - 1000).toISOString() }).expect(400);
-    await post({ scope: 'camera', scope_id: 'NO-SUCH-CAMERA', starts_at: new Date(now).toISOString(), ends_at: new Date(now + 1000).toISOString() }).expect(400);
+    await post({ scope: 'camera', scope_id: 'NO-SUCH-CAMERA', starts_at: new Date(now).toISOString(), ends_at: new Date(now + 1000).toISOString() }).expect(
+      400,
+    );
     await post({ scope: 'planet', scope_id: cam.code, starts_at: new Date(now).toISOString(), ends_at: new Date(now + 1000).toISOString() }).expect(400);
-    await post({ scope: 'camera', scope_id: cam.code, starts_at: new Date(now).toISOString(), ends_at: new Date(now + 1000).toISOString() }, planner).expect(403);
+    await post({ scope: 'camera', scope_id: cam.code, starts_at: new Date(now).toISOString(), ends_at: new Date(now + 1000).toISOString() }, planner).expect(
+      403,
+    );
     const alertsBefore = inst.alerts.length;
     const created = await post({
       scope: 'camera',
@@ -323,7 +332,10 @@ describe('bad MQTT payloads', () => {
     // A station with no simulated agent, added after the listener loaded the inventory:
     // the unknown-station drop below makes the listener reload it.
     const quiet = `ST-QUIET-${process.pid}`;
-    await fleet.db.dataSource.query(`INSERT INTO station (code, name, commune_code, lat, lon) SELECT $1, 'quiet', commune_code, lat, lon FROM station LIMIT 1`, [quiet]);
+    await fleet.db.dataSource.query(
+      `INSERT INTO station (code, name, commune_code, lat, lon) SELECT $1, 'quiet', commune_code, lat, lon FROM station LIMIT 1`,
+      [quiet],
+    );
     const client = await mqtt.connectAsync(fleet.broker.url, { protocolVersion: 4, clientId: `camnet-test-${process.pid}-${Date.now()}` });
     const base = `camnet/v1/stations/${station}`;
     const good = { ts: new Date().toISOString(), uptime_s: 5, power: 'battery', temp_c: 41.5, cameras: [] };
@@ -348,10 +360,17 @@ describe('bad MQTT payloads', () => {
       // Still listening: a valid heartbeat is taken.
       await new Promise((r) => setTimeout(r, 300));
       await client.publishAsync(`camnet/v1/stations/${quiet}/heartbeat`, JSON.stringify(good), { qos: 1 });
-      const taken = await waitFor(async () => {
-        const [r] = await fleet.db.dataSource.query(`SELECT ss.status, ss.power FROM station_state ss JOIN station s ON s.id = ss.station_id WHERE s.code = $1`, [quiet]);
-        return r?.status === 'online' && r?.power === 'battery';
-      }, 3000, 50);
+      const taken = await waitFor(
+        async () => {
+          const [r] = await fleet.db.dataSource.query(
+            `SELECT ss.status, ss.power FROM station_state ss JOIN station s ON s.id = ss.station_id WHERE s.code = $1`,
+            [quiet],
+          );
+          return r?.status === 'online' && r?.power === 'battery';
+        },
+        3000,
+        50,
+      );
       expect(taken).toBe(true);
     } finally {
       warn.mockRestore();

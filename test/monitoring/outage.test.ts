@@ -58,12 +58,16 @@ beforeAll(async () => {
   });
   // The assertions read through the instance's own pool: PGlite serves one session at a time.
   db = inst.runtime.dataSource;
-  const allOnline = await waitFor(async () => {
-    const [r] = await db.query(
-      `SELECT (SELECT count(*) FROM station_state WHERE status = 'online')::int AS st, (SELECT count(*) FROM camera_state WHERE status = 'online')::int AS cam`,
-    );
-    return r.st === fleet.stations.length && r.cam === fleet.cameras.length;
-  }, 30_000, 200);
+  const allOnline = await waitFor(
+    async () => {
+      const [r] = await db.query(
+        `SELECT (SELECT count(*) FROM station_state WHERE status = 'online')::int AS st, (SELECT count(*) FROM camera_state WHERE status = 'online')::int AS cam`,
+      );
+      return r.st === fleet.stations.length && r.cam === fleet.cameras.length;
+    },
+    30_000,
+    200,
+  );
   expect(allOnline).toBe(true);
 }, 90_000);
 
@@ -115,28 +119,32 @@ describe('the database goes away while the stations keep sending', () => {
   it.each([
     ['2 s (60 s of the issue, two thirds of the silence limit)', 2000],
     ['4 s (120 s of the issue, longer than the silence limit)', 4000],
-  ])('for %s: no false offline, no alert, no offline second', async (_name, outageMs) => {
-    const t0 = Date.now();
-    await proxy.cut();
-    // /readyz says so while it lasts.
-    await http().get('/readyz').expect(503);
-    await sleep(outageMs);
-    await proxy.restore();
-    const restored = Date.now();
-    const ready = await waitFor(async () => (await http().get('/readyz')).status === 200, 5000, 50);
-    expect(ready).toBe(true);
-    // camnet was back within a second (a generous deadline for a busy machine: 3 s).
-    expect(Date.now() - restored).toBeLessThan(3000);
-    // Long enough after the outage for the silence sweep to have judged (twice the limit).
-    await sleep(2 * SILENT_MS + 1000);
-    expect(await stationEvents(t0)).toEqual([]);
-    expect(await cameraEvents(t0)).toEqual([]);
-    expect(await alertsSince(t0)).toEqual([]);
-    for (const s of fleet.stations) expect({ station: s.code, offline_s: await offlineSeconds(s.code, t0) }).toEqual({ station: s.code, offline_s: 0 });
-    // The heartbeats heard during the outage were written after it.
-    const [seen] = await db.query(`SELECT min(last_seen_at) AS oldest FROM station_state`);
-    expect(new Date(seen.oldest).getTime()).toBeGreaterThan(restored);
-  }, 60_000);
+  ])(
+    'for %s: no false offline, no alert, no offline second',
+    async (_name, outageMs) => {
+      const t0 = Date.now();
+      await proxy.cut();
+      // /readyz says so while it lasts.
+      await http().get('/readyz').expect(503);
+      await sleep(outageMs);
+      await proxy.restore();
+      const restored = Date.now();
+      const ready = await waitFor(async () => (await http().get('/readyz')).status === 200, 5000, 50);
+      expect(ready).toBe(true);
+      // camnet was back within a second (a generous deadline for a busy machine: 3 s).
+      expect(Date.now() - restored).toBeLessThan(3000);
+      // Long enough after the outage for the silence sweep to have judged (twice the limit).
+      await sleep(2 * SILENT_MS + 1000);
+      expect(await stationEvents(t0)).toEqual([]);
+      expect(await cameraEvents(t0)).toEqual([]);
+      expect(await alertsSince(t0)).toEqual([]);
+      for (const s of fleet.stations) expect({ station: s.code, offline_s: await offlineSeconds(s.code, t0) }).toEqual({ station: s.code, offline_s: 0 });
+      // The heartbeats heard during the outage were written after it.
+      const [seen] = await db.query(`SELECT min(last_seen_at) AS oldest FROM station_state`);
+      expect(new Date(seen.oldest).getTime()).toBeGreaterThan(restored);
+    },
+    60_000,
+  );
 
   it("a station's Will and two camera faults during the outage are recorded after it, the Will at its own time, with one station_down alert", async () => {
     const [down, ...others] = fleet.stations;
@@ -186,7 +194,12 @@ async function willAndFaultsDuringOutage(t0: number, down: string, downCameras: 
   const alerts = await alertsSince(t0);
   expect(alerts.filter((a) => a.kind === 'station_down')).toEqual([expect.objectContaining({ subject: `station:${down}` })]);
   expect(new Date(alerts.find((a) => a.kind === 'station_down')!.opened_at).getTime()).toBe(at);
-  expect(alerts.filter((a) => a.kind === 'offline').map((a) => a.subject).sort()).toEqual(faulty.map((c) => `camera:${c}`).sort());
+  expect(
+    alerts
+      .filter((a) => a.kind === 'offline')
+      .map((a) => a.subject)
+      .sort(),
+  ).toEqual(faulty.map((c) => `camera:${c}`).sort());
   // No camera of the downed station has an alert of its own.
   expect(alerts.filter((a) => downCameras.some((c) => a.subject === `camera:${c}`))).toEqual([]);
 }

@@ -63,7 +63,9 @@ describePg('two instances on one database and broker', () => {
     expect(leased).not.toBeNull();
     const leasedAt = Date.now();
     const urls = new Set(leased!.map((r) => r.onvif_url));
-    const [{ until }] = await fleet.db.dataSource.query(`SELECT max(lease_until) AS until FROM probe_schedule WHERE lease_owner = $1`, [dead.runtime.instanceId]);
+    const [{ until }] = await fleet.db.dataSource.query(`SELECT max(lease_until) AS until FROM probe_schedule WHERE lease_owner = $1`, [
+      dead.runtime.instanceId,
+    ]);
     const untilMs = new Date(until).getTime();
     expect(untilMs - leasedAt).toBeGreaterThan(2000);
     await waitFor(async () => [...urls].every((u) => log.some((r) => r.url === u && r.at >= untilMs)), 15_000);

@@ -64,9 +64,23 @@ describe('StatusHistoryRepository: the contract', () => {
     history: repo,
     camera: async () => (await newCameras(1))[0],
     addStatus: (id, events) =>
-      writeStatuses(events.map((e) => ({ subject: 'camera', id, at: new Date(e.at), status: e.status, source: e.source ?? 'onvif', reason: e.reason ?? null }) as StatusEventRow)),
+      writeStatuses(
+        events.map(
+          (e) => ({ subject: 'camera', id, at: new Date(e.at), status: e.status, source: e.source ?? 'onvif', reason: e.reason ?? null }) as StatusEventRow,
+        ),
+      ),
     addHeading: (id, events) =>
-      writeHeadings(events.map((e) => ({ id, at: new Date(e.at), heading: e.headingDeg, pan: e.pan ?? null, tilt: e.tilt ?? null, zoom: e.zoom ?? null, source: (e.source ?? 'onvif') as OrientationEventRow['source'] }))),
+      writeHeadings(
+        events.map((e) => ({
+          id,
+          at: new Date(e.at),
+          heading: e.headingDeg,
+          pan: e.pan ?? null,
+          tilt: e.tilt ?? null,
+          zoom: e.zoom ?? null,
+          source: (e.source ?? 'onvif') as OrientationEventRow['source'],
+        })),
+      ),
     setWatches,
   }));
 });
@@ -106,7 +120,8 @@ describe('StatusHistoryRepository against the in-memory fake', () => {
       }
     }
     // Stations' events share the table and must never be read as a camera's.
-    for (const id of ids.slice(0, 50)) statuses.push({ subject: 'station', id, at: new Date(DAY0 + 1000), status: 'offline', source: 'mqtt', reason: 'will' } as StatusEventRow);
+    for (const id of ids.slice(0, 50))
+      statuses.push({ subject: 'station', id, at: new Date(DAY0 + 1000), status: 'offline', source: 'mqtt', reason: 'will' } as StatusEventRow);
     headings.sort((a, b) => a.at.getTime() - b.at.getTime());
     for (const h of headings) fake.addHeading(h.id, h.at, h.heading, { source: 'onvif' });
     await writeStatuses(statuses);
@@ -168,7 +183,7 @@ describe('StatusHistoryRepository against the in-memory fake, with camnet stoppe
     }
     await writeStatuses(rows);
     const runs: WatchRun[] = [];
-    for (let start = DAY0 + 3_600_000; start < DAY0 + SPAN; ) {
+    for (let start = DAY0 + 3_600_000; start < DAY0 + SPAN;) {
       const length = Math.floor(rnd() * 4 * 3_600_000) + 60_000;
       runs.push({ from: start, to: start + length, crashed: rnd() < 0.3 });
       if (rnd() < 0.3) runs.push({ from: start + Math.floor(length / 2), to: start + length + 1_800_000, crashed: rnd() < 0.5 }); // a second replica

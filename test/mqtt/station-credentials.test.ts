@@ -153,7 +153,8 @@ describe.each(kinds)('on %s', (kind) => {
   });
 
   const lastSeen = async (code: string) =>
-    (await t.db.dataSource.query(`SELECT ss.last_seen_at FROM station s LEFT JOIN station_state ss ON ss.station_id = s.id WHERE s.code = $1`, [code]))[0]?.last_seen_at ?? null;
+    (await t.db.dataSource.query(`SELECT ss.last_seen_at FROM station s LEFT JOIN station_state ss ON ss.station_id = s.id WHERE s.code = $1`, [code]))[0]
+      ?.last_seen_at ?? null;
   const heartbeat = () => JSON.stringify({ ts: new Date().toISOString(), power: 'grid', cameras: [] });
 
   it('refuses a client without credentials and a wrong password', async () => {
@@ -208,7 +209,9 @@ describe.each(kinds)('on %s', (kind) => {
     a.client.end(true);
     await new Promise((r) => setTimeout(r, 1500));
     expect(await lastSeen('ST-AUTH-B')).toBeNull();
-    const statusB = await t.db.dataSource.query(`SELECT count(*)::int AS n FROM status_event e JOIN station s ON s.id = e.subject_id WHERE e.subject = 'station' AND s.code = 'ST-AUTH-B'`);
+    const statusB = await t.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM status_event e JOIN station s ON s.id = e.subject_id WHERE e.subject = 'station' AND s.code = 'ST-AUTH-B'`,
+    );
     expect(statusB[0].n).toBe(0);
 
     // A station reads no other station's reports.
@@ -217,7 +220,9 @@ describe.each(kinds)('on %s', (kind) => {
     // A station reads nothing: the subscription is refused (aedes) or granted and never served (Mosquitto, MQTT 3.1.1).
     const heardByB: string[] = [];
     b.client.on('message', (topic) => heardByB.push(topic));
-    const granted = await new Promise<mqtt.ISubscriptionGrant[]>((resolve) => b.client.subscribe('camnet/v1/stations/+/heartbeat', { qos: 1 }, (_e, g) => resolve(g ?? [])));
+    const granted = await new Promise<mqtt.ISubscriptionGrant[]>((resolve) =>
+      b.client.subscribe('camnet/v1/stations/+/heartbeat', { qos: 1 }, (_e, g) => resolve(g ?? [])),
+    );
     expect(granted).toHaveLength(1);
     // B speaking for itself is heard: what kept B's record empty was the broker, not a deaf camnet.
     expect(

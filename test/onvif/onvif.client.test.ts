@@ -75,7 +75,13 @@ const CASES: Record<string, Expect> = {
   },
   'hikvision-ds2cd2012-fixed': {
     gsdtUtc: '2018-02-27T18:34:41Z',
-    device: { manufacturer: 'HIKVISION', model: 'DS-2CD2012-I', firmware: 'V5.2.0 build 140721', serial: 'DS-2CD2012-I20150201CCWR501088621', hardwareId: '88' },
+    device: {
+      manufacturer: 'HIKVISION',
+      model: 'DS-2CD2012-I',
+      firmware: 'V5.2.0 build 140721',
+      serial: 'DS-2CD2012-I20150201CCWR501088621',
+      hardwareId: '88',
+    },
     profiles: ['Profile_1', 'Profile_2'],
     capabilities: { Media: '/onvif/Media' },
     services: { 'http://www.onvif.org/ver10/media/wsdl': '/onvif/Media' },
@@ -83,7 +89,13 @@ const CASES: Record<string, Expect> = {
   },
   'hikvision-ds2df7276-ptz': {
     gsdtUtc: '2018-02-27T18:28:01Z',
-    device: { manufacturer: 'HIKVISION', model: 'DS-2DF7276-AEL', firmware: 'V5.1.6 build 140401', serial: 'DS-2DF7276-AEL20140613CCWR468714298B', hardwareId: '88' },
+    device: {
+      manufacturer: 'HIKVISION',
+      model: 'DS-2DF7276-AEL',
+      firmware: 'V5.1.6 build 140401',
+      serial: 'DS-2DF7276-AEL20140613CCWR468714298B',
+      hardwareId: '88',
+    },
     ptz: { pan: 0.333167, tilt: -0.682, zoom: 0 },
     profiles: ['Profile_1', 'Profile_2', 'Profile_3'],
     capabilities: { PTZ: '/onvif/PTZ', Media: '/onvif/Media' },
@@ -122,7 +134,10 @@ async function kindOf(p: Promise<unknown>): Promise<string> {
 const signal = (): AbortSignal => new AbortController().signal;
 
 it('has a case for every capture folder', () => {
-  const dirs = fs.readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const dirs = fs
+    .readdirSync(FIXTURES, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
   expect(Object.keys(CASES).sort()).toEqual(dirs.sort());
 });
 
@@ -357,9 +372,7 @@ describe('fault injection', () => {
 
   it('a closed port → refused', async () => {
     const port = await closedPort();
-    await expect(kindOf(client.getSystemDateAndTime({ ...target, url: `http://127.0.0.1:${port}/onvif/device_service` }, signal()))).resolves.toBe(
-      'refused',
-    );
+    await expect(kindOf(client.getSystemDateAndTime({ ...target, url: `http://127.0.0.1:${port}/onvif/device_service` }, signal()))).resolves.toBe('refused');
   });
 
   it('HTTP Digest: 401 challenge, then success with the right digest; the nonce is reused after', async () => {

@@ -117,9 +117,13 @@ export class ReplayServer {
       case 'not_authorized':
         return send(400, NOT_AUTHORIZED_FAULT);
       case 'html401':
-        return send(401, '<!DOCTYPE html><html><head><title>Document Error: Unauthorized</title></head><body><h2>Access Error: 401 -- Unauthorized</h2></body></html>', {
-          'Content-Type': 'text/html',
-        });
+        return send(
+          401,
+          '<!DOCTYPE html><html><head><title>Document Error: Unauthorized</title></head><body><h2>Access Error: 401 -- Unauthorized</h2></body></html>',
+          {
+            'Content-Type': 'text/html',
+          },
+        );
       case 'http500':
         res.writeHead(500, { 'Content-Type': 'text/plain' });
         return void res.end('internal error');

@@ -87,7 +87,12 @@ describe("the planner's panel in Chromium", () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#planner-export-csv')]);
     const bytes = fs.readFileSync((await download.path())!);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(bytes.toString('utf8').split('\r\n').filter((l) => l !== '')).toHaveLength(items + 1);
+    expect(
+      bytes
+        .toString('utf8')
+        .split('\r\n')
+        .filter((l) => l !== ''),
+    ).toHaveLength(items + 1);
     expect(pageErrors).toEqual([]);
   }, 180_000);
 });

@@ -81,7 +81,18 @@ describe('planning on one road network', () => {
   beforeAll(async () => {
     t = await startTestApp([CoverageModule, PlanningModule], async (db) => {
       await insertRoutes(db, ROUTES);
-      const box = { type: 'Polygon', coordinates: [[[106.3, 10.4], [106.5, 10.4], [106.5, 10.6], [106.3, 10.6], [106.3, 10.4]]] };
+      const box = {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [106.3, 10.4],
+            [106.5, 10.4],
+            [106.5, 10.6],
+            [106.3, 10.6],
+            [106.3, 10.4],
+          ],
+        ],
+      };
       const pt = (e: number, n: number) => ({ lon: at(e, n)[0], lat: at(e, n)[1] });
       const communes: [string, string, { lat: number; lon: number }][] = [
         ['00001', 'Xã Có Trạm', pt(0, 0)],
@@ -102,29 +113,46 @@ describe('planning on one road network', () => {
           [code, name, p.lat, p.lon],
         );
       }
-      await db.dataSource.query(`INSERT INTO station (code, name, commune_code, lat, lon, funding_vnd) VALUES ('ST1', 'Trạm 1', '00001', $1, $2, $3)`, [S.lat, S.lon, COST]);
+      await db.dataSource.query(`INSERT INTO station (code, name, commune_code, lat, lon, funding_vnd) VALUES ('ST1', 'Trạm 1', '00001', $1, $2, $3)`, [
+        S.lat,
+        S.lon,
+        COST,
+      ]);
       await insertCameras(db, [{ code: 'A', ...CAMERA, commune_code: '00006' }]);
     });
   }, 60_000);
   afterAll(() => t?.close());
 
   const auth = async () => `Bearer ${await t.token('planner')}`;
-  const propose = async (body: object, path = 'proposals') => request(t.url).post(`/api/planning/${path}`).send(body).set('Authorization', await auth());
+  const propose = async (body: object, path = 'proposals') =>
+    request(t.url)
+      .post(`/api/planning/${path}`)
+      .send(body)
+      .set('Authorization', await auth());
 
   it('counts the stretch QL1 and QL2 share once in network totals, and for each route in its own figures', async () => {
-    const net = await request(t.url).get('/api/coverage/network').set('Authorization', await auth());
+    const net = await request(t.url)
+      .get('/api/coverage/network')
+      .set('Authorization', await auth());
     expect(net.status).toBe(200);
     expect(net.body.shared_stretches).toHaveLength(1);
     expect(net.body.shared_stretches[0]).toMatchObject({ route_ref: 'QL2', shared_with_ref: 'QL1' });
     expect(Math.abs(net.body.length_m - points.length)).toBeLessThan(30);
     // The camera sees 100 m of the shared stretch: once in the network, on both routes.
     expect(net.body.installed.covered_m).toBeCloseTo(100, -1);
-    const routes = await request(t.url).get('/api/coverage/routes').set('Authorization', await auth());
+    const routes = await request(t.url)
+      .get('/api/coverage/routes')
+      .set('Authorization', await auth());
     const byRef = new Map<string, { installed: { covered_m: number } }>(routes.body.map((r: { ref: string }) => [r.ref, r]));
     expect(byRef.get('QL1')!.installed.covered_m).toBeCloseTo(100, -1);
     expect(byRef.get('QL2')!.installed.covered_m).toBeCloseTo(100, -1);
     // The planner's gap list holds the shared stretch once, under QL1, naming both routes.
-    const gaps = (await request(t.url).get('/api/planning/gaps').query({ min_gap_m: 0 }).set('Authorization', await auth())).body;
+    const gaps = (
+      await request(t.url)
+        .get('/api/planning/gaps')
+        .query({ min_gap_m: 0 })
+        .set('Authorization', await auth())
+    ).body;
     const total = gaps.reduce((sum: number, g: { length_m: number }) => sum + g.length_m, 0);
     expect(Math.abs(total - (net.body.length_m - net.body.installed.covered_m))).toBeLessThan(5);
     const north = gaps.find((g: { route_ref: string; from_m: number }) => g.route_ref === 'QL1' && Math.round(g.from_m) === 1300);
@@ -135,27 +163,31 @@ describe('planning on one road network', () => {
     ['route_metres, no spacing', { objective: 'route_metres', min_spacing_m: 0, commune_decay: 1 }],
     ['route_metres, defaults', {}],
     ['communes_first', { objective: 'communes_first' }],
-  ])('claims for every station the gain it really adds on the network (%s)', async (_, extra) => {
-    const res = await propose({ budget_vnd: 12 * COST, cost_per_station_vnd: COST, cameras_per_station: 2, ...extra });
-    expect(res.status).toBe(200);
-    const stations: Station[] = res.body.stations;
-    expect(stations.length).toBeGreaterThan(5);
-    const before = coveredCount(points, [{ lat: CAMERA.lat, lon: CAMERA.lon, headingDeg: 0, fovDeg: 90, rangeM: 100 }]);
-    let cams: Sector[] = [{ lat: CAMERA.lat, lon: CAMERA.lon, headingDeg: 0, fovDeg: 90, rangeM: 100 }];
-    let covered = before;
-    for (const s of stations) {
-      cams = [...cams, ...sectorsOf(s)];
-      const now = coveredCount(points, cams);
-      const real = now - covered;
-      covered = now;
-      // Within 2 %, and within 2 m for small gains (the oracle counts whole metres).
-      expect({ station: s.route_ref, claimed: s.gain_m, real, ok: Math.abs(s.gain_m - real) <= Math.max(0.02 * real, 2) }).toMatchObject({ ok: true });
-      // Two 90 m cameras add at most 180 m.
-      expect(s.gain_m).toBeLessThanOrEqual(180.5);
-    }
-    expect(res.body.coverage_before_pct).toBeCloseTo((before / points.length) * 100, 0);
-    expect(res.body.coverage_after_pct).toBeCloseTo((covered / points.length) * 100, 0);
-  }, 60_000);
+  ])(
+    'claims for every station the gain it really adds on the network (%s)',
+    async (_, extra) => {
+      const res = await propose({ budget_vnd: 12 * COST, cost_per_station_vnd: COST, cameras_per_station: 2, ...extra });
+      expect(res.status).toBe(200);
+      const stations: Station[] = res.body.stations;
+      expect(stations.length).toBeGreaterThan(5);
+      const before = coveredCount(points, [{ lat: CAMERA.lat, lon: CAMERA.lon, headingDeg: 0, fovDeg: 90, rangeM: 100 }]);
+      let cams: Sector[] = [{ lat: CAMERA.lat, lon: CAMERA.lon, headingDeg: 0, fovDeg: 90, rangeM: 100 }];
+      let covered = before;
+      for (const s of stations) {
+        cams = [...cams, ...sectorsOf(s)];
+        const now = coveredCount(points, cams);
+        const real = now - covered;
+        covered = now;
+        // Within 2 %, and within 2 m for small gains (the oracle counts whole metres).
+        expect({ station: s.route_ref, claimed: s.gain_m, real, ok: Math.abs(s.gain_m - real) <= Math.max(0.02 * real, 2) }).toMatchObject({ ok: true });
+        // Two 90 m cameras add at most 180 m.
+        expect(s.gain_m).toBeLessThanOrEqual(180.5);
+      }
+      expect(res.body.coverage_before_pct).toBeCloseTo((before / points.length) * 100, 0);
+      expect(res.body.coverage_after_pct).toBeCloseTo((covered / points.length) * 100, 0);
+    },
+    60_000,
+  );
 
   it('keeps stations apart by default', async () => {
     const res = await propose({ budget_vnd: 12 * COST, cameras_per_station: 2 });
@@ -166,7 +198,11 @@ describe('planning on one road network', () => {
   });
 
   it('communes_first reaches one uncovered commune per station until all are reached, then fills route gaps', async () => {
-    const uncovered = (await request(t.url).get('/api/planning/uncovered-communes').set('Authorization', await auth())).body.map((c: { code: string }) => c.code);
+    const uncovered = (
+      await request(t.url)
+        .get('/api/planning/uncovered-communes')
+        .set('Authorization', await auth())
+    ).body.map((c: { code: string }) => c.code);
     expect(uncovered).toEqual(['00002', '00003', '00004', '00005', '00006']);
     for (const n of [1, 3, 5, 8]) {
       const res = await propose({ budget_vnd: n * COST, objective: 'communes_first' });
@@ -199,7 +235,9 @@ describe('planning on one road network', () => {
     const bad = await propose({ budget_vnd: 3 * COST, route_weights: { QL9: 2 } });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/route_weights.QL9: unknown route ref "QL9"/);
-    expect((await propose({ budget_vnd: 3 * COST, route_weights: { QL1: -1 } })).body.message).toMatch(/route_weights.QL1: must be a number from 0 to 100, got -1/);
+    expect((await propose({ budget_vnd: 3 * COST, route_weights: { QL1: -1 } })).body.message).toMatch(
+      /route_weights.QL1: must be a number from 0 to 100, got -1/,
+    );
   });
 
   it('answers a budget below one station with 400, the cost of one station and a stable code', async () => {

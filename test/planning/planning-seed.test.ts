@@ -27,7 +27,9 @@ describe('planning over the Long An seed', () => {
   const auth = async (role: 'planner' | 'admin') => `Bearer ${await t.token(role)}`;
 
   it('finds exactly the 80 communes of 192 with no station', async () => {
-    const res = await request(t.url).get('/api/planning/uncovered-communes').set('Authorization', await auth('planner'));
+    const res = await request(t.url)
+      .get('/api/planning/uncovered-communes')
+      .set('Authorization', await auth('planner'));
     expect(res.status).toBe(200);
     expect(res.body).toHaveLength(80);
     for (const c of res.body) {
@@ -44,7 +46,10 @@ describe('planning over the Long An seed', () => {
   it('proposes stations within budget at the average funding, raising coverage', async () => {
     const [{ avg }] = await t.db.dataSource.query(`SELECT round(SUM(funding_vnd)::numeric / COUNT(*))::float8 AS avg FROM station`);
     const budget = 1_000_000_000;
-    const res = await request(t.url).post('/api/planning/proposals').send({ budget_vnd: budget }).set('Authorization', await auth('planner'));
+    const res = await request(t.url)
+      .post('/api/planning/proposals')
+      .send({ budget_vnd: budget })
+      .set('Authorization', await auth('planner'));
     expect(res.status).toBe(200);
     expect(res.body.cost_per_station_vnd).toBe(avg);
     expect(res.body.stations).toHaveLength(Math.floor(budget / avg));
@@ -59,7 +64,9 @@ describe('planning over the Long An seed', () => {
   }, 60_000);
 
   it('counts the 14 km QL62 and QL N2 share once, and spreads a 2 billion VND proposal over the communes', async () => {
-    const net = await request(t.url).get('/api/coverage/network').set('Authorization', await auth('planner'));
+    const net = await request(t.url)
+      .get('/api/coverage/network')
+      .set('Authorization', await auth('planner'));
     expect(net.status).toBe(200);
     // Whichever of the two comes first holds the stretch.
     const pair = (s: { route_ref: string; shared_with_ref: string }) => [s.route_ref, s.shared_with_ref].sort().join('+');
@@ -67,12 +74,19 @@ describe('planning over the Long An seed', () => {
     const sharedM = shared.reduce((sum: number, s: { from_m: number; to_m: number }) => sum + s.to_m - s.from_m, 0);
     expect(sharedM).toBeGreaterThan(13_000);
     expect(sharedM).toBeLessThan(15_000);
-    const routes = await request(t.url).get('/api/coverage/routes').set('Authorization', await auth('planner'));
+    const routes = await request(t.url)
+      .get('/api/coverage/routes')
+      .set('Authorization', await auth('planner'));
     const routeSum = routes.body.reduce((sum: number, r: { length_m: number }) => sum + r.length_m, 0);
     expect(Math.abs(net.body.length_m - (routeSum - sharedM))).toBeLessThan(500);
-    expect(net.body.installed.covered_m).toBeLessThan(routes.body.reduce((sum: number, r: { installed: { covered_m: number } }) => sum + r.installed.covered_m, 0));
+    expect(net.body.installed.covered_m).toBeLessThan(
+      routes.body.reduce((sum: number, r: { installed: { covered_m: number } }) => sum + r.installed.covered_m, 0),
+    );
 
-    const res = await request(t.url).post('/api/planning/proposals').send({ budget_vnd: 2_000_000_000, cameras_per_station: 2 }).set('Authorization', await auth('planner'));
+    const res = await request(t.url)
+      .post('/api/planning/proposals')
+      .send({ budget_vnd: 2_000_000_000, cameras_per_station: 2 })
+      .set('Authorization', await auth('planner'));
     expect(res.status).toBe(200);
     const stations: { gain_m: number; route_refs: string[]; commune_code: string }[] = res.body.stations;
     // On the shared stretch two 90 m cameras add about 180 m (a little more on a bend), not
@@ -86,7 +100,10 @@ describe('planning over the Long An seed', () => {
     expect(perCommune.size).toBeGreaterThan(stations.length / 3);
 
     // communes_first: 2 billion VND buys 93 stations, enough for all 80 communes without one.
-    const first = await request(t.url).post('/api/planning/proposals').send({ budget_vnd: 2_000_000_000, objective: 'communes_first' }).set('Authorization', await auth('planner'));
+    const first = await request(t.url)
+      .post('/api/planning/proposals')
+      .send({ budget_vnd: 2_000_000_000, objective: 'communes_first' })
+      .set('Authorization', await auth('planner'));
     expect(first.status).toBe(200);
     expect(first.body.uncovered_communes_before).toBe(80);
     expect(first.body.uncovered_communes_reached).toBe(80);
@@ -96,7 +113,9 @@ describe('planning over the Long An seed', () => {
   }, 90_000);
 
   it('covers every route, and finds the cameras around a station', async () => {
-    const routes = await request(t.url).get('/api/coverage/routes').set('Authorization', await auth('admin'));
+    const routes = await request(t.url)
+      .get('/api/coverage/routes')
+      .set('Authorization', await auth('admin'));
     expect(routes.status).toBe(200);
     expect(routes.body.length).toBeGreaterThanOrEqual(6);
     for (const r of routes.body) {
@@ -119,7 +138,15 @@ describe('planning over the Long An seed', () => {
 
   it('documents the coverage, search and planning shapes in the OpenAPI document', () => {
     const doc = SwaggerModule.createDocument(t.app, new DocumentBuilder().build());
-    for (const p of ['/api/coverage/routes', '/api/coverage/communes', '/api/search/near', '/api/search/near.csv', '/api/planning/uncovered-communes', '/api/planning/gaps', '/api/planning/proposals']) {
+    for (const p of [
+      '/api/coverage/routes',
+      '/api/coverage/communes',
+      '/api/search/near',
+      '/api/search/near.csv',
+      '/api/planning/uncovered-communes',
+      '/api/planning/gaps',
+      '/api/planning/proposals',
+    ]) {
       expect(doc.paths[p]).toBeDefined();
     }
     const schemas = doc.components?.schemas ?? {};

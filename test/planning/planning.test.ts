@@ -8,7 +8,18 @@ import { insertCameras, insertRoutes, startTestApp, TestApp } from '../coverage/
 const S = { lat: 10.5, lon: 106.4 };
 const north = (m: number) => destinationPoint(S.lat, S.lon, 0, m);
 const east = (m: number) => destinationPoint(S.lat, S.lon, 90, m);
-const box = (w: number, s: number, e: number, n: number) => ({ type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] });
+const box = (w: number, s: number, e: number, n: number) => ({
+  type: 'Polygon',
+  coordinates: [
+    [
+      [w, s],
+      [e, s],
+      [e, n],
+      [w, n],
+      [w, s],
+    ],
+  ],
+});
 
 describe('/api/planning', () => {
   let t: TestApp;
@@ -16,8 +27,20 @@ describe('/api/planning', () => {
   beforeAll(async () => {
     t = await startTestApp([CoverageModule, PlanningModule], async (db) => {
       await insertRoutes(db, [
-        { ref: 'QL1', coordinates: [[S.lon, S.lat], [north(2000).lon, north(2000).lat]] },
-        { ref: 'QL2', coordinates: [[S.lon, S.lat], [east(1000).lon, east(1000).lat]] },
+        {
+          ref: 'QL1',
+          coordinates: [
+            [S.lon, S.lat],
+            [north(2000).lon, north(2000).lat],
+          ],
+        },
+        {
+          ref: 'QL2',
+          coordinates: [
+            [S.lon, S.lat],
+            [east(1000).lon, east(1000).lat],
+          ],
+        },
       ]);
       const mid = north(1000).lat;
       await db.dataSource.query(
@@ -31,7 +54,12 @@ describe('/api/planning', () => {
         [
           JSON.stringify(box(106.35, 10.45, 106.45, 10.55)),
           JSON.stringify({ successors_2025_07: [{ code: 'N1', name: 'Xã Mới Nam', kind: 'full' }] }),
-          JSON.stringify({ successors_2025_07: [{ code: 'N1', name: 'Xã Mới Nam', kind: 'partial' }, { code: 'N2', name: 'Xã Mới Bắc', kind: 'partial' }] }),
+          JSON.stringify({
+            successors_2025_07: [
+              { code: 'N1', name: 'Xã Mới Nam', kind: 'partial' },
+              { code: 'N2', name: 'Xã Mới Bắc', kind: 'partial' },
+            ],
+          }),
           JSON.stringify(box(106.35, 10.45, 106.45, mid)),
           JSON.stringify(box(106.35, mid, 106.45, 10.55)),
         ],
@@ -47,9 +75,15 @@ describe('/api/planning', () => {
 
   const auth = async (role: 'planner' | 'admin' | 'technician' | 'police') => `Bearer ${await t.token(role)}`;
   const get = async (path: string, query: Record<string, string | number> = {}, role: 'planner' | 'technician' = 'planner') =>
-    request(t.url).get(`/api/planning/${path}`).query(query).set('Authorization', await auth(role));
+    request(t.url)
+      .get(`/api/planning/${path}`)
+      .query(query)
+      .set('Authorization', await auth(role));
   const propose = async (body: unknown, role: 'planner' | 'admin' | 'technician' = 'planner') =>
-    request(t.url).post('/api/planning/proposals').send(body as object).set('Authorization', await auth(role));
+    request(t.url)
+      .post('/api/planning/proposals')
+      .send(body as object)
+      .set('Authorization', await auth(role));
 
   it('lists the communes with no station, with their 2025 communes and the nearest route', async () => {
     const res = await get('uncovered-communes');
@@ -57,7 +91,13 @@ describe('/api/planning', () => {
     expect(res.body.map((c: { code: string }) => c.code)).toEqual(['00002', '00003']);
     const [south, northC] = res.body;
     expect(south).toMatchObject({
-      code: '00002', name: 'Xã Nam', kind: 'Xã', district_code: 'D1', district_name: 'Huyện Một', lat: 10.503, lon: 106.4,
+      code: '00002',
+      name: 'Xã Nam',
+      kind: 'Xã',
+      district_code: 'D1',
+      district_name: 'Huyện Một',
+      lat: 10.503,
+      lon: 106.4,
       communes_2025: [{ code: 'N1', name: 'Xã Mới Nam', kind: 'full', population: 12345, area_km2: 20.5 }],
       nearest_route_ref: 'QL1',
     });

@@ -45,7 +45,7 @@ const RULES: Record<string, string> = {
   'GET /api/whoami': 'the caller',
   'GET /api/auth/methods': 'how to sign in',
   'GET /api/auth/oidc/login': 'a redirect to the identity provider (none configured here)',
-  'GET /api/auth/oidc/callback': 'the identity provider\'s answer',
+  'GET /api/auth/oidc/callback': "the identity provider's answer",
   'GET /api/users': 'refused (admin)',
   'GET /api/coverage/network': 'coverage shares',
   'GET /api/inventory/drift': 'station cameras whose device disagrees with the inventory',
@@ -53,7 +53,7 @@ const RULES: Record<string, string> = {
   'GET /api/uptime/breakdown': 'availability per place (monitored cameras only)',
   'GET /api/uptime/breakdown.csv': 'availability per place (monitored cameras only)',
   'GET /api/uptime/breakdown.xlsx': 'availability per place, a workbook (binary: searched as text anyway)',
-  'GET /api/alerts/{id}': 'an alert about a station or a station camera; a private camera\'s is 404',
+  'GET /api/alerts/{id}': "an alert about a station or a station camera; a private camera's is 404",
   'GET /api/map/base': 'boundaries, routes, road signs: no cameras',
   'GET /api/map/private-cameras': 'refused (police and admin)',
   'GET /api/incidents': 'what is down: stations and station cameras only',
@@ -80,7 +80,11 @@ let stationCamera: string;
 beforeAll(async () => {
   t = await startTestCamnet({ seed: true });
   for (const c of SECRET) {
-    await t.as('admin').post('/api/cameras').send({ ...c, commune_code: COMMUNE, heading_deg: 90, fov_deg: 90, range_m: 40 }).expect(201);
+    await t
+      .as('admin')
+      .post('/api/cameras')
+      .send({ ...c, commune_code: COMMUNE, heading_deg: 90, fov_deg: 90, range_m: 40 })
+      .expect(201);
   }
   const st = await t.as('admin').get(`/api/cameras?ownership=station&commune=${COMMUNE}&limit=1`).expect(200);
   stationCamera = st.body.items[0].code;
@@ -136,7 +140,9 @@ describe('what technicians and planners get from every GET route', () => {
     const doc = (await t.as('admin').get('/api/docs-json').expect(200)).body as {
       paths: Record<string, Record<string, { parameters?: { name: string; in: string; schema?: { maximum?: number; enum?: string[] } }[] }>>;
     };
-    const routes = Object.entries(doc.paths).filter(([, ops]) => ops.get).map(([path, ops]) => ({ path, op: ops.get }));
+    const routes = Object.entries(doc.paths)
+      .filter(([, ops]) => ops.get)
+      .map(([path, ops]) => ({ path, op: ops.get }));
     const unruled = routes.map((r) => `GET ${r.path}`).filter((r) => !(r in RULES));
     expect(unruled).toEqual([]);
     expect(Object.keys(RULES).filter((r) => !routes.some((x) => `GET ${x.path}` === r))).toEqual([]);
@@ -159,12 +165,16 @@ describe('what technicians and planners get from every GET route', () => {
         const url = fill === null ? path : path.replace(/\{[^}]+\}/g, encodeURIComponent(fill));
         for (const query of queries) {
           for (const role of ['technician', 'planner'] as const) {
-            const res = await t.as(role).get(url + query).buffer(true).parse((r, cb) => {
-              let text = '';
-              r.setEncoding('utf8');
-              r.on('data', (d: string) => (text += d));
-              r.on('end', () => cb(null, text));
-            });
+            const res = await t
+              .as(role)
+              .get(url + query)
+              .buffer(true)
+              .parse((r, cb) => {
+                let text = '';
+                r.setEncoding('utf8');
+                r.on('data', (d: string) => (text += d));
+                r.on('end', () => cb(null, text));
+              });
             requests++;
             const body = String(res.body);
             if (res.status >= 500) leaks.push(`${role} ${url}${query}: ${res.status}`);
@@ -195,7 +205,7 @@ describe('what technicians and planners get from every GET route', () => {
     expect(missing.body.message).toBe('no camera with code CIT-PRIV-1');
   });
 
-  it('refuses a technician\'s write to a private camera, and changes nothing', async () => {
+  it("refuses a technician's write to a private camera, and changes nothing", async () => {
     const before = await t.db.dataSource.query(`SELECT lat, owner_name, retired_on FROM camera WHERE code = 'CIT-PRIV-1'`);
     await t.as('technician').patch('/api/cameras/CIT-PRIV-1').send({ heading_deg: 10 }).expect(404);
     await t.as('technician').delete('/api/cameras/CIT-PRIV-1').expect(404);
@@ -209,7 +219,11 @@ describe('what technicians and planners get from every GET route', () => {
     await t.as('technician').post('/api/cameras/CIT-PRIV-1/view/reference').expect(404);
     // Police and admin see the camera, but camnet never fetches a private camera's picture.
     await t.as('police').get('/api/cameras/CIT-PRIV-1/view/current.jpg').expect(403);
-    const create = await t.as('technician').post('/api/cameras').send({ ...SECRET[0], code: 'CIT-PRIV-2', commune_code: COMMUNE, heading_deg: 0, fov_deg: 90, range_m: 40 }).expect(403);
+    const create = await t
+      .as('technician')
+      .post('/api/cameras')
+      .send({ ...SECRET[0], code: 'CIT-PRIV-2', commune_code: COMMUNE, heading_deg: 0, fov_deg: 90, range_m: 40 })
+      .expect(403);
     expect(create.body.message).toMatch(/private cameras .* are registered by an admin/);
     await t.as('technician').patch(`/api/cameras/${stationCamera}`).send({ ownership: 'citizen' }).expect(403);
     expect(await t.db.dataSource.query(`SELECT lat, owner_name, retired_on FROM camera WHERE code = 'CIT-PRIV-1'`)).toEqual(before);
@@ -266,7 +280,12 @@ describe('exports', () => {
     const bus = res.text.split('\r\n').find((l) => l.startsWith('BUS-PRIV-1,'))!;
     expect(bus).toContain(",'+84911000222,");
     // No cell of the file starts a formula.
-    expect(res.text.split('\r\n').flatMap((l) => l.split(',')).filter((c) => /^"?[=+\-@\t\r]/.test(c))).toEqual([]);
+    expect(
+      res.text
+        .split('\r\n')
+        .flatMap((l) => l.split(','))
+        .filter((c) => /^"?[=+\-@\t\r]/.test(c)),
+    ).toEqual([]);
     const subset = [res.text.split('\r\n')[0], line, bus].join('\r\n') + '\r\n';
     await t.as('admin').post('/api/import').attach('file', Buffer.from(subset), 'x.csv').expect(201);
     const rows = await t.db.dataSource.query(`SELECT code, owner_name, owner_phone FROM camera WHERE code IN ('HH-PRIV-1', 'BUS-PRIV-1') ORDER BY code`);

@@ -96,7 +96,8 @@ function makeFleet(random: () => number): OracleCamera[] {
         const [status, reason] = STATES[Math.floor(random() * STATES.length)];
         statuses.push({ at: DAY_START + Math.floor(random() * 12 * 3600) * 1000, status, reason });
       }
-      for (let k = Math.floor(random() * 3); k > 0; k--) turns.push({ at: DAY_START + Math.floor(random() * 12 * 3600) * 1000, heading: Math.floor(random() * 360) });
+      for (let k = Math.floor(random() * 3); k > 0; k--)
+        turns.push({ at: DAY_START + Math.floor(random() * 12 * 3600) * 1000, heading: Math.floor(random() * 360) });
     }
     statuses.sort((a, b) => a.at - b.at);
     turns.sort((a, b) => a.at - b.at);
@@ -188,7 +189,12 @@ describe('incident search against a brute-force scan with history', () => {
         await db.dataSource.query(
           `INSERT INTO monitor_session (instance_id, started_at, last_alive_at, ended_at)
            SELECT 'replica-' || v.n, v.s, v.a, v.e FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[], $4::timestamptz[]) AS v(n, s, a, e)`,
-          [SESSIONS.map((_, i) => i), SESSIONS.map((x) => new Date(x.started)), SESSIONS.map((x) => new Date(x.alive)), SESSIONS.map((x) => (x.ended === null ? null : new Date(x.ended)))],
+          [
+            SESSIONS.map((_, i) => i),
+            SESSIONS.map((x) => new Date(x.started)),
+            SESSIONS.map((x) => new Date(x.alive)),
+            SESSIONS.map((x) => (x.ended === null ? null : new Date(x.ended))),
+          ],
         );
       },
       NOW,
@@ -216,9 +222,16 @@ describe('incident search against a brute-force scan with history', () => {
       const gap = gapAt(q.at);
       expect(res.body.not_watching).toEqual(gap && { from: new Date(gap.from).toISOString(), to: new Date(gap.to).toISOString() });
       if (gap) unwatchedSearches++;
-      const got = (res.body.cameras as { code: string; sees_point: boolean; status_at: string; heading_at: number; recorded: boolean | null; unknown_reason: string | null }[]).filter(
-        (c) => !undecided.has(c.code),
-      );
+      const got = (
+        res.body.cameras as {
+          code: string;
+          sees_point: boolean;
+          status_at: string;
+          heading_at: number;
+          recorded: boolean | null;
+          unknown_reason: string | null;
+        }[]
+      ).filter((c) => !undecided.has(c.code));
       const want = expected.filter((e) => !e.edge);
       expect({ query: q, codes: got.map((c) => c.code) }).toEqual({ query: q, codes: want.map((e) => e.code) });
       got.forEach((c, k) => {

@@ -26,7 +26,16 @@ describe('GET /api/search/near', () => {
         // 100 m east of P, registered looking east (away); turned west at 10:00.
         { code: 'ST-B', ...around(90, 100), heading_deg: 90, fov_deg: 60, range_m: 150 },
         // 200 m north, looking south, but its range stops short of P.
-        { code: 'CZ-C', ownership: 'citizen', ...around(0, 200), heading_deg: 180, fov_deg: 90, range_m: 150, owner_name: 'Nguyễn Văn A', owner_phone: '0909123456' },
+        {
+          code: 'CZ-C',
+          ownership: 'citizen',
+          ...around(0, 200),
+          heading_deg: 180,
+          fov_deg: 90,
+          range_m: 150,
+          owner_name: 'Nguyễn Văn A',
+          owner_phone: '0909123456',
+        },
         // Outside the 300 m radius.
         { code: 'BZ-D', ownership: 'business', ...around(45, 500), heading_deg: 225, range_m: 600, owner_name: 'Cty B', owner_phone: '0909000001' },
         // Retired before the searched day, and registered after it.
@@ -43,10 +52,7 @@ describe('GET /api/search/near', () => {
            ('camera', $2, '2025-03-01T09:30:00Z', 'degraded', 'onvif')`,
         [a, b],
       );
-      await db.dataSource.query(
-        `INSERT INTO orientation_event (camera_id, at, heading_deg, source) VALUES ($1, '2025-03-01T10:00:00Z', 270, 'onvif')`,
-        [b],
-      );
+      await db.dataSource.query(`INSERT INTO orientation_event (camera_id, at, heading_deg, source) VALUES ($1, '2025-03-01T10:00:00Z', 270, 'onvif')`, [b]);
     });
   });
   afterAll(() => t?.close());
@@ -55,7 +61,10 @@ describe('GET /api/search/near', () => {
   /** A search as the role makes it, naming a case unless the query says otherwise. */
   const get = async (role: Role, query: Record<string, string | number>, path = 'near') => getRaw(role, { case_ref: 'VV-TEST', ...query }, path);
   const getRaw = async (role: Role, query: Record<string, string | number>, path = 'near') =>
-    request(t.url).get(`/api/search/${path}`).query(query).set('Authorization', `Bearer ${await t.token(role)}`);
+    request(t.url)
+      .get(`/api/search/${path}`)
+      .query(query)
+      .set('Authorization', `Bearer ${await t.token(role)}`);
 
   it('lists the cameras in the radius nearest first, with sees_point, status_at and heading_at at the time', async () => {
     const res = await get('admin', { lat: P.lat, lon: P.lon, radius_m: 300, at: '2025-03-01T10:30:00Z' });
@@ -157,11 +166,18 @@ describe('GET /api/search/near', () => {
     expect(res.text.charCodeAt(0)).toBe(0xfeff);
     const lines = res.text.slice(1).split('\r\n');
     // The case's particulars as ordinary two-cell rows, a blank row, then the table.
-    expect(lines.slice(0, 4)).toEqual(['camnet incident search,', 'case_ref,VV-8', 'at (Long An time UTC+7),2025-03-01T17:30:00+07:00', 'at (UTC),2025-03-01T10:30:00.000Z']);
+    expect(lines.slice(0, 4)).toEqual([
+      'camnet incident search,',
+      'case_ref,VV-8',
+      'at (Long An time UTC+7),2025-03-01T17:30:00+07:00',
+      'at (UTC),2025-03-01T10:30:00.000Z',
+    ]);
     expect(lines).toEqual(expect.arrayContaining([`lat,${P.lat}`, `lon,${P.lon}`, 'radius_m,300', 'searched by,test police (police)']));
     expect(lines).toContain('cameras / likely recorded / not recording / unknown,3 / 1 / 0 / 1');
     const blank = lines.indexOf('');
-    expect(lines[blank + 1]).toBe('code,ownership,lat,lon,distance_m,sees_point,recorded,status_at,heading_at,fov_deg,range_m,owner_name,owner_phone,unknown_reason');
+    expect(lines[blank + 1]).toBe(
+      'code,ownership,lat,lon,distance_m,sees_point,recorded,status_at,heading_at,fov_deg,range_m,owner_name,owner_phone,unknown_reason',
+    );
     const table = lines.slice(blank + 2, -1);
     expect(table.map((l) => l.split(',')[0])).toEqual(['ST-A', 'ST-B', 'CZ-C']);
     expect(table[1]).toMatch(/,true,unknown,degraded,270,/);
@@ -181,11 +197,18 @@ describe('GET /api/search/near', () => {
 
   it('answers 400 for a point whose search circle lies outside the province', async () => {
     // A square province about 11 km across around P.
-    const square = [[[P.lon - 0.05, P.lat - 0.05], [P.lon + 0.05, P.lat - 0.05], [P.lon + 0.05, P.lat + 0.05], [P.lon - 0.05, P.lat + 0.05], [P.lon - 0.05, P.lat - 0.05]]];
-    await t.db.dataSource.query(
-      `INSERT INTO admin_unit (layout, code, name, level, boundary) VALUES ('2019', '80', 'Tỉnh Long An', 'province', $1)`,
-      [JSON.stringify({ type: 'Polygon', coordinates: square })],
-    );
+    const square = [
+      [
+        [P.lon - 0.05, P.lat - 0.05],
+        [P.lon + 0.05, P.lat - 0.05],
+        [P.lon + 0.05, P.lat + 0.05],
+        [P.lon - 0.05, P.lat + 0.05],
+        [P.lon - 0.05, P.lat - 0.05],
+      ],
+    ];
+    await t.db.dataSource.query(`INSERT INTO admin_unit (layout, code, name, level, boundary) VALUES ('2019', '80', 'Tỉnh Long An', 'province', $1)`, [
+      JSON.stringify({ type: 'Polygon', coordinates: square }),
+    ]);
     try {
       await t.app.get(SearchService).refresh();
       const far = await get('admin', { lat: P.lat, lon: P.lon + 0.2, radius_m: 300 });

@@ -71,16 +71,13 @@ afterEach(async () => {
 
 function request(method: string, path: string, body: string | null, contentType: string, timeoutMs = 5000): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port: server.port, path, method, agent, headers: { 'Content-Type': contentType } },
-      (res) => {
-        let data = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (data += c));
-        res.on('end', () => resolve({ status: res.statusCode!, body: data }));
-        res.on('error', reject);
-      },
-    );
+    const req = http.request({ host: '127.0.0.1', port: server.port, path, method, agent, headers: { 'Content-Type': contentType } }, (res) => {
+      let data = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (data += c));
+      res.on('end', () => resolve({ status: res.statusCode!, body: data }));
+      res.on('error', reject);
+    });
     req.setTimeout(timeoutMs, () => req.destroy(new Error('client timeout')));
     req.on('error', reject);
     req.end(body ?? undefined);
@@ -222,8 +219,7 @@ describe('ONVIF operations', () => {
       preserveAddress: true,
       timeout: 5000,
     });
-    const call = <T>(fn: (cb: any) => void) =>
-      new Promise<T>((resolve, reject) => fn((err: any, r: T) => (err ? reject(err) : resolve(r))));
+    const call = <T>(fn: (cb: any) => void) => new Promise<T>((resolve, reject) => fn((err: any, r: T) => (err ? reject(err) : resolve(r))));
     await call<Date>((cb) => cam.getSystemDateAndTime(cb));
     await call((cb) => cam.connect(cb as any));
     const info = await call<any>((cb) => cam.getDeviceInformation(cb));
@@ -268,10 +264,12 @@ describe('faults', () => {
     await control('POST', `/sim/devices/${code}/faults`, { kind: 'timeout' });
     await expect(soap(code, 'device_service', 'GetSystemDateAndTime', NS.device, null, '', 300)).rejects.toThrow(/client timeout/);
     let settledAt = 0;
-    const pending = soap(code, 'device_service', 'GetSystemDateAndTime', NS.device, null, '', 10_000).then(
-      () => 'answered',
-      (e: Error) => e.message,
-    ).finally(() => (settledAt = Date.now()));
+    const pending = soap(code, 'device_service', 'GetSystemDateAndTime', NS.device, null, '', 10_000)
+      .then(
+        () => 'answered',
+        (e: Error) => e.message,
+      )
+      .finally(() => (settledAt = Date.now()));
     await new Promise((r) => setTimeout(r, 200));
     expect(settledAt).toBe(0);
     const started = Date.now();

@@ -137,7 +137,10 @@ describe(`station agents (broker: ${process.env.CAMNET_TEST_MQTT === 'aedes' ? '
 
   it('send heartbeats with power and each camera', async () => {
     const m = await waitFor((x) => x.topic === `camnet/v1/stations/${ST1}/heartbeat`, 3000);
-    expect(m.json).toMatchObject({ power: 'grid', cameras: [{ code: `${ST1}-C1`, online: true, heading_deg: 90 }, { code: `${ST1}-C2` }, { code: `${ST1}-C3` }] });
+    expect(m.json).toMatchObject({
+      power: 'grid',
+      cameras: [{ code: `${ST1}-C1`, online: true, heading_deg: 90 }, { code: `${ST1}-C2` }, { code: `${ST1}-C3` }],
+    });
     expect(typeof m.json.ts).toBe('string');
     expect(typeof m.json.uptime_s).toBe('number');
     expect(typeof m.json.temp_c).toBe('number');

@@ -32,7 +32,17 @@ export function alertStoreContract(harness: () => AlertStoreHarness): void {
   it('opens one alert per kind and subject until it is resolved, then a new one', async () => {
     const s = fresh();
     const first = await h.store.open('offline', s, at(0), { reason: 'timeout' });
-    expect(first).toMatchObject({ kind: 'offline', subject: s, openedAt: at(0), ackedAt: null, resolvedAt: null, resolvedBy: null, assignee: null, assigneeName: null, details: { reason: 'timeout' } });
+    expect(first).toMatchObject({
+      kind: 'offline',
+      subject: s,
+      openedAt: at(0),
+      ackedAt: null,
+      resolvedAt: null,
+      resolvedBy: null,
+      assignee: null,
+      assigneeName: null,
+      details: { reason: 'timeout' },
+    });
     expect(await h.store.open('offline', s, at(1), {})).toBeNull();
     const other = await h.store.open('turned', s, at(1), {});
     expect(other?.id).not.toBe(first!.id);

@@ -37,7 +37,15 @@ export function assigneeAccountsContract(harness: () => AssigneeAccountsHarness)
 
   it('finds an account by login whatever its state or role', async () => {
     const id = await h.add({ login: 'ct.gone', name: 'Vo Gone', role: 'police', state: 'disabled', scopeKind: null, scopeCode: null });
-    expect(await h.accounts.byLogin('ct.gone')).toEqual({ id, login: 'ct.gone', name: 'Vo Gone', role: 'police', state: 'disabled', scopeKind: null, scopeCode: null });
+    expect(await h.accounts.byLogin('ct.gone')).toEqual({
+      id,
+      login: 'ct.gone',
+      name: 'Vo Gone',
+      role: 'police',
+      state: 'disabled',
+      scopeKind: null,
+      scopeCode: null,
+    });
     expect(await h.accounts.byLogin('ct.nobody')).toBeNull();
   });
 }

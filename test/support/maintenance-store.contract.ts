@@ -103,7 +103,13 @@ export function maintenanceStoreContract(harness: () => MaintenanceHarness): voi
     await h.unit('2025-07', 'commune', c25);
     await h.camera({ code: cam, communeCode: c19 });
     await h.station({ code: st, communeCode: c19 });
-    for (const [scope, id] of [['camera', cam], ['station', st], ['commune', c19], ['commune', c25], ['district', d]] as const) {
+    for (const [scope, id] of [
+      ['camera', cam],
+      ['station', st],
+      ['commune', c19],
+      ['commune', c25],
+      ['district', d],
+    ] as const) {
       expect(await h.store.scopeExists(scope, id)).toBe(true);
     }
     expect(await h.store.scopeExists('camera', st)).toBe(false);
@@ -139,7 +145,14 @@ export function maintenanceStoreContract(harness: () => MaintenanceHarness): voi
     // The end is not inside the window.
     for (const hour of [2, 4, 6, 8, 10]) expect([hour, await covers(`camera:${cam}`, hour)]).toEqual([hour, false]);
     // A station is covered by all but its cameras' windows.
-    for (const [hour, want] of [[1, false], [3, true], [5, true], [7, true], [9, true], [10, false]] as const) {
+    for (const [hour, want] of [
+      [1, false],
+      [3, true],
+      [5, true],
+      [7, true],
+      [9, true],
+      [10, false],
+    ] as const) {
       expect([hour, await covers(`station:${st}`, hour)]).toEqual([hour, want]);
     }
     for (const hour of [1, 3, 5, 7, 9]) expect(await covers(`camera:${far}`, hour)).toBe(false);
@@ -169,7 +182,9 @@ export function maintenanceStoreContract(harness: () => MaintenanceHarness): voi
     await h.store.insert(window('district', d, at(1), at(3)), null);
     await h.store.insert(window('camera', cam, at(2), at(4)), null);
     await h.store.insert(window('commune', c1, at(2), at(4)), null);
-    expect((await h.store.activeKeys(at(2))).sort()).toEqual([`camera:${cam}`, `commune2019:${c1}`, `commune2019:${c2}`, `commune:${c1}`, `district:${d}`].sort());
+    expect((await h.store.activeKeys(at(2))).sort()).toEqual(
+      [`camera:${cam}`, `commune2019:${c1}`, `commune2019:${c2}`, `commune:${c1}`, `district:${d}`].sort(),
+    );
     expect((await h.store.activeKeys(at(3))).sort()).toEqual([`camera:${cam}`, `commune:${c1}`].sort());
     expect(await h.store.activeKeys(at(5))).toEqual([]);
   });
@@ -201,10 +216,12 @@ export function maintenanceStoreContract(harness: () => MaintenanceHarness): voi
     const leaving = (hour: number, seenSinceHour: number) => h.store.stationsLeaving(at(hour), at(seenSinceHour));
     const mine = async (hour: number, seenSinceHour: number) => (await leaving(hour, seenSinceHour)).filter((s) => s.id === stId || s.id === quietId);
     expect(await mine(2, 0)).toEqual([]);
-    expect(await mine(3, 0)).toEqual([
-      { id: stId, recent: true },
-      { id: quietId, recent: false },
-    ].sort((a, b) => a.id - b.id));
+    expect(await mine(3, 0)).toEqual(
+      [
+        { id: stId, recent: true },
+        { id: quietId, recent: false },
+      ].sort((a, b) => a.id - b.id),
+    );
     expect((await mine(3, 0.5)).find((s) => s.id === stId)).toEqual({ id: stId, recent: false });
   });
 }

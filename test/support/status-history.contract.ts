@@ -21,7 +21,10 @@ export interface HistoryHarness {
   camera(): Promise<number>;
   /** Records transitions in the given order (later ones win a tie at one time). */
   addStatus(cameraId: number, events: Array<{ at: number; status: Status; reason?: string | null; source?: StatusChange['source'] }>): Promise<void>;
-  addHeading(cameraId: number, events: Array<{ at: number; headingDeg: number | null } & Partial<Pick<HeadingChange, 'pan' | 'tilt' | 'zoom' | 'source'>>>): Promise<void>;
+  addHeading(
+    cameraId: number,
+    events: Array<{ at: number; headingDeg: number | null } & Partial<Pick<HeadingChange, 'pan' | 'tilt' | 'zoom' | 'source'>>>,
+  ): Promise<void>;
   /** Replaces the record of when camnet was watching (none: read as before sessions were kept). */
   setWatches(runs: WatchRun[]): Promise<void>;
 }
@@ -167,7 +170,12 @@ export function statusHistoryContract(harness: () => HistoryHarness): void {
       await h.addHeading(a, [{ at: T + 10 * MIN, headingDeg: 45 }]);
       await h.setWatches(runs);
       expect((await h.history.statusAt([a], at(59))).get(a)).toEqual({ status: 'online', reason: null });
-      expect(await h.history.statusAt([a, none], at(60))).toEqual(new Map([[a, unwatched], [none, unwatched]]));
+      expect(await h.history.statusAt([a, none], at(60))).toEqual(
+        new Map([
+          [a, unwatched],
+          [none, unwatched],
+        ]),
+      );
       expect((await h.history.statusAt([a], at(179))).get(a)).toEqual(unwatched);
       expect((await h.history.statusAt([a], at(180))).get(a)).toEqual({ status: 'online', reason: null });
       expect((await h.history.statusBefore([a], at(180))).get(a)).toEqual(unwatched);

@@ -35,4 +35,6 @@ const scopes: Omit<UptimeQuery, 'from' | 'to'>[] = [
 ];
 
 /** Every window × every scope. */
-export const UPTIME_QUERIES: UptimeQuery[] = windows.flatMap((w) => scopes.map((s) => ({ ...s, from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString() })));
+export const UPTIME_QUERIES: UptimeQuery[] = windows.flatMap((w) =>
+  scopes.map((s) => ({ ...s, from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString() })),
+);

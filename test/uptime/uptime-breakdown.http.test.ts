@@ -13,11 +13,10 @@ describe('uptime reports: monitored cameras only, broken down, worst first, as C
     t = await startTestCamnet({ seed: false, clock: new ManualClock(T0 + 48 * H) });
     await loadConsoleFixtures(t.db.dataSource);
     const ev = (code: string, at: number, status: string) =>
-      t.db.dataSource.query(`INSERT INTO status_event (subject, subject_id, at, status, source) SELECT 'camera', id, $2, $3, 'onvif' FROM camera WHERE code = $1`, [
-        code,
-        new Date(at),
-        status,
-      ]);
+      t.db.dataSource.query(
+        `INSERT INTO status_event (subject, subject_id, at, status, source) SELECT 'camera', id, $2, $3, 'onvif' FROM camera WHERE code = $1`,
+        [code, new Date(at), status],
+      );
     await ev('ST-A-C1', T0, 'online');
     await ev('ST-A-C1', T0 + 12 * H, 'offline');
     await ev('ST-A-C2', T0, 'online');
@@ -73,14 +72,28 @@ describe('uptime reports: monitored cameras only, broken down, worst first, as C
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.body);
     const sheet = wb.worksheets[0];
-    expect(sheet.getRow(1).values).toEqual([undefined, 'code', 'name', 'cameras', 'uptime_pct', 'online_s', 'offline_s', 'degraded_s', 'maintenance_s', 'unknown_s']);
+    expect(sheet.getRow(1).values).toEqual([
+      undefined,
+      'code',
+      'name',
+      'cameras',
+      'uptime_pct',
+      'online_s',
+      'offline_s',
+      'degraded_s',
+      'maintenance_s',
+      'unknown_s',
+    ]);
     expect(sheet.getRow(2).getCell(1).value).toBe('CIT-1');
     expect(sheet.getRow(2).getCell(4).value).toBe(25);
     expect(wb.getWorksheet('report')!.getRow(6).values).toEqual([undefined, 'unmonitored cameras left out', 1]);
   });
 
   it('gives a daily series for the charts', async () => {
-    const res = await t.as('technician').get(`/api/uptime/series?scope=camera&code=ST-A-C1&from=${new Date(T0).toISOString()}&to=${new Date(T0 + 48 * H).toISOString()}`).expect(200);
+    const res = await t
+      .as('technician')
+      .get(`/api/uptime/series?scope=camera&code=ST-A-C1&from=${new Date(T0).toISOString()}&to=${new Date(T0 + 48 * H).toISOString()}`)
+      .expect(200);
     expect(res.body.points).toEqual([
       { from: '2026-11-20T00:00:00.000Z', uptime_pct: 50 },
       { from: '2026-11-21T00:00:00.000Z', uptime_pct: 0 },

@@ -18,7 +18,9 @@ describe('AddUptimeStatusSplit migration', () => {
       await migration.up(qr);
       expect(await qr.query(`SELECT * FROM uptime_daily`)).toEqual([]);
       expect((await qr.query(`SELECT key FROM camnet_meta ORDER BY key`)).map((r: { key: string }) => r.key)).toEqual(['other.key']);
-      const cols = await qr.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'uptime_daily' AND column_name IN ('offline_s', 'degraded_s') ORDER BY 1`);
+      const cols = await qr.query(
+        `SELECT column_name FROM information_schema.columns WHERE table_name = 'uptime_daily' AND column_name IN ('offline_s', 'degraded_s') ORDER BY 1`,
+      );
       expect(cols.map((r: { column_name: string }) => r.column_name)).toEqual(['degraded_s', 'offline_s']);
     } finally {
       await qr.release();

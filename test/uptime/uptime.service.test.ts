@@ -10,7 +10,6 @@ import { testCoreModule } from '../support/core';
 import { openTestDatabase, TestDatabase } from '../support/database';
 import { D0, DAY, H, NOW, timeline, UPTIME_QUERIES } from '../support/uptime.fixture';
 
-
 /**
  * Uptime's SQL on a real database: scope filters, rollup rows written and read back,
  * the watermark, the scheduler. The service's own decisions (hand-computed reports,
@@ -97,11 +96,7 @@ describe('UptimeService and rollups (database)', () => {
     ]);
 
     moduleRef = await Test.createTestingModule({
-      imports: [
-        testCoreModule(db.dataSource, new ManualClock(NOW)),
-        ScheduleModule.forRoot(),
-        UptimeModule,
-      ],
+      imports: [testCoreModule(db.dataSource, new ManualClock(NOW)), ScheduleModule.forRoot(), UptimeModule],
     }).compile();
     await moduleRef.init();
     uptime = moduleRef.get(UptimeService);
@@ -139,11 +134,15 @@ describe('UptimeService and rollups (database)', () => {
 
     // And the rollups are really what was read: a changed row changes the report.
     // A second moved from offline to online, so the row stays consistent (known_s unchanged).
-    await db.dataSource.query(`UPDATE uptime_daily SET online_s = online_s + 1, offline_s = offline_s - 1 WHERE subject_id = $1 AND day = '2025-03-04'`, [ids.C1]);
+    await db.dataSource.query(`UPDATE uptime_daily SET online_s = online_s + 1, offline_s = offline_s - 1 WHERE subject_id = $1 AND day = '2025-03-04'`, [
+      ids.C1,
+    ]);
     const tampered = await uptime.report(queries[0]);
     expect(tampered.online_s).toBe(raw[0].online_s + 1);
     expect(tampered.offline_s).toBe(raw[0].offline_s - 1);
-    await db.dataSource.query(`UPDATE uptime_daily SET online_s = online_s - 1, offline_s = offline_s + 1 WHERE subject_id = $1 AND day = '2025-03-04'`, [ids.C1]);
+    await db.dataSource.query(`UPDATE uptime_daily SET online_s = online_s - 1, offline_s = offline_s + 1 WHERE subject_id = $1 AND day = '2025-03-04'`, [
+      ids.C1,
+    ]);
   });
 
   it('is idempotent, and recomputes the days after an invalidation', async () => {
@@ -159,7 +158,9 @@ describe('UptimeService and rollups (database)', () => {
     // Creating the window announces it; the rollup moves its watermark back by itself.
     const watermark = async () => (await db.dataSource.query(`SELECT value FROM camnet_meta WHERE key = 'uptime.rolled_through'`))[0]?.value;
     const rolledThrough = await watermark();
-    moduleRef.get(EventBus).emit('maintenance.created', { scope: 'camera', scopeId: 'SIMPLE', startsAt: new Date(D0 + 3 * DAY + 5 * H), endsAt: new Date(D0 + 3 * DAY + 6 * H) });
+    moduleRef
+      .get(EventBus)
+      .emit('maintenance.created', { scope: 'camera', scopeId: 'SIMPLE', startsAt: new Date(D0 + 3 * DAY + 5 * H), endsAt: new Date(D0 + 3 * DAY + 6 * H) });
     for (let i = 0; i < 100 && (await watermark()) === rolledThrough; i++) await new Promise((r) => setTimeout(r, 10));
     expect(await watermark()).toBe('2025-03-03');
     expect(await rollup.rollUp()).toEqual(['2025-03-04', '2025-03-05', '2025-03-06', '2025-03-07']);
@@ -181,7 +182,10 @@ describe('UptimeService and rollups (database)', () => {
 
     // The degraded seconds come from the rollup row, not from replayed events.
     const shift = (d: number) =>
-      db.dataSource.query(`UPDATE uptime_daily SET degraded_s = degraded_s + $2, offline_s = offline_s - $2 WHERE subject_id = $1 AND day = '2025-03-04'`, [ids.DEGRADED, d]);
+      db.dataSource.query(`UPDATE uptime_daily SET degraded_s = degraded_s + $2, offline_s = offline_s - $2 WHERE subject_id = $1 AND day = '2025-03-04'`, [
+        ids.DEGRADED,
+        d,
+      ]);
     await shift(-1);
     try {
       const tampered = await uptime.report(q);

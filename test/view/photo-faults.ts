@@ -113,7 +113,9 @@ export async function photoFrame(p: Photo, v: PhotoView = {}): Promise<Buffer> {
       out[i * 3 + ch] = Math.max(0, Math.min(255, Math.round(c * gain + n)));
     }
   }
-  return sharp(out, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: v.quality ?? 80 }).toBuffer();
+  return sharp(out, { raw: { width: w, height: h, channels: 3 } })
+    .jpeg({ quality: v.quality ?? 80 })
+    .toBuffer();
 }
 
 /** A mono camera's grey for a pixel under covers: the luminance of the covered colour. */

@@ -38,8 +38,16 @@ const FAULTS: Array<[string, PhotoView, Expect]> = [
   ['tilted 5° down', { tiltDeg: 5 }, { state: 'moved' }],
   ['defocused (Gaussian σ 3)', { blurSigma: 3 }, { state: 'blurred' }],
   ['badly defocused (Gaussian σ 5)', { blurSigma: 5 }, { state: 'blurred' }],
-  ['a sheet over the left half', { covers: [{ kind: 'sheet', x: 0, y: 0, w: 0.5, h: 1 }] }, { state: 'blocked', check: (a) => expect(a.metrics.blocked_kind).toBe('partial') }],
-  ['a sheet over the whole lens', { covers: [{ kind: 'sheet', x: -0.1, y: -0.1, w: 1.2, h: 1.2 }] }, { state: 'blocked', check: (a) => expect(a.metrics.blocked_kind).toBe('complete') }],
+  [
+    'a sheet over the left half',
+    { covers: [{ kind: 'sheet', x: 0, y: 0, w: 0.5, h: 1 }] },
+    { state: 'blocked', check: (a) => expect(a.metrics.blocked_kind).toBe('partial') },
+  ],
+  [
+    'a sheet over the whole lens',
+    { covers: [{ kind: 'sheet', x: -0.1, y: -0.1, w: 1.2, h: 1.2 }] },
+    { state: 'blocked', check: (a) => expect(a.metrics.blocked_kind).toBe('complete') },
+  ],
   ['a bag over the lower 60 %', { covers: [{ kind: 'bag', x: -0.1, y: 0.4, w: 1.2, h: 0.7 }] }, { state: 'blocked' }],
   ['a hand over the right side', { covers: [{ kind: 'hand', x: 0.35, y: 0.1, w: 0.9, h: 1.3 }] }, { state: 'blocked' }],
   ['infrared failed at night (4 % of the light)', { gain: 0.04 }, { state: 'dark' }],
@@ -111,7 +119,14 @@ describe.each(PHOTOS)('%s', (file) => {
     for (const bytes of [first, again, again]) {
       const { f, signature } = await features(bytes);
       const a = analyse(
-        { features: f, madToPrevious: previous === null ? null : meanAbsDiff(signature, previous), previousFrozenRun: run, reference: ref, otherReference: null, fovDeg: PHOTO_FOV_DEG },
+        {
+          features: f,
+          madToPrevious: previous === null ? null : meanAbsDiff(signature, previous),
+          previousFrozenRun: run,
+          reference: ref,
+          otherReference: null,
+          fovDeg: PHOTO_FOV_DEG,
+        },
         VIEW_DEFAULTS,
       );
       states.push(a.state);

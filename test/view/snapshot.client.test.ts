@@ -100,7 +100,7 @@ describe('snapshot client on captured replies', () => {
     ['axis-q6045e-ptz', '/onvif-cgi/jpg/image.cgi?resolution=1280x720&compression=20', 'GetServices faults → GetCapabilities'],
     ['pelco-d6230l-ptz', '/jpeg', 'Media'],
   ];
-  test.each(cases)('%s: the picture at %s (%s), the device\'s own IP rebased onto the configured host', async (device, path) => {
+  test.each(cases)("%s: the picture at %s (%s), the device's own IP rebased onto the configured host", async (device, path) => {
     const d = await new CaptureDevice(device).start();
     const client = new SnapshotClient(1024 * 1024);
     try {
@@ -173,7 +173,7 @@ describe('snapshot client: authentication and failures', () => {
     await expect(client.fetch(target(d), signal())).resolves.toMatchObject({ kind: 'error', errorKind: 'too_large' });
   });
 
-  test('a picture that never comes ends at the caller\'s deadline as a timeout', async () => {
+  test("a picture that never comes ends at the caller's deadline as a timeout", async () => {
     d.pictureFault = 'hang';
     await expect(client.fetch(target(d), AbortSignal.timeout(300))).resolves.toMatchObject({ kind: 'error', errorKind: 'timeout' });
   });

@@ -133,7 +133,9 @@ describe('the picture section of the camera panel in Chromium', () => {
     });
     expect(reset.reason).toBeNull();
     await page.waitForSelector('#d-view-state[data-state="ok"]', { timeout: 30_000 });
-    const audit = await fleet.db.dataSource.query(`SELECT role, target, outcome FROM audit_log WHERE action = 'camera.view.reference.set' ORDER BY id DESC LIMIT 1`);
+    const audit = await fleet.db.dataSource.query(
+      `SELECT role, target, outcome FROM audit_log WHERE action = 'camera.view.reference.set' ORDER BY id DESC LIMIT 1`,
+    );
     expect(audit[0]).toMatchObject({ role: 'technician', outcome: 'ok' });
     expect(audit[0].target).toContain(code);
     expect(problems).toEqual([]);

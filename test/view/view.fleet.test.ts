@@ -75,12 +75,15 @@ describe('picture health through the simulated fleet', () => {
 
   const q = (sql: string, params: unknown[] = []) => fleet.db.dataSource.query(sql, params);
   const idOf = async (code: string): Promise<number> => (await q(`SELECT id FROM camera WHERE code = $1`, [code]))[0].id;
-  const statusOf = async (code: string) => (await q(`SELECT cs.status, cs.reason FROM camera_state cs JOIN camera c ON c.id = cs.camera_id WHERE c.code = $1`, [code]))[0];
-  const viewOf = async (code: string) => (await request(app.getHttpServer()).get(`/api/cameras/${code}/view`).set('Authorization', `Bearer ${technician}`)).body;
+  const statusOf = async (code: string) =>
+    (await q(`SELECT cs.status, cs.reason FROM camera_state cs JOIN camera c ON c.id = cs.camera_id WHERE c.code = $1`, [code]))[0];
+  const viewOf = async (code: string) =>
+    (await request(app.getHttpServer()).get(`/api/cameras/${code}/view`).set('Authorization', `Bearer ${technician}`)).body;
   const checksSince = async (code: string, at: Date): Promise<number> =>
     (await q(`SELECT count(*)::int AS n FROM camera_view_check WHERE camera_id = $1 AND at > $2`, [await idOf(code), at]))[0].n;
 
-  const viewStateOf = async (code: string) => (await q(`SELECT cv.state, cv.since FROM camera_view cv JOIN camera c ON c.id = cv.camera_id WHERE c.code = $1`, [code]))[0];
+  const viewStateOf = async (code: string) =>
+    (await q(`SELECT cv.state, cv.since FROM camera_view cv JOIN camera c ON c.id = cv.camera_id WHERE c.code = $1`, [code]))[0];
   // The fixed camera the turn test uses comes first; the others take the picture faults.
   const stationCameras = () => {
     const all = fleet.cameras.filter((c) => c.ownership === 'station');
@@ -91,10 +94,9 @@ describe('picture health through the simulated fleet', () => {
   test('every station camera gets a reference and an ok view, and comes online', async () => {
     const codes = stationCameras().map((c) => c.code);
     const ready = await waitFor(async () => {
-      const rows = await q(
-        `SELECT count(*)::int AS n FROM camera_view cv JOIN camera c ON c.id = cv.camera_id WHERE c.code = ANY($1) AND cv.state = 'ok'`,
-        [codes],
-      );
+      const rows = await q(`SELECT count(*)::int AS n FROM camera_view cv JOIN camera c ON c.id = cv.camera_id WHERE c.code = ANY($1) AND cv.state = 'ok'`, [
+        codes,
+      ]);
       return rows[0].n === codes.length;
     }, 90_000);
     expect(ready).toBe(true);
@@ -118,32 +120,39 @@ describe('picture health through the simulated fleet', () => {
     ['shift', { kind: 'shift', degrees: 15 }, 'view_moved'],
   ];
 
-  test.each(faults.map(([name, body, reason], i) => [`${name} → degraded / ${reason}`, body, reason, i] as const))('%s within two view intervals, one alert, cleared when it goes', async (_name, body, reason, i) => {
-    const code = stationCameras()[i + 1].code;
-    const setAt = new Date();
-    await simFault(fleet, 'devices', code, body);
-    try {
-      const fault = reason.replace('view_', '');
-      expect(await waitFor(async () => (await viewStateOf(code)).state === fault, 90_000)).toBe(true);
-      // Two snapshots after the fault confirm it (two view intervals); a third may have been in flight when it was set.
-      const { since } = await viewStateOf(code);
-      const confirmedAfter = (await q(`SELECT count(*)::int AS n FROM camera_view_check WHERE camera_id = $1 AND at > $2 AND at <= $3`, [await idOf(code), setAt, since]))[0].n;
-      expect(confirmedAfter).toBeLessThanOrEqual(3);
-      const degraded = await waitFor(async () => (await statusOf(code)).reason === reason, 90_000);
-      expect({ degraded, ...(await statusOf(code)) }).toEqual({ degraded: true, status: 'degraded', reason });
-    } catch (e) {
-      await simFault(fleet, 'devices', code, null);
-      throw e;
-    }
-    expect(alerts.filter((a) => a.subject === `camera:${code}` && a.kind === reason && a.action === 'open')).toHaveLength(1);
-    const history = await q(`SELECT status, reason FROM status_event WHERE subject = 'camera' AND subject_id = $1 ORDER BY id DESC LIMIT 1`, [await idOf(code)]);
-    expect(history[0]).toEqual({ status: 'degraded', reason });
+  test.each(faults.map(([name, body, reason], i) => [`${name} → degraded / ${reason}`, body, reason, i] as const))(
+    '%s within two view intervals, one alert, cleared when it goes',
+    async (_name, body, reason, i) => {
+      const code = stationCameras()[i + 1].code;
+      const setAt = new Date();
+      await simFault(fleet, 'devices', code, body);
+      try {
+        const fault = reason.replace('view_', '');
+        expect(await waitFor(async () => (await viewStateOf(code)).state === fault, 90_000)).toBe(true);
+        // Two snapshots after the fault confirm it (two view intervals); a third may have been in flight when it was set.
+        const { since } = await viewStateOf(code);
+        const confirmedAfter = (
+          await q(`SELECT count(*)::int AS n FROM camera_view_check WHERE camera_id = $1 AND at > $2 AND at <= $3`, [await idOf(code), setAt, since])
+        )[0].n;
+        expect(confirmedAfter).toBeLessThanOrEqual(3);
+        const degraded = await waitFor(async () => (await statusOf(code)).reason === reason, 90_000);
+        expect({ degraded, ...(await statusOf(code)) }).toEqual({ degraded: true, status: 'degraded', reason });
+      } catch (e) {
+        await simFault(fleet, 'devices', code, null);
+        throw e;
+      }
+      expect(alerts.filter((a) => a.subject === `camera:${code}` && a.kind === reason && a.action === 'open')).toHaveLength(1);
+      const history = await q(`SELECT status, reason FROM status_event WHERE subject = 'camera' AND subject_id = $1 ORDER BY id DESC LIMIT 1`, [
+        await idOf(code),
+      ]);
+      expect(history[0]).toEqual({ status: 'degraded', reason });
 
-    await simFault(fleet, 'devices', code, null);
-    const back = await waitFor(async () => (await statusOf(code)).status === 'online', 90_000);
-    expect(back).toBe(true);
-    expect(alerts.filter((a) => a.subject === `camera:${code}` && a.kind === reason && a.action === 'resolve')).toHaveLength(1);
-  });
+      await simFault(fleet, 'devices', code, null);
+      const back = await waitFor(async () => (await statusOf(code)).status === 'online', 90_000);
+      expect(back).toBe(true);
+      expect(alerts.filter((a) => a.subject === `camera:${code}` && a.kind === reason && a.action === 'resolve')).toHaveLength(1);
+    },
+  );
 
   test('a fixed camera turned away shows it in its picture: moved; a reference reset by a technician clears it', async () => {
     const cam = stationCameras()[0];

@@ -49,7 +49,9 @@ export function pickDigestChallenge(values: readonly string[]): DigestChallenge 
 }
 
 function h(alg: DigestChallenge['algorithm'], s: string): string {
-  return createHash(alg === 'MD5' ? 'md5' : 'sha256').update(s, 'utf8').digest('hex');
+  return createHash(alg === 'MD5' ? 'md5' : 'sha256')
+    .update(s, 'utf8')
+    .digest('hex');
 }
 
 /** The Authorization header value for one request; `nc` counts uses of this nonce. */
@@ -65,13 +67,9 @@ export function digestAuthorization(
   const ha1 = h(c.algorithm, `${user}:${c.realm}:${password}`);
   const ha2 = h(c.algorithm, `${method}:${uri}`);
   const ncHex = nc.toString(16).padStart(8, '0');
-  const response = c.qop
-    ? h(c.algorithm, `${ha1}:${c.nonce}:${ncHex}:${cnonce}:auth:${ha2}`)
-    : h(c.algorithm, `${ha1}:${c.nonce}:${ha2}`);
+  const response = c.qop ? h(c.algorithm, `${ha1}:${c.nonce}:${ncHex}:${cnonce}:auth:${ha2}`) : h(c.algorithm, `${ha1}:${c.nonce}:${ha2}`);
   const q = (s: string): string => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
-  let v =
-    `Digest username="${q(user)}", realm="${q(c.realm)}", nonce="${q(c.nonce)}", uri="${q(uri)}", ` +
-    `algorithm=${c.algorithm}, response="${response}"`;
+  let v = `Digest username="${q(user)}", realm="${q(c.realm)}", nonce="${q(c.nonce)}", uri="${q(uri)}", ` + `algorithm=${c.algorithm}, response="${response}"`;
   if (c.qop) v += `, qop=auth, nc=${ncHex}, cnonce="${cnonce}"`;
   if (c.opaque !== null) v += `, opaque="${q(c.opaque)}"`;
   return v;

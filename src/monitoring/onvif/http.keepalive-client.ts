@@ -305,7 +305,7 @@ export class KeepAliveHttpClient {
 
   /** Starts waiters that the limits now let through, in the order they came. */
   private serveWaiters(): void {
-    for (let i = 0; i < this.waiters.length && this.busyTotal < this.maxTotal; ) {
+    for (let i = 0; i < this.waiters.length && this.busyTotal < this.maxTotal;) {
       const w = this.waiters[i];
       if (w.pool.busy < this.maxPerHost) {
         this.waiters.splice(i, 1);
@@ -323,19 +323,22 @@ export class KeepAliveHttpClient {
   /** Closes connections idle for longer than idleMs; runs only while some are idle. */
   private ensureSweep(): void {
     if (this.sweepTimer !== null) return;
-    this.sweepTimer = setInterval(() => {
-      const cutoff = performance.now() - this.idleMs;
-      let idle = 0;
-      for (const pool of this.pools.values()) {
-        // Oldest first: the list is used from its end.
-        while (pool.idle.length > 0 && pool.idle[0].idleSince < cutoff) pool.idle.shift()!.socket.destroy();
-        idle += pool.idle.length;
-      }
-      if (idle === 0 && this.sweepTimer !== null) {
-        clearInterval(this.sweepTimer);
-        this.sweepTimer = null;
-      }
-    }, Math.max(1000, this.idleMs / 3));
+    this.sweepTimer = setInterval(
+      () => {
+        const cutoff = performance.now() - this.idleMs;
+        let idle = 0;
+        for (const pool of this.pools.values()) {
+          // Oldest first: the list is used from its end.
+          while (pool.idle.length > 0 && pool.idle[0].idleSince < cutoff) pool.idle.shift()!.socket.destroy();
+          idle += pool.idle.length;
+        }
+        if (idle === 0 && this.sweepTimer !== null) {
+          clearInterval(this.sweepTimer);
+          this.sweepTimer = null;
+        }
+      },
+      Math.max(1000, this.idleMs / 3),
+    );
     this.sweepTimer.unref();
   }
 }

@@ -38,7 +38,9 @@ describe('HttpResponseParser', () => {
   });
 
   it('keeps every WWW-Authenticate challenge', () => {
-    const r = parse('HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest algorithm="SHA-256"\r\nwww-authenticate: Digest algorithm=MD5\r\nContent-Length: 0\r\n\r\n');
+    const r = parse(
+      'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest algorithm="SHA-256"\r\nwww-authenticate: Digest algorithm=MD5\r\nContent-Length: 0\r\n\r\n',
+    );
     expect(r!.challenges).toEqual(['Digest algorithm="SHA-256"', 'Digest algorithm=MD5']);
     expect(r!.body.length).toBe(0);
   });

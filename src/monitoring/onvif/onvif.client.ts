@@ -331,9 +331,7 @@ export class OnvifClient {
         if (creds) this.digests.delete(digestKey);
         throw new OnvifError(
           'auth',
-          creds
-            ? `${o.name}: ${ep.authority} refused the credentials (HTTP 401)`
-            : `${o.name}: ${ep.authority} requires credentials (HTTP 401)`,
+          creds ? `${o.name}: ${ep.authority} refused the credentials (HTTP 401)` : `${o.name}: ${ep.authority} requires credentials (HTTP 401)`,
           401,
         );
       }

@@ -42,8 +42,7 @@ export function classifyPackageError(err: unknown): OnvifError {
 }
 
 function profilesFromPackage(cam: Cam): MediaProfile[] {
-  const list = (cam as unknown as { profiles?: Array<{ $?: { token?: unknown }; name?: unknown; PTZConfiguration?: { $?: { token?: unknown } } }> })
-    .profiles;
+  const list = (cam as unknown as { profiles?: Array<{ $?: { token?: unknown }; name?: unknown; PTZConfiguration?: { $?: { token?: unknown } } }> }).profiles;
   if (!Array.isArray(list)) return [];
   return list
     .filter((p) => p?.$?.token !== undefined)
@@ -152,4 +151,3 @@ function summarize(cam: Cam, configuredUrl: string, rawProfiles: string[]): Firs
     hasPtz: ptzXaddr !== null && (withPtz !== undefined || cam.media2Support === true),
   };
 }
-

@@ -1,15 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  isAuthFault,
-  parseSoap,
-  parseXml,
-  readDeviceInformation,
-  readPtzStatus,
-  readSystemDateAndTime,
-  type SoapReply,
-  type XmlElement,
-} from './soap.parser';
+import { isAuthFault, parseSoap, parseXml, readDeviceInformation, readPtzStatus, readSystemDateAndTime, type SoapReply, type XmlElement } from './soap.parser';
 
 const FIX = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'onvif');
 const fixture = (p: string): string => fs.readFileSync(path.join(FIX, p), 'utf8');
@@ -23,7 +14,9 @@ const envelope = (body: string, prefix = 'ns0'): string =>
   `<?xml version="1.0"?><${prefix}:Envelope xmlns:${prefix}="http://www.w3.org/2003/05/soap-envelope"><${prefix}:Body>${body}</${prefix}:Body></${prefix}:Envelope>`;
 
 const PTZ = (inner: string): string =>
-  envelope(`<tptz:GetStatusResponse xmlns:tptz="http://www.onvif.org/ver20/ptz/wsdl" xmlns:tt="http://www.onvif.org/ver10/schema"><tptz:PTZStatus>${inner}</tptz:PTZStatus></tptz:GetStatusResponse>`);
+  envelope(
+    `<tptz:GetStatusResponse xmlns:tptz="http://www.onvif.org/ver20/ptz/wsdl" xmlns:tt="http://www.onvif.org/ver10/schema"><tptz:PTZStatus>${inner}</tptz:PTZStatus></tptz:GetStatusResponse>`,
+  );
 const GENERIC_PT = 'http://www.onvif.org/ver10/tptz/PanTiltSpaces/PositionGenericSpace';
 const GENERIC_Z = 'http://www.onvif.org/ver10/tptz/ZoomSpaces/PositionGenericSpace';
 
@@ -150,7 +143,13 @@ describe('extractors', () => {
     const d = readDeviceInformation(payload(parseSoap(fixture('emulator-happytimesoft/GetDeviceInformation.xml'))));
     expect(d).toEqual({ manufacturer: 'Happytimesoft', model: 'IPCamera', firmware: '2.4', serial: '123456', hardwareId: '1.0' });
     const z = readDeviceInformation(
-      payload(parseSoap(envelope('<GetDeviceInformationResponse><Manufacturer></Manufacturer><SerialNumber>0123</SerialNumber><FirmwareVersion>1.00</FirmwareVersion></GetDeviceInformationResponse>'))),
+      payload(
+        parseSoap(
+          envelope(
+            '<GetDeviceInformationResponse><Manufacturer></Manufacturer><SerialNumber>0123</SerialNumber><FirmwareVersion>1.00</FirmwareVersion></GetDeviceInformationResponse>',
+          ),
+        ),
+      ),
     );
     expect(z).toEqual({ manufacturer: '', model: null, firmware: '1.00', serial: '0123', hardwareId: null });
   });
@@ -161,13 +160,21 @@ describe('extractors', () => {
   });
 
   it('gives null, never a number, for raw units without a space (IPD-H4K8M05: 32768/32768/12644)', () => {
-    const s = readPtzStatus(payload(parseSoap(PTZ('<tt:Position><tt:PanTilt x="32768" y="32768"/><tt:Zoom x="12644"/></tt:Position><tt:UtcTime>2024-01-01T00:00:00Z</tt:UtcTime>'))));
+    const s = readPtzStatus(
+      payload(parseSoap(PTZ('<tt:Position><tt:PanTilt x="32768" y="32768"/><tt:Zoom x="12644"/></tt:Position><tt:UtcTime>2024-01-01T00:00:00Z</tt:UtcTime>'))),
+    );
     expect(s).toMatchObject({ pan: null, tilt: null, zoom: null, nonGenericUnits: true, raw: { pan: 32768, tilt: 32768, zoom: 12644 } });
   });
 
   it('keeps in-range values without a space but flags it (SUNBA 405: 0/0/0, UtcTime 1970)', () => {
     const s = readPtzStatus(
-      payload(parseSoap(PTZ('<tt:Position><tt:PanTilt x="0" y="0"/><tt:Zoom x="0"/></tt:Position><tt:MoveStatus><tt:PanTilt>IDLE</tt:PanTilt><tt:Zoom>IDLE</tt:Zoom></tt:MoveStatus><tt:UtcTime>1970-01-01T00:00:00Z</tt:UtcTime>'))),
+      payload(
+        parseSoap(
+          PTZ(
+            '<tt:Position><tt:PanTilt x="0" y="0"/><tt:Zoom x="0"/></tt:Position><tt:MoveStatus><tt:PanTilt>IDLE</tt:PanTilt><tt:Zoom>IDLE</tt:Zoom></tt:MoveStatus><tt:UtcTime>1970-01-01T00:00:00Z</tt:UtcTime>',
+          ),
+        ),
+      ),
     );
     expect(s).toMatchObject({ pan: 0, tilt: 0, zoom: 0, spaceMissing: true, nonGenericUnits: false });
   });

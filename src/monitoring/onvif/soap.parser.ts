@@ -246,10 +246,7 @@ export interface SoapFault {
   detail: string;
 }
 
-export type SoapReply =
-  | { kind: 'body'; payload: XmlElement }
-  | { kind: 'fault'; fault: SoapFault }
-  | { kind: 'malformed'; reason: string };
+export type SoapReply = { kind: 'body'; payload: XmlElement } | { kind: 'fault'; fault: SoapFault } | { kind: 'malformed'; reason: string };
 
 function localOf(qvalue: string): string {
   const v = qvalue.trim();

@@ -16,7 +16,9 @@ describe('WS-Security PasswordDigest', () => {
   it('hashes non-ASCII passwords as UTF-8 (the onvif package uses ascii and breaks them)', () => {
     const nonce = Buffer.alloc(16, 1);
     const sha = (pw: Buffer): string =>
-      createHash('sha1').update(Buffer.concat([nonce, Buffer.from('x'), pw])).digest('base64');
+      createHash('sha1')
+        .update(Buffer.concat([nonce, Buffer.from('x'), pw]))
+        .digest('base64');
     expect(passwordDigest(nonce, 'x', 'mật khẩu')).toBe(sha(Buffer.from('mật khẩu', 'utf8')));
     expect(passwordDigest(nonce, 'x', 'mật khẩu')).not.toBe(sha(Buffer.from('mật khẩu', 'ascii')));
   });

@@ -6,10 +6,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 
-export const PASSWORD_DIGEST_TYPE =
-  'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordDigest';
-export const BASE64_ENCODING_TYPE =
-  'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary';
+export const PASSWORD_DIGEST_TYPE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordDigest';
+export const BASE64_ENCODING_TYPE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary';
 
 /**
  * Base64(SHA1(nonce ‖ created ‖ password)). The raw nonce bytes are hashed, not their
@@ -50,12 +48,7 @@ export function freshNonce(): Buffer {
  * UsernameToken. A fresh 16-byte nonce per request unless one is given (tests):
  * some devices reject a repeated nonce.
  */
-export function securityHeader(
-  user: string,
-  password: string,
-  created: string,
-  nonce: Buffer = freshNonce(),
-): string {
+export function securityHeader(user: string, password: string, created: string, nonce: Buffer = freshNonce()): string {
   return (
     '<s:Header><wsse:Security s:mustUnderstand="1" ' +
     'xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd" ' +

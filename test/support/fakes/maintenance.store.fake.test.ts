@@ -10,12 +10,26 @@ describe('InMemoryMaintenanceStore', () => {
     unit: async (layout, level, code, parent) => void store.addUnit(layout, level, code, parent ?? null),
     station: async (s) => {
       const id = ++ids;
-      store.addStation({ id, code: s.code, communeCode: s.communeCode, communeCode2025: s.communeCode2025 ?? null, status: s.status, lastSeenAt: s.lastSeenAt ?? null });
+      store.addStation({
+        id,
+        code: s.code,
+        communeCode: s.communeCode,
+        communeCode2025: s.communeCode2025 ?? null,
+        status: s.status,
+        lastSeenAt: s.lastSeenAt ?? null,
+      });
       return id;
     },
     camera: async (c) => {
       const id = ++ids;
-      store.addCamera({ id, code: c.code, stationCode: c.stationCode ?? null, communeCode: c.communeCode, communeCode2025: c.communeCode2025 ?? null, status: c.status });
+      store.addCamera({
+        id,
+        code: c.code,
+        stationCode: c.stationCode ?? null,
+        communeCode: c.communeCode,
+        communeCode2025: c.communeCode2025 ?? null,
+        status: c.status,
+      });
       return id;
     },
     setStatus: async (kind, id, status) => store.setStatus(kind, id, status),

@@ -92,8 +92,14 @@ export class InMemoryMaintenanceStore implements MaintenanceStore {
   }
 
   async list(at: Date, active: boolean): Promise<MaintenanceRow[]> {
-    if (active) return this.inForce(at).sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id - b.id).map(copy);
-    return [...this.windows].sort((a, b) => b.startsAt.getTime() - a.startsAt.getTime() || b.id - a.id).slice(0, 1000).map(copy);
+    if (active)
+      return this.inForce(at)
+        .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id - b.id)
+        .map(copy);
+    return [...this.windows]
+      .sort((a, b) => b.startsAt.getTime() - a.startsAt.getTime() || b.id - a.id)
+      .slice(0, 1000)
+      .map(copy);
   }
 
   async overlapping(f: MaintenanceFields, exceptId: number | null): Promise<MaintenanceRow | null> {
@@ -114,7 +120,8 @@ export class InMemoryMaintenanceStore implements MaintenanceStore {
     for (const w of this.inForce(at)) {
       keys.add(`${w.scope}:${w.scopeId}`);
       if (w.scope !== 'district') continue;
-      for (const [k, parent] of this.units) if (k.startsWith('2019:commune:') && parent === w.scopeId) keys.add(`commune2019:${k.slice('2019:commune:'.length)}`);
+      for (const [k, parent] of this.units)
+        if (k.startsWith('2019:commune:') && parent === w.scopeId) keys.add(`commune2019:${k.slice('2019:commune:'.length)}`);
     }
     return [...keys];
   }

@@ -58,8 +58,22 @@ export class InMemoryStatusHistory implements StatusHistory {
   }
 
   /** Records a camera's turn (a null heading: an unusable position). */
-  addHeading(cameraId: number, at: Date | number, headingDeg: number | null, more: Partial<Pick<HeadingChange, 'pan' | 'tilt' | 'zoom' | 'source'>> = {}): this {
-    this.headings.push({ id: this.nextId++, cameraId, at: new Date(at), headingDeg, pan: more.pan ?? null, tilt: more.tilt ?? null, zoom: more.zoom ?? null, source: more.source ?? 'onvif' });
+  addHeading(
+    cameraId: number,
+    at: Date | number,
+    headingDeg: number | null,
+    more: Partial<Pick<HeadingChange, 'pan' | 'tilt' | 'zoom' | 'source'>> = {},
+  ): this {
+    this.headings.push({
+      id: this.nextId++,
+      cameraId,
+      at: new Date(at),
+      headingDeg,
+      pan: more.pan ?? null,
+      tilt: more.tilt ?? null,
+      zoom: more.zoom ?? null,
+      source: more.source ?? 'onvif',
+    });
     return this;
   }
 
@@ -85,7 +99,10 @@ export class InMemoryStatusHistory implements StatusHistory {
   async headingAt(cameraIds: readonly number[], at: Date): Promise<Map<number, number>> {
     const out = new Map<number, number>();
     for (const id of new Set(cameraIds)) {
-      const last = this.headings.filter((e) => e.cameraId === id && e.at.getTime() <= at.getTime()).sort(byTimeThenId).pop();
+      const last = this.headings
+        .filter((e) => e.cameraId === id && e.at.getTime() <= at.getTime())
+        .sort(byTimeThenId)
+        .pop();
       if (last && last.headingDeg !== null) out.set(id, last.headingDeg);
     }
     return out;
@@ -107,7 +124,10 @@ export class InMemoryStatusHistory implements StatusHistory {
     const window = { from: w.from.getTime(), to: w.to.getTime(), through: w.through };
     const masked = new Map(
       [...new Set(cameraIds)].map((id) => {
-        const recorded = this.statuses.filter((e) => e.cameraId === id && inWindow(e.at, w)).sort(byTimeThenId).map(({ id: _id, cameraId: _c, ...change }) => change);
+        const recorded = this.statuses
+          .filter((e) => e.cameraId === id && inWindow(e.at, w))
+          .sort(byTimeThenId)
+          .map(({ id: _id, cameraId: _c, ...change }) => change);
         return [id, maskUnwatched(initial.get(id) ?? null, recorded, gaps, window)] as const;
       }),
     );
@@ -131,7 +151,10 @@ export class InMemoryStatusHistory implements StatusHistory {
   private lastStatus(cameraIds: readonly number[], before: (e: StoredStatus) => boolean): Map<number, StatusAt> {
     const out = new Map<number, StatusAt>();
     for (const id of new Set(cameraIds)) {
-      const last = this.statuses.filter((e) => e.cameraId === id && before(e)).sort(byTimeThenId).pop();
+      const last = this.statuses
+        .filter((e) => e.cameraId === id && before(e))
+        .sort(byTimeThenId)
+        .pop();
       if (last) out.set(id, { status: last.status, reason: last.reason });
     }
     return out;
