@@ -1,9 +1,8 @@
-import * as path from 'node:path';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { AuthModule } from './auth/auth.module';
-import { projectRoot } from './common/project-root';
+import { STATIC_ROOTS } from './http/kept-static-files';
 import { CamnetRuntime, CoreModule } from './core.module';
 import { HealthModule } from './health/health.module';
 import { InventoryModule } from './inventory/inventory.module';
@@ -28,9 +27,10 @@ export class AppModule {
         CoreModule.forRoot(runtime),
         ScheduleModule.forRoot(),
         ServeStaticModule.forRoot(
-          { rootPath: path.join(projectRoot(), 'node_modules/leaflet/dist'), serveRoot: '/vendor/leaflet' },
-          { rootPath: path.join(projectRoot(), 'node_modules/uplot/dist'), serveRoot: '/vendor/uplot' },
-          { rootPath: path.join(projectRoot(), 'web'), exclude: ['/api/{*rest}', '/healthz', '/readyz', '/metrics'] },
+          // The same folders as the kept files in front of it (src/http/kept-static-files.ts), which answer most requests first.
+          ...STATIC_ROOTS.map(({ serveRoot, rootPath }) =>
+            serveRoot === '' ? { rootPath, exclude: ['/api/{*rest}', '/healthz', '/readyz', '/metrics'] } : { rootPath, serveRoot },
+          ),
         ),
         AuthModule,
         HealthModule,
