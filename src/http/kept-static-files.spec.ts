@@ -57,7 +57,7 @@ describe('keptStaticFiles', () => {
     expect(br.body.length).toBeLessThan(original.length / 10);
     expect(plain.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(plain.headers.etag).toBe(br.headers.etag);
-    const again = await request(url()).get('/app.js').set('If-None-Match', plain.headers.etag);
+    const again = await request(url()).get('/app.js').set('If-None-Match', String(plain.headers.etag));
     expect(again.status).toBe(304);
   });
 
