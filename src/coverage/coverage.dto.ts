@@ -1,11 +1,11 @@
 /** Coverage query and answer shapes (DESIGN.md, "Shapes"): the map relies on these names. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayNotEmpty, IsArray, IsIn, IsNumber, IsOptional, Max, Min, ValidationArguments } from 'class-validator';
+import { ArrayNotEmpty, IsArray, IsIn, IsNumber, IsOptional, Max, Min } from 'class-validator';
 import { ADMIN_LAYOUTS, AdminLayout } from '../inventory/admin-unit.entity';
 import { OWNERSHIPS, Ownership } from '../inventory/camera.entity';
+import { got } from '../common/dto-values';
 
-const got = (a: ValidationArguments) => JSON.stringify(a.value);
 
 /** `a,b` or repeated `?x=a&x=b` → ['a', 'b']. */
 export const commaList = ({ value }: { value: unknown }) =>

@@ -1,16 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min, ValidationArguments } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { REASON_CODES } from '../common/status-reason';
-
-const got = (a: ValidationArguments) => JSON.stringify(a.value);
-const toList = ({ value }: { value: unknown }) =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : value;
+import { got, toList } from '../common/dto-values';
 
 /** The statuses that count as an incident: everything but online. */
 export const INCIDENT_STATUSES = ['offline', 'degraded', 'maintenance', 'unknown'] as const;

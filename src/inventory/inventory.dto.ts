@@ -26,8 +26,8 @@ import { Ownership, OWNERSHIPS } from './camera.entity';
 import { CameraListView, CAMERA_LIST_VIEWS } from './camera.view';
 import { AdminLayout, ADMIN_LAYOUTS } from './admin-unit.entity';
 import { STATUSES } from '../domain/status';
+import { got, toList } from '../common/dto-values';
 
-const got = (a: ValidationArguments) => JSON.stringify(a.value);
 const CODE = /^[A-Z0-9-]{1,64}$/;
 const codeMessage = (a: ValidationArguments) => `${a.property} may hold only A-Z, 0-9 and "-" (1 to 64 characters), got ${got(a)}`;
 const between = (lo: number, hi: number) => (a: ValidationArguments) => `${a.property} must be between ${lo} and ${hi}, got ${got(a)}`;
@@ -226,14 +226,6 @@ export class StationInputDto {
 }
 
 export class UpdateStationDto extends PartialType(OmitType(StationInputDto, ['code'] as const)) {}
-
-const toList = ({ value }: { value: unknown }) =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : value;
 
 export class CursorQueryDto {
   @ApiPropertyOptional({ description: 'next_cursor of the previous page' })

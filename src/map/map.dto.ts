@@ -1,17 +1,9 @@
 /** The map's query shapes. Field names and limits here are those the map's own client code sends. */
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min, ValidationArguments } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { MAP_STATUSES, PRIVATE_OWNERSHIPS } from './camera-cluster.index';
-
-const got = (a: ValidationArguments) => JSON.stringify(a.value);
-const toList = ({ value }: { value: unknown }) =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : value;
+import { got, toList } from '../common/dto-values';
 
 /** The deepest zoom the map offers (Leaflet's maxZoom in web/app.js). */
 export const MAP_MAX_ZOOM = 19;

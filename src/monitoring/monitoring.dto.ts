@@ -2,8 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsDateString, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { MAINTENANCE_SCOPES, MaintenanceScope } from './maintenance.repository';
-
-const got = (a: { value: unknown }) => JSON.stringify(a.value);
+import { got } from '../common/dto-values';
 
 const SCOPE_MESSAGE = (a: { value: unknown }) => `scope must be camera, station, commune or district, got ${got(a)}`;
 const SCOPE_ID_MESSAGE = (a: { value: unknown }) => `scope_id must be a camera, station, commune or district code (A-Z, 0-9, "-"), got ${got(a)}`;

@@ -4,8 +4,8 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Max, Min, ValidationArguments } from 'class-validator';
 import { GapDto } from '../coverage/coverage.dto';
 import { PLANNING_OBJECTIVES, type PlanningObjective, type ProposalReason } from '../geo';
+import { got } from '../common/dto-values';
 
-const got = (a: ValidationArguments) => JSON.stringify(a.value);
 const numberMessage = (a: ValidationArguments) => `${a.property} must be a number, got ${got(a)}`;
 /** Far beyond any province's camera budget; keeps the arithmetic exact in doubles. */
 const MAX_VND = 1e15;

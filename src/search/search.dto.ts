@@ -8,8 +8,8 @@ import { IsISO8601, IsNumber, IsOptional, IsString, Length, Max, Min, Validation
 import { OWNERSHIPS, Ownership } from '../inventory/camera.entity';
 import { STATUSES, Status } from '../domain/status';
 import { UNKNOWN_REASONS, UnknownReason } from './recording';
+import { got } from '../common/dto-values';
 
-const got = (a: ValidationArguments) => JSON.stringify(a.value);
 const between =
   (lo: number, hi: number, unit = '') =>
   (a: ValidationArguments) =>
