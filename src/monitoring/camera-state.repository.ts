@@ -104,8 +104,44 @@ const CAMERA_ROW_SQL = `
 
 const iso = (d: Date) => d.toISOString();
 
+/**
+ * What CameraStateService reads and writes, over a transaction handle `Tx` it only
+ * hands back (TypeORM's EntityManager here). The in-memory fake in test/support/fakes/
+ * answers the same; test/support/camera-state-store.contract.ts holds both to it.
+ */
+export interface CameraStateStore<Tx = EntityManager> {
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  ensureStateRows(): Promise<void>;
+  lockCameras(tx: Tx, cameraIds: number[]): Promise<Map<number, CameraRow>>;
+  stationCameraIds(tx: Tx, stationId: number): Promise<number[]>;
+  lockStation(tx: Tx, stationId: number): Promise<StationRow | null>;
+  updateStation(
+    tx: Tx,
+    stationId: number,
+    u: { status: Status; transition: boolean; at: Date; seen: boolean; power: string | null; tempC: number | null },
+  ): Promise<void>;
+  updateCameraMachineState(
+    tx: Tx,
+    cameraId: number,
+    s: { status: Status; cause: string | null; pendingStatus: Status | null; pendingCount: number },
+    transition: boolean,
+    at: Date,
+  ): Promise<void>;
+  setCameraHeading(tx: Tx, cameraId: number, headingDeg: number): Promise<void>;
+  setCameraViewIssue(tx: Tx, cameraId: number, issue: ViewIssue | null): Promise<void>;
+  viewIssue(cameraId: number): Promise<ViewIssue | null>;
+  checkSoon(tx: Tx, cameraIds: number[], at: Date): Promise<void>;
+  insertStatusEvents(tx: Tx, rows: StatusEventRow[]): Promise<void>;
+  insertOrientationEvents(tx: Tx, rows: OrientationEventRow[]): Promise<void>;
+  writeCheckStates(tx: Tx, rows: CheckStateRow[]): Promise<void>;
+  releaseSchedules(tx: Tx, rows: ScheduleRow[]): Promise<void>;
+  recordHeartbeats(tx: Tx, stations: StationHeartbeat[], cameras: Array<{ id: number; at: Date }>): Promise<void>;
+  onlineStationsNotSeenSince(cutoff: Date): Promise<number[]>;
+  stationStatuses(): Promise<Map<number, Status>>;
+}
+
 @Injectable()
-export class CameraStateRepository {
+export class CameraStateRepository implements CameraStateStore<EntityManager> {
   constructor(private readonly dataSource: DataSource) {}
 
   transaction<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {

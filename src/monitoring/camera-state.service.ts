@@ -21,6 +21,7 @@ import { AlertActionEvent, EventBus, HeadingChangedEvent, StatusChangedEvent } f
 import {
   CameraRow,
   CameraStateRepository,
+  CameraStateStore,
   CheckStateRow,
   EventSource,
   OrientationEventRow,
@@ -111,8 +112,12 @@ export class WriteDroppedError extends Error {}
 
 const later0 = (d: Date, floor: Date | null): Date => (floor !== null && new Date(floor).getTime() > d.getTime() ? new Date(floor) : d);
 
+/**
+ * Generic in the store's transaction handle only so that its specs can run it on the
+ * in-memory store (test/support/fakes/); camnet runs it on CameraStateRepository.
+ */
 @Injectable()
-export class CameraStateService implements OnModuleDestroy {
+export class CameraStateService<Tx = EntityManager> implements OnModuleDestroy {
   private readonly logger = new Logger('camera-state');
   /** Checks waiting for the next batch (see applyCheck), in arrival order. */
   private pendingChecks: PendingCheck[] = [];
@@ -135,7 +140,7 @@ export class CameraStateService implements OnModuleDestroy {
   private readonly quiet = new Map<string, { at: number; since: number }>();
 
   constructor(
-    private readonly repo: CameraStateRepository,
+    @Inject(CameraStateRepository) private readonly repo: CameraStateStore<Tx>,
     private readonly bus: EventBus,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CAMNET_CONFIG) private readonly config: CamnetConfig,
@@ -149,7 +154,7 @@ export class CameraStateService implements OnModuleDestroy {
    * Runs fn in a transaction. PGlite serves one session: two transactions open at
    * once on two pooled connections hang it, so embedded mode runs them one by one.
    */
-  private tx<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+  private tx<T>(fn: (m: Tx) => Promise<T>): Promise<T> {
     if (!this.serializeTransactions) return this.repo.transaction(fn);
     const run = this.txQueue.then(() => this.repo.transaction(fn));
     this.txQueue = run.catch(() => undefined);
@@ -161,7 +166,7 @@ export class CameraStateService implements OnModuleDestroy {
    * outbox (events) is built afresh by each attempt and emitted after the commit.
    * Rejects on a permanent error, or on any error once camnet is stopping.
    */
-  private async write<T>(what: string, fn: (m: EntityManager, outbox: Outbox) => Promise<T>): Promise<T> {
+  private async write<T>(what: string, fn: (m: Tx, outbox: Outbox) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const outbox: Outbox = [];
       try {
@@ -571,7 +576,7 @@ export class CameraStateService implements OnModuleDestroy {
     await this.repo.ensureStateRows();
   }
 
-  private async lockCamera(m: EntityManager, cameraId: number): Promise<CameraRow> {
+  private async lockCamera(m: Tx, cameraId: number): Promise<CameraRow> {
     const row = (await this.repo.lockCameras(m, [cameraId])).get(cameraId);
     if (!row) throw new Error(`no camera with id ${cameraId}`);
     return row;
