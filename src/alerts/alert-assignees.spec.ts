@@ -2,32 +2,25 @@
  * AlertAssignees decides on in-memory accounts who an alert may go to: an active
  * technician or admin whose scope, when they have one, holds the alert's camera
  * or station; each refusal names `assignee` and says why by a code. The
- * accounts' SQL keeps its tests on both databases
- * (test/alerts/assignee.repository.test.ts); the routes theirs
+ * accounts and places are in-memory fakes held to AssigneeRepository's and
+ * ScopeRepository's contracts (test/alerts/assignee.repository.test.ts runs them on
+ * both databases); the routes keep their own tests
  * (test/alerts/alert-work.http.test.ts).
  */
 import { BadRequestException } from '@nestjs/common';
 import { InMemoryAssigneeAccounts } from '../../test/support/fakes/assignee-accounts.fake';
-import type { Scope } from '../auth/user.entity';
-import { AlertAssignees, AssigneePlaces } from './alert-assignees';
-
-/** Places as ScopeRepository reads them: 2019 communes under districts, and the commune of each camera and station. */
-class Places implements AssigneePlaces {
-  constructor(
-    private readonly districts: Record<string, string[]>,
-    private readonly subjects: Record<string, string>,
-  ) {}
-  async communes(scope: Scope): Promise<Set<string>> {
-    return new Set(scope.kind === 'commune' ? [scope.code] : (this.districts[scope.code] ?? []));
-  }
-  async subjectsIn(subjects: string[], communes: Set<string>): Promise<Set<string>> {
-    return new Set(subjects.filter((s) => this.subjects[s] !== undefined && communes.has(this.subjects[s])));
-  }
-}
+import { InMemoryAssigneePlaces } from '../../test/support/fakes/assignee-places.fake';
+import { AlertAssignees } from './alert-assignees';
 
 function world() {
   const accounts = new InMemoryAssigneeAccounts();
-  const places = new Places({ '800': ['27700', '27703'], '801': ['27800'] }, { 'camera:ST-A-C3': '27700', 'station:ST-A': '27700', 'station:ST-B': '27800' });
+  const places = new InMemoryAssigneePlaces()
+    .addUnit('2019', 'commune', '27700', '800')
+    .addUnit('2019', 'commune', '27703', '800')
+    .addUnit('2019', 'commune', '27800', '801')
+    .addCamera('ST-A-C3', '27700')
+    .addStation('ST-A', '27700')
+    .addStation('ST-B', '27800');
   accounts.add({ login: 'admin', name: 'Admin', role: 'admin' });
   accounts.add({ login: 'nguyen.van.a', name: 'Nguyễn Văn A', role: 'technician', scopeKind: 'commune', scopeCode: '27700' });
   accounts.add({ login: 'le.van.c', name: 'Lê Văn C', role: 'technician', scopeKind: 'district', scopeCode: '801' });
