@@ -4,70 +4,38 @@
  * CSRF header refused, logout ending the session on the server, and an idle
  * session timing out back to the sign-in form while the map is open.
  */
-import * as fs from 'node:fs';
-import { Browser, chromium, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { generateSync } from 'otplib';
 import { login } from './session-client';
-import { CamnetInstance, startCamnet } from '../../src/bootstrap';
-import { loadConfig } from '../../src/config/config';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../bench/map.measure';
-import { openTestDatabase, TestDatabase } from '../support/database';
-import { openTestBroker, TestBroker } from '../support/mqtt-broker';
+import { BrowserTest, signIn, startBrowserTest } from '../support/browser';
 
 const ADMIN = { login: 'admin', password: 'mật khẩu quản trị thử' };
 const IDLE_S = 6;
 
 describe('signing in to the map in Chromium', () => {
-  let db: TestDatabase;
-  let broker: TestBroker;
-  let camnet: CamnetInstance;
-  let browser: Browser;
+  let t: BrowserTest;
   let page: Page;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-    db = await openTestDatabase({ migrate: false });
-    broker = await openTestBroker();
-    camnet = await startCamnet(
-      loadConfig({
-        DATABASE_URL: db.url,
-        MQTT_URL: broker.url,
-        CAMNET_SECRET_KEY: 'cd'.repeat(32),
-        CAMNET_ADMIN_PASSWORD: ADMIN.password,
-        CAMNET_SESSION_IDLE_S: String(IDLE_S),
-        CAMNET_SEED: 'off',
-        CAMNET_SIMULATOR: 'off',
-        CAMNET_MONITORING: 'off',
-        CAMNET_LOG_LEVEL: 'warn',
-        PORT: '0',
-        CAMNET_DB_POOL_SIZE: db.engine === 'pglite' ? '1' : '10',
-      }),
-    );
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, baseURL: camnet.url });
-    page = await context.newPage();
+    t = await startBrowserTest({ env: { CAMNET_ADMIN_PASSWORD: ADMIN.password, CAMNET_SESSION_IDLE_S: String(IDLE_S) } });
+    page = await t.newPage({ viewport: { width: 1200, height: 800 } });
     page.on('pageerror', (err) => pageErrors.push(err.message));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await camnet?.stop();
-    await broker?.close();
-    await db?.close();
+    await t?.close();
   });
 
   const ready = () => page.waitForFunction(() => document.body.dataset.ready === '1', null, { timeout: 30_000 });
-  const signIn = async (password = ADMIN.password) => {
+  const signInAsAdmin = async (password = ADMIN.password) => {
     await page.waitForSelector('#login-form', { state: 'visible', timeout: 30_000 });
-    await page.fill('#login-name', ADMIN.login);
-    await page.fill('#login-password', password);
-    await page.click('#login-submit');
+    await signIn(page, { login: ADMIN.login, password });
   };
 
   it('refuses a wrong password, signs in with the right one, and keeps nothing secret where scripts can read it', async () => {
     await page.goto('/');
-    await signIn('not the password');
+    await signInAsAdmin('not the password');
     await page.waitForSelector('#login-error', { state: 'visible' });
     expect(await page.textContent('#login-error')).toMatch(/Sai tên đăng nhập hoặc mật khẩu/);
     await page.fill('#login-password', ADMIN.password);
@@ -104,18 +72,18 @@ describe('signing in to the map in Chromium', () => {
     const before = (await page.context().cookies()).find((c) => c.name === 'camnet_session')!.value;
     await page.click('#logout');
     await page.waitForSelector('#login-form', { state: 'visible', timeout: 30_000 });
-    const res = await fetch(`${camnet.url}/api/whoami`, { headers: { cookie: `camnet_session=${before}` } });
+    const res = await fetch(`${t.url}/api/whoami`, { headers: { cookie: `camnet_session=${before}` } });
     expect(res.status).toBe(401);
   });
 
   it('asks an officer with a second factor for the authenticator code', async () => {
     const officer = { login: 'browser.police', password: 'mật khẩu công an trình duyệt' };
-    const adminSession = await login(camnet.url, ADMIN.login, ADMIN.password);
+    const adminSession = await login(t.url, ADMIN.login, ADMIN.password);
     await adminSession
       .write('post', '/api/users')
       .send({ ...officer, name: 'Trung úy Võ Hà', role: 'police' })
       .expect(201);
-    const s = await login(camnet.url, officer.login, officer.password);
+    const s = await login(t.url, officer.login, officer.password);
     const { secret } = (await s.write('post', '/api/auth/totp/setup').expect(200)).body;
     // Confirmed with the previous step's code (within the drift allowed), so the current one is still unused.
     const nowS = Math.floor(Date.now() / 1000);
@@ -124,9 +92,7 @@ describe('signing in to the map in Chromium', () => {
       .send({ code: generateSync({ secret, epoch: nowS - 30 }) })
       .expect(200);
 
-    await page.fill('#login-name', officer.login);
-    await page.fill('#login-password', officer.password);
-    await page.click('#login-submit');
+    await signIn(page, officer);
     await page.waitForSelector('#login-totp', { state: 'visible' });
     await page.fill('#login-totp', generateSync({ secret, epoch: Math.floor(Date.now() / 1000) }));
     await page.click('#login-submit');
@@ -137,7 +103,7 @@ describe('signing in to the map in Chromium', () => {
   });
 
   it('an idle session times out while the map is open: the live stream ends and the sign-in form comes back', async () => {
-    await signIn();
+    await signInAsAdmin();
     await ready();
     await page.waitForFunction(() => document.querySelector('#live')?.classList.contains('on'), null, { timeout: 15_000 });
     // No request for IDLE_S seconds: the service ends the session and its stream; the map notices.

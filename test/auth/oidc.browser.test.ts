@@ -6,16 +6,11 @@
  * step afterwards, and refused when the claim maps to no role.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { Browser, chromium, Page } from 'playwright-core';
-import { CamnetInstance, startCamnet } from '../../src/bootstrap';
-import { loadConfig } from '../../src/config/config';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../bench/map.measure';
-import { openTestDatabase, TestDatabase } from '../support/database';
-import { openTestBroker, TestBroker } from '../support/mqtt-broker';
+import type { Page } from 'playwright-core';
+import { BrowserTest, startBrowserTest } from '../support/browser';
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -26,16 +21,12 @@ async function freePort(): Promise<number> {
 }
 
 describe('single sign-on with OpenID Connect', () => {
-  let db: TestDatabase;
-  let broker: TestBroker;
-  let camnet: CamnetInstance;
+  let t: BrowserTest;
   let idp: ChildProcess;
-  let browser: Browser;
   /** camnet as the provider knows it (the redirect URI's host): the browser must use the same host for its cookies. */
   let publicUrl: string;
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
     const port = await freePort();
     publicUrl = `http://127.0.0.1:${port}`;
     // The provider is started again if it dies at start (seen once under CI's load, not reproduced alone);
@@ -53,12 +44,8 @@ describe('single sign-on with OpenID Connect', () => {
       console.warn(`starting the OpenID provider again: ${err.message}`);
       return startProvider();
     });
-    db = await openTestDatabase({ migrate: false });
-    broker = await openTestBroker();
-    camnet = await startCamnet(
-      loadConfig({
-        DATABASE_URL: db.url,
-        MQTT_URL: broker.url,
+    t = await startBrowserTest({
+      env: {
         CAMNET_SECRET_KEY: '12'.repeat(32),
         CAMNET_ADMIN_PASSWORD: 'mật khẩu quản trị sso',
         CAMNET_OIDC_ISSUER: issuer,
@@ -67,28 +54,19 @@ describe('single sign-on with OpenID Connect', () => {
         CAMNET_OIDC_ROLE_CLAIM: 'agency_role',
         CAMNET_OIDC_ROLE_MAP: 'kythuat=technician,congan=police',
         CAMNET_PUBLIC_URL: publicUrl,
-        CAMNET_SEED: 'off',
-        CAMNET_SIMULATOR: 'off',
-        CAMNET_MONITORING: 'off',
-        CAMNET_LOG_LEVEL: 'warn',
         PORT: String(port),
-        CAMNET_DB_POOL_SIZE: db.engine === 'pglite' ? '1' : '10',
-      }),
-    );
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      },
+    });
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await camnet?.stop();
+    await t?.close();
     idp?.kill('SIGTERM');
-    await broker?.close();
-    await db?.close();
   });
 
   /** Signs in at the provider's own pages as `account`; answers the page back at camnet. */
   const signInAt = async (account: string): Promise<Page> => {
-    const page = await (await browser.newContext({ baseURL: publicUrl })).newPage();
+    const page = await t.newPage({ baseURL: publicUrl, viewport: { width: 1280, height: 720 } });
     await page.goto('/');
     await page.click('#login-sso');
     await page.waitForSelector('input[name="login"]');
@@ -109,7 +87,7 @@ describe('single sign-on with OpenID Connect', () => {
     expect(await page.textContent('#user')).toContain('Nguyễn Văn SSO');
     const me = await page.evaluate(async () => (await fetch('/api/whoami')).json());
     expect(me).toMatchObject({ name: 'Nguyễn Văn SSO', role: 'technician', kind: 'session' });
-    const [user] = await db.dataSource.query(`SELECT login, role, password_hash, oidc_subject FROM app_user WHERE name = 'Nguyễn Văn SSO'`);
+    const [user] = await t.db.dataSource.query(`SELECT login, role, password_hash, oidc_subject FROM app_user WHERE name = 'Nguyễn Văn SSO'`);
     expect(user).toMatchObject({ login: 'tech-sso', role: 'technician', password_hash: null });
     expect(user.oidc_subject).toMatch(/ tech-sso$/);
     await page.context().close();
@@ -117,7 +95,7 @@ describe('single sign-on with OpenID Connect', () => {
     // A second login finds the same user.
     const again = await signInAt('tech-sso');
     await again.waitForFunction(() => document.body.dataset.ready === '1', null, { timeout: 30_000 });
-    const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM app_user WHERE oidc_subject LIKE '% tech-sso'`);
+    const [{ n }] = await t.db.dataSource.query(`SELECT count(*)::int AS n FROM app_user WHERE oidc_subject LIKE '% tech-sso'`);
     expect(n).toBe(1);
     await again.context().close();
   }, 90_000);
@@ -125,18 +103,18 @@ describe('single sign-on with OpenID Connect', () => {
   it('refuses a person whose claim maps to no camnet role, and audits it', async () => {
     const page = await signInAt('nobody-sso');
     expect(await page.textContent('body')).toMatch(/gives no camnet role/);
-    const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM app_user WHERE oidc_subject LIKE '% nobody-sso'`);
+    const [{ n }] = await t.db.dataSource.query(`SELECT count(*)::int AS n FROM app_user WHERE oidc_subject LIKE '% nobody-sso'`);
     expect(n).toBe(0);
-    const [row] = await db.dataSource.query(`SELECT outcome, status FROM audit_log WHERE action = 'auth.oidc_login' ORDER BY id DESC LIMIT 1`);
+    const [row] = await t.db.dataSource.query(`SELECT outcome, status FROM audit_log WHERE action = 'auth.oidc_login' ORDER BY id DESC LIMIT 1`);
     expect(row).toEqual({ outcome: 'refused', status: 403 });
     await page.context().close();
   }, 60_000);
 
   it('refuses a callback that this browser did not start', async () => {
-    const res = await fetch(`${camnet.url}/api/auth/oidc/callback?code=forged&state=forged`);
+    const res = await fetch(`${t.url}/api/auth/oidc/callback?code=forged&state=forged`);
     expect(res.status).toBe(400);
     // With the pending cookie of another flow, the state does not match: refused by openid-client.
-    const forged = await fetch(`${camnet.url}/api/auth/oidc/callback?code=forged&state=forged`, {
+    const forged = await fetch(`${t.url}/api/auth/oidc/callback?code=forged&state=forged`, {
       headers: { cookie: `camnet_oidc=${encodeURIComponent(JSON.stringify({ state: 'other', nonce: 'n', verifier: 'v'.repeat(43) }))}` },
     });
     expect(forged.status).toBe(401);

@@ -9,15 +9,14 @@
  * and ended, from the map; and it reads on a phone without horizontal scrolling.
  * Screenshots go to docs/ when CAMNET_SCREENSHOTS is set.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../bench/map.measure';
+import type { Page } from 'playwright-core';
 import { UserService } from '../../src/auth/user.service';
 import { SecretBox } from '../../src/common/secret-box';
 import type { SeedCamera } from '../../src/seed/seed.types';
 import { RunningSimulator, startSimulator } from '../../src/simulator/simulator';
-import { startTestCamnet, TEST_SECRET_KEY, TestCamnet } from '../support/camnet';
+import { BrowserTest, signIn, startBrowserTest } from '../support/browser';
+import { TEST_SECRET_KEY } from '../support/camnet';
 import { loadConsoleFixtures } from './console.fixtures';
 
 /** The map signs in people (a session cookie), not tokens: one technician and one admin for the console. */
@@ -26,12 +25,6 @@ const PEOPLE = {
   admin: { login: 'console-admin', password: 'mật khẩu quản trị thử nghiệm', name: 'Console admin', role: 'admin' as const },
 };
 type Person = keyof typeof PEOPLE;
-
-async function signIn(page: Page, who: Person): Promise<void> {
-  await page.fill('#login-name', PEOPLE[who].login);
-  await page.fill('#login-password', PEOPLE[who].password);
-  await page.click('#login-submit');
-}
 
 /** ST-A-C2 of the fixtures, served by the simulated fleet: camnet checks it over ONVIF every POLL_S seconds. */
 const POLL_S = 2;
@@ -70,17 +63,15 @@ async function waitFor<T>(what: string, probe: () => Promise<T | null | undefine
 }
 
 describe('the technician console in Chromium', () => {
-  let t: TestCamnet;
+  let t: BrowserTest;
   let sim: RunningSimulator;
-  let browser: Browser;
   const problems: string[] = [];
 
   const open = async (viewport: { width: number; height: number }, who: Person = 'admin'): Promise<Page> => {
-    const context = await browser.newContext({ viewport, baseURL: t.url, locale: 'vi-VN' });
-    const page = await context.newPage();
+    const page = await t.newPage({ viewport, locale: 'vi-VN' });
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
     await page.goto('/');
-    await signIn(page, who);
+    await signIn(page, PEOPLE[who]);
     await page.waitForSelector('body[data-ready="1"]', { timeout: 60_000 });
     await page.waitForSelector('#console .console-item', { timeout: 30_000 });
     return page;
@@ -105,8 +96,7 @@ describe('the technician console in Chromium', () => {
     )[0];
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-    t = await startTestCamnet({
+    t = await startBrowserTest({
       seed: false,
       env: {
         // camnet's own checks find the simulated fault; the fixtures' other cameras are not due before 2030.
@@ -149,10 +139,8 @@ describe('the technician console in Chromium', () => {
     // camnet reaches it before the fault: otherwise the fault below would prove nothing.
     const reached = await waitFor('ST-A-C2 checked through the simulator', async () => (await stateOf(SIMULATED.code)).last_ok_at !== null, 60_000);
     expect(reached).toBe(true);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, 180_000);
   afterAll(async () => {
-    await browser?.close();
     await t?.close();
     await sim?.stop();
   });
@@ -400,16 +388,15 @@ describe('the technician console in Chromium', () => {
   }, 120_000);
 
   it('shows the incidents list on a phone without horizontal scrolling, nearest first from the browser’s position', async () => {
-    const context = await browser.newContext({
+    const page = await t.newPage({
       viewport: { width: 390, height: 844 },
-      baseURL: t.url,
       geolocation: { latitude: 10.7, longitude: 106.5 },
       permissions: ['geolocation'],
     });
-    const page = await context.newPage();
+    const context = page.context();
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
     await page.goto('/');
-    await signIn(page, 'technician');
+    await signIn(page, PEOPLE.technician);
     await page.waitForSelector('#console .console-item', { timeout: 60_000 });
     expect(await page.isVisible('#panel-console')).toBe(true);
     const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, aside: document.querySelector('aside')!.scrollWidth }));

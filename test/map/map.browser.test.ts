@@ -8,16 +8,13 @@
  * zoomed in), says API errors in Vietnamese, and offers each role only its tabs.
  */
 import * as fs from 'node:fs';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { UserService } from '../../src/auth/user.service';
-import { CamnetInstance, startCamnet } from '../../src/bootstrap';
 import { EventBus } from '../../src/common/event-bus';
-import { loadConfig } from '../../src/config/config';
 import { destinationPoint } from '../../src/geo/geo.math';
-import { openTestDatabase, TestDatabase } from '../support/database';
-import { openTestBroker, TestBroker } from '../support/mqtt-broker';
+import { BrowserTest, signIn, startBrowserTest } from '../support/browser';
 
-import { CHROMIUM, CHROMIUM_ARGS, measureMapLoad } from '../../bench/map.measure';
+import { measureMapLoad } from '../../bench/map.measure';
 
 const ADMIN_TOKEN = 'test-admin-token-123456';
 /** The map signs in as a person: the first admin, with the password given in the configuration. */
@@ -34,40 +31,16 @@ interface Camera {
 }
 
 describe('the map in Chromium', () => {
-  let db: TestDatabase;
-  let broker: TestBroker;
-  let camnet: CamnetInstance;
-  let browser: Browser;
-  let context: BrowserContext;
+  let t: BrowserTest;
   let page: Page;
   const problems: string[] = [];
 
   beforeAll(async () => {
-    // A missing browser must fail the suite loudly: skipping would hide that the map is untested.
-    if (!fs.existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: install Debian's Chromium with \`apt-get install -y chromium\` to run the map tests`);
-    }
-    db = await openTestDatabase({ migrate: false });
-    broker = await openTestBroker();
-    const config = loadConfig({
-      DATABASE_URL: db.url,
-      MQTT_URL: broker.url,
-      CAMNET_SECRET_KEY: 'ab'.repeat(32),
-      CAMNET_BOOTSTRAP_TOKEN: ADMIN_TOKEN,
-      CAMNET_ADMIN_PASSWORD: ADMIN.password,
-      CAMNET_SEED: 'on',
-      CAMNET_SIMULATOR: 'off',
-      CAMNET_MONITORING: 'off',
-      CAMNET_LOG_LEVEL: 'warn',
-      PORT: '0',
-      // PGlite's socket server serves one session correctly at a time.
-      CAMNET_DB_POOL_SIZE: db.engine === 'pglite' ? '1' : '10',
+    t = await startBrowserTest({
+      seed: true,
+      env: { CAMNET_SECRET_KEY: 'ab'.repeat(32), CAMNET_BOOTSTRAP_TOKEN: ADMIN_TOKEN, CAMNET_ADMIN_PASSWORD: ADMIN.password },
     });
-    camnet = await startCamnet(config);
-    // Each launch gets a fresh, throw-away profile: no state leaks between runs.
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    context = await browser.newContext({ viewport: { width: 1400, height: 900 }, baseURL: camnet.url });
-    page = await context.newPage();
+    page = await t.newPage();
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
     page.on('console', (msg) => {
       if (msg.type() === 'error') problems.push(`console error: ${msg.text()} (${msg.location().url})`);
@@ -78,14 +51,11 @@ describe('the map in Chromium', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await camnet?.stop();
-    await broker?.close();
-    await db?.close();
+    await t?.close();
   });
 
   const apiGet = async <T>(path: string): Promise<T> => {
-    const res = await fetch(camnet.url + path, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const res = await fetch(t.url + path, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
     if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status}`);
     return (await res.json()) as T;
   };
@@ -105,9 +75,7 @@ describe('the map in Chromium', () => {
   it('signs in and draws the province: boundaries, routes, stations and every camera, with no errors', async () => {
     await page.goto('/');
     expect(await page.getAttribute('html', 'lang')).toBe('vi');
-    await page.fill('#login-name', ADMIN.login);
-    await page.fill('#login-password', ADMIN.password);
-    await page.click('#login-submit');
+    await signIn(page, ADMIN);
     await waitReady();
 
     const counts = await page.evaluate(() => (window as any).camnet.counts());
@@ -153,7 +121,7 @@ describe('the map in Chromium', () => {
     expect(await page.isVisible('#login')).toBe(false);
 
     // A cold browser cache with a session already open: what a returning user's first load costs.
-    const m = await measureMapLoad(browser, camnet.url, ADMIN);
+    const m = await measureMapLoad(t.browser, t.url, ADMIN);
     problems.push(...m.pageErrors.map((e) => `page error: ${e}`));
     console.log(
       `map cold load: ${m.requests} API requests, ${m.transferBytes} bytes transferred (${m.bodyBytes} decoded), settled ${m.settledMs} ms after navigation`,
@@ -173,9 +141,9 @@ describe('the map in Chromium', () => {
 
     // What the monitoring service does on a confirmed transition: store the state, announce it.
     const at = new Date();
-    const [{ id }] = await db.dataSource.query(`SELECT id FROM camera WHERE code = $1`, [cam.code]);
-    await db.dataSource.query(`UPDATE camera_state SET status = 'offline', since = $2 WHERE camera_id = $1`, [id, at]);
-    camnet.app.get(EventBus).emit('status.changed', {
+    const [{ id }] = await t.db.dataSource.query(`SELECT id FROM camera WHERE code = $1`, [cam.code]);
+    await t.db.dataSource.query(`UPDATE camera_state SET status = 'offline', since = $2 WHERE camera_id = $1`, [id, at]);
+    t.camnet.app.get(EventBus).emit('status.changed', {
       subject: 'camera',
       id,
       code: cam.code,
@@ -229,9 +197,9 @@ describe('the map in Chromium', () => {
     expect(await page.textContent('#f-shown')).toContain('1');
     // A live status change shows or hides a camera under the filter, and the count follows.
     const other = (await apiGet<{ items: Camera[] }>('/api/cameras?ownership=station&limit=3')).items[2];
-    const [{ id }] = await db.dataSource.query(`SELECT id FROM camera WHERE code = $1`, [other.code]);
+    const [{ id }] = await t.db.dataSource.query(`SELECT id FROM camera WHERE code = $1`, [other.code]);
     const announce = (status: string, previous: string) =>
-      camnet.app.get(EventBus).emit('status.changed', {
+      t.camnet.app.get(EventBus).emit('status.changed', {
         subject: 'camera',
         id,
         code: other.code,
@@ -250,7 +218,7 @@ describe('the map in Chromium', () => {
     await page.check('#filters input[name=f-status][value=unknown]');
     await shownBecomes(24609);
     const districts = await apiGet<{ code: string }[]>('/api/admin-units?layout=2019&level=district');
-    const [{ n: inDistrict }] = await db.dataSource.query(
+    const [{ n: inDistrict }] = await t.db.dataSource.query(
       `SELECT count(*)::int AS n FROM camera c JOIN admin_unit u ON u.layout = '2019' AND u.code = c.commune_code WHERE u.parent_code = $1`,
       [districts[0].code],
     );
@@ -308,7 +276,7 @@ describe('the map in Chromium', () => {
   });
 
   it('loads private cameras for the screen: clusters at low zoom, single cameras zoomed in', async () => {
-    const [cam] = await db.dataSource.query(`SELECT code, lat, lon FROM camera WHERE ownership = 'business' ORDER BY id LIMIT 1`);
+    const [cam] = await t.db.dataSource.query(`SELECT code, lat, lon FROM camera WHERE ownership = 'business' ORDER BY id LIMIT 1`);
     const requests: string[] = [];
     const onRequest = (r: { url(): string }) => {
       if (r.url().includes('/api/map/private-cameras')) requests.push(r.url());
@@ -374,21 +342,19 @@ describe('the map in Chromium', () => {
   });
 
   it('offers each role only its tabs, and counts only the cameras it may see', async () => {
-    const users = camnet.app.get(UserService);
+    const users = t.camnet.app.get(UserService);
     const openAs = async (role: 'planner' | 'technician' | 'police') => {
       const person = { login: `map-${role}`, password: `mật khẩu ${role} thử nghiệm` };
       await users.create({ ...person, name: `Map ${role}`, role });
-      const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, baseURL: camnet.url });
-      const p = await ctx.newPage();
+      const p = await t.newPage();
+      const ctx = p.context();
       const errors: string[] = [];
       p.on('pageerror', (err) => errors.push(err.message));
       p.on('response', (res) => {
         if (res.status() >= 400) errors.push(`HTTP ${res.status()} for ${res.url()}`);
       });
       await p.goto('/');
-      await p.fill('#login-name', person.login);
-      await p.fill('#login-password', person.password);
-      await p.click('#login-submit');
+      await signIn(p, person);
       await p.waitForFunction(() => document.body.dataset.ready === '1', null, { timeout: 30_000 });
       const tabs = await p.$$eval('.modes button', (bs) => bs.filter((b) => !(b as HTMLElement).hidden).map((b) => (b as HTMLElement).dataset.mode));
       return { ctx, p, tabs, errors };

@@ -5,60 +5,30 @@
  * numbered markers, and the CSV export downloaded with its BOM.
  */
 import * as fs from 'node:fs';
-import { Browser, chromium, Page } from 'playwright-core';
-import { CamnetInstance, startCamnet } from '../../src/bootstrap';
-import { loadConfig } from '../../src/config/config';
-import { openTestDatabase, TestDatabase } from '../support/database';
-import { openTestBroker, TestBroker } from '../support/mqtt-broker';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../bench/map.measure';
+import type { Page } from 'playwright-core';
+import { BrowserTest, signIn, startBrowserTest } from '../support/browser';
 
 /** The map signs in as a person: the first admin, with the password given in the configuration. */
 const ADMIN = { login: 'admin', password: 'mật khẩu quản trị thử' };
 
 describe("the planner's panel in Chromium", () => {
-  let db: TestDatabase;
-  let broker: TestBroker;
-  let camnet: CamnetInstance;
-  let browser: Browser;
+  let t: BrowserTest;
   let page: Page;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's Chromium with \`apt-get install -y chromium\``);
-    db = await openTestDatabase({ migrate: false });
-    broker = await openTestBroker();
-    camnet = await startCamnet(
-      loadConfig({
-        DATABASE_URL: db.url,
-        MQTT_URL: broker.url,
-        CAMNET_SECRET_KEY: 'cd'.repeat(32),
-        CAMNET_ADMIN_PASSWORD: ADMIN.password,
-        CAMNET_SEED: 'on',
-        CAMNET_SIMULATOR: 'off',
-        CAMNET_MONITORING: 'off',
-        CAMNET_LOG_LEVEL: 'warn',
-        PORT: '0',
-        CAMNET_DB_POOL_SIZE: db.engine === 'pglite' ? '1' : '10',
-      }),
-    );
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, baseURL: camnet.url, acceptDownloads: true });
-    page = await context.newPage();
+    t = await startBrowserTest({ seed: true, env: { CAMNET_ADMIN_PASSWORD: ADMIN.password } });
+    page = await t.newPage({ acceptDownloads: true });
     page.on('pageerror', (err) => pageErrors.push(err.message));
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await camnet?.stop();
-    await broker?.close();
-    await db?.close();
+    await t?.close();
   });
 
   it('proposes, draws numbered stations, explains a too-small budget and exports CSV', async () => {
     await page.goto('/');
-    await page.fill('#login-name', ADMIN.login);
-    await page.fill('#login-password', ADMIN.password);
-    await page.click('#login-submit');
+    await signIn(page, ADMIN);
     await page.waitForFunction(() => document.body.dataset.ready === '1', null, { timeout: 60_000 });
     await page.click('button[data-mode="planner"]');
     const headers = await page.locator('#planner-routes thead th').allTextContents();

@@ -25,15 +25,22 @@ export interface TestCamnet {
   close(): Promise<void>;
 }
 
-export async function startTestCamnet(
-  options: { seed?: boolean; env?: Record<string, string>; clock?: Clock; beforeStart?: (db: TestDatabase) => Promise<void> } = {},
-): Promise<TestCamnet> {
-  const db = await openTestDatabase({ migrate: false });
+export interface TestCamnetOptions {
+  seed?: boolean;
+  env?: Record<string, string>;
+  clock?: Clock;
+  beforeStart?: (db: TestDatabase) => Promise<void>;
+  /** Run on this database and broker (a simulated fleet's), left open at close; by default a fresh database and an embedded broker of its own. */
+  on?: { db: TestDatabase; brokerUrl: string };
+}
+
+export async function startTestCamnet(options: TestCamnetOptions = {}): Promise<TestCamnet> {
+  const db = options.on?.db ?? (await openTestDatabase({ migrate: false }));
   await options.beforeStart?.(db);
-  const broker = await startEmbeddedBroker(0);
+  const broker = options.on ? null : await startEmbeddedBroker(0);
   const config = loadConfig({
     DATABASE_URL: db.url,
-    MQTT_URL: broker.url,
+    MQTT_URL: options.on?.brokerUrl ?? broker!.url,
     CAMNET_SECRET_KEY: TEST_SECRET_KEY,
     CAMNET_BOOTSTRAP_TOKEN: TEST_ADMIN_TOKEN,
     CAMNET_SEED: options.seed ? 'on' : 'off',
@@ -67,7 +74,8 @@ export async function startTestCamnet(
     as,
     async close() {
       await camnet.stop();
-      await broker.close();
+      if (options.on) return;
+      await broker?.close();
       await db.close();
     },
   };

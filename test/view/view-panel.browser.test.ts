@@ -7,14 +7,11 @@
  * technician makes the current view the new reference from the panel. A screenshot of
  * the blocked camera's panel goes to docs/ when CAMNET_SCREENSHOTS is set.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../bench/map.measure';
+import type { Page } from 'playwright-core';
 import { UserService } from '../../src/auth/user.service';
-import { CamnetInstance, startCamnet } from '../../src/bootstrap';
-import { loadConfig } from '../../src/config/config';
 import { Fleet, openFleet, SECRET_KEY, simFault } from '../monitoring/monitoring.harness';
+import { BrowserTest, signIn, startBrowserTest } from '../support/browser';
 
 jest.setTimeout(300_000);
 
@@ -34,8 +31,7 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
 
 describe('the picture section of the camera panel in Chromium', () => {
   let fleet: Fleet;
-  let camnet: CamnetInstance;
-  let browser: Browser;
+  let t: BrowserTest;
   let code: string;
   const problems: string[] = [];
 
@@ -50,45 +46,35 @@ describe('the picture section of the camera panel in Chromium', () => {
   };
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
     fleet = await openFleet({ stations: 1 });
     code = fleet.cameras.find((c) => c.ownership === 'station' && !c.ptz)!.code;
-    const config = loadConfig({
-      DATABASE_URL: fleet.db.url,
-      MQTT_URL: fleet.broker.url,
-      CAMNET_SECRET_KEY: SECRET_KEY,
-      CAMNET_SEED: 'off',
-      CAMNET_SIMULATOR: 'off',
-      CAMNET_MONITORING: 'on',
-      // Generous: the machine these tests run on may be shared; a camera that times out goes offline, where view faults wait.
-      CAMNET_POLL_INTERVAL_S: '5',
-      CAMNET_PROBE_TIMEOUT_MS: '10000',
-      CAMNET_VIEW_INTERVAL_S: '2',
-      CAMNET_LOG_LEVEL: 'warn',
-      PORT: '0',
-      // PGlite's socket server serves one session correctly at a time.
-      CAMNET_DB_POOL_SIZE: fleet.db.engine === 'pglite' ? '1' : '4',
+    t = await startBrowserTest({
+      on: { db: fleet.db, brokerUrl: fleet.broker.url },
+      env: {
+        CAMNET_SECRET_KEY: SECRET_KEY,
+        CAMNET_MONITORING: 'on',
+        // Generous: the machine these tests run on may be shared; a camera that times out goes offline, where view faults wait.
+        CAMNET_POLL_INTERVAL_S: '5',
+        CAMNET_PROBE_TIMEOUT_MS: '10000',
+        CAMNET_VIEW_INTERVAL_S: '2',
+        CAMNET_DB_POOL_SIZE: fleet.db.engine === 'pglite' ? '1' : '4',
+      },
     });
-    camnet = await startCamnet(config);
-    await camnet.app.get(UserService).create(TECHNICIAN);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    await t.camnet.app.get(UserService).create(TECHNICIAN);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await camnet?.stop();
+    await t?.close();
     await fleet?.close();
   });
 
   it('shows the reference and current views, a cover with its reason, and takes a new reference from the technician', async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, baseURL: camnet.url, locale: 'vi-VN' });
-    const page = await context.newPage();
+    const page = await t.newPage({ locale: 'vi-VN' });
+    const context = page.context();
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
     page.on('dialog', (d) => void d.accept());
     await page.goto('/');
-    await page.fill('#login-name', TECHNICIAN.login);
-    await page.fill('#login-password', TECHNICIAN.password);
-    await page.click('#login-submit');
+    await signIn(page, TECHNICIAN);
     await page.waitForSelector('body[data-ready="1"]', { timeout: 60_000 });
 
     // camnet's view loop takes the first snapshots; the first good one becomes the reference.
