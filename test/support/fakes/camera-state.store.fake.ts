@@ -53,6 +53,7 @@ const freshCamera = (): StoredCameraState => ({
 const freshStation = (): StoredStationState => ({ status: 'unknown', since: null, last_seen_at: null, power: null, temp_c: null });
 const latest = (a: Date | null, b: Date): Date => (a !== null && a.getTime() > b.getTime() ? a : b);
 const parsed = (json: string | null): unknown => (json === null ? null : JSON.parse(json));
+const copy = <T>(row: T | undefined): T | null => (row === undefined ? null : structuredClone(row));
 
 export class InMemoryCameraStateStore implements CameraStateStore<FakeStateTransaction> {
   readonly cameras = new Map<number, { code: string; stationId: number | null; headingDeg: number }>();
@@ -94,24 +95,25 @@ export class InMemoryCameraStateStore implements CameraStateStore<FakeStateTrans
     this.failures.push(...errors);
   }
 
+  // Readers answer copies, as a database's rows are: a later write must not change what a test read before it.
   cameraState(id: number): StoredCameraState | null {
-    return this.t.cameraState.get(id) ?? null;
+    return copy(this.t.cameraState.get(id));
   }
 
   stationState(id: number): StoredStationState | null {
-    return this.t.stationState.get(id) ?? null;
+    return copy(this.t.stationState.get(id));
   }
 
   scheduleOf(id: number): StoredSchedule | null {
-    return this.t.schedules.get(id) ?? null;
+    return copy(this.t.schedules.get(id));
   }
 
   statusEvents(subject?: 'camera' | 'station', id?: number): StatusEventRow[] {
-    return this.t.statusEvents.filter((e) => (subject === undefined || e.subject === subject) && (id === undefined || e.id === id));
+    return structuredClone(this.t.statusEvents.filter((e) => (subject === undefined || e.subject === subject) && (id === undefined || e.id === id)));
   }
 
   orientationEvents(cameraId: number): OrientationEventRow[] {
-    return this.t.orientationEvents.filter((e) => e.id === cameraId);
+    return structuredClone(this.t.orientationEvents.filter((e) => e.id === cameraId));
   }
 
   transaction<T>(fn: (tx: FakeStateTransaction) => Promise<T>): Promise<T> {
@@ -169,7 +171,10 @@ export class InMemoryCameraStateStore implements CameraStateStore<FakeStateTrans
 
   async stationCameraIds(tx: FakeStateTransaction, stationId: number): Promise<number[]> {
     this.inside(tx);
-    return [...this.cameras].filter(([, c]) => c.stationId === stationId).map(([id]) => id);
+    return [...this.cameras]
+      .filter(([, c]) => c.stationId === stationId)
+      .map(([id]) => id)
+      .sort((a, b) => a - b);
   }
 
   async lockStation(tx: FakeStateTransaction, stationId: number): Promise<StationRow | null> {
