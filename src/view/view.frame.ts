@@ -4,7 +4,7 @@
  * frame (FRAME_W × FRAME_H grey) and the colour saturation that tells day from IR night.
  */
 import sharp from 'sharp';
-import { FRAME_H, FRAME_W } from './view.features';
+import { extractFeatures, FRAME_H, FRAME_W, frameSignature, type ViewFeatures } from './view.features';
 
 /** Thumbnails (current view, references) are this wide; height follows the picture. */
 export const THUMB_W = 320;
@@ -64,6 +64,19 @@ export async function decodeFrame(image: Buffer): Promise<DecodedFrame> {
   const chroma = luminanceAndChroma(data, ch, lum) / (w * h);
   const grey = direct ? (lum as Uint8Array) : resampleGrey(lum as Float32Array, w, h);
   return { grey, chroma, thumbnail: await thumbnail, width, height };
+}
+
+/** A snapshot decoded and measured: what a view check judges and stores. */
+export interface MeasuredSnapshot extends DecodedFrame {
+  features: ViewFeatures;
+  /** The half-size frame kept for the next snapshot's frozen check. */
+  signature: Uint8Array;
+}
+
+/** decodeFrame, then the features and the frozen check's signature. Throws FrameError like decodeFrame. */
+export async function measureSnapshot(image: Buffer): Promise<MeasuredSnapshot> {
+  const decoded = await decodeFrame(image);
+  return { ...decoded, features: extractFeatures(decoded.grey, decoded.chroma), signature: frameSignature(decoded.grey) };
 }
 
 /**
