@@ -10,6 +10,10 @@
  * The camera runs in this process, as the benchmark always measured it: serving a JPEG
  * is a small part of an analysis's cost, and counting it keeps the figure on the safe side.
  *
+ * Before the timed run, VIEW_BENCH_ALONE analyses (default 200) run one at a time to
+ * give the CPU of each step (fetch, measure, analyse), which the machine's other work
+ * disturbs far less than the throughput.
+ *
  * VIEW_BENCH_SECONDS (default 20), VIEW_BENCH_CONCURRENCY (default 8), VIEW_BENCH_FRAMES
  * (distinct 1080p frames served, default 6).
  */
@@ -107,6 +111,7 @@ async function main(): Promise<Record<string, unknown>> {
   const seconds = envNumber('VIEW_BENCH_SECONDS', 20);
   const concurrency = envNumber('VIEW_BENCH_CONCURRENCY', 8);
   const nFrames = envNumber('VIEW_BENCH_FRAMES', 6);
+  const alone = envNumber('VIEW_BENCH_ALONE', 200);
   const machine = machineNote();
   progress(`machine: ${JSON.stringify(machine)}; sharp concurrency ${sharp.concurrency()}, libuv threads ${process.env.UV_THREADPOOL_SIZE ?? 4}`);
   progress(`drawing ${nFrames} 1920×1080 frames…`);
@@ -124,8 +129,19 @@ async function main(): Promise<Record<string, unknown>> {
   const first = await measureSnapshot(await fetchSnapshot());
   const stored = packFeatures(first.features);
   let previous = first.signature;
-  const oneAnalysis = async (): Promise<string> => {
-    const m = await measureSnapshot(await fetchSnapshot());
+  // CPU per step of an analysis that runs alone: with nothing else in flight, the
+  // process's CPU during a step (its threads included) is that step's.
+  const steps = { fetch: 0, measure: 0, analyse: 0 };
+  const cpuNow = (): number => {
+    const c = process.cpuUsage();
+    return c.user + c.system;
+  };
+  const oneAnalysis = async (timed = false): Promise<string> => {
+    const t0 = timed ? cpuNow() : 0;
+    const bytes = await fetchSnapshot();
+    const t1 = timed ? cpuNow() : 0;
+    const m = await measureSnapshot(bytes);
+    const t2 = timed ? cpuNow() : 0;
     const slot = lightSlot(m.features, VIEW_DEFAULTS);
     const a = analyse(
       {
@@ -139,10 +155,25 @@ async function main(): Promise<Record<string, unknown>> {
       VIEW_DEFAULTS,
     );
     previous = m.signature;
+    if (timed) {
+      const t3 = cpuNow();
+      steps.fetch += t1 - t0;
+      steps.measure += t2 - t1;
+      steps.analyse += t3 - t2;
+    }
     return a.state;
   };
   // warm-up
   for (let i = 0; i < 20; i++) await oneAnalysis();
+  progress(`${alone} analyses one at a time…`);
+  for (let i = 0; i < alone; i++) await oneAnalysis(true);
+  const perStep = (us: number): number => round(us / 1000 / Math.max(1, alone), 2);
+  const aloneCpu = {
+    fetch: perStep(steps.fetch),
+    measure: perStep(steps.measure),
+    analyse: perStep(steps.analyse),
+    total: perStep(steps.fetch + steps.measure + steps.analyse),
+  };
   progress(`measuring ${seconds} s with ${concurrency} analyses in flight…`);
   const latency = new Samples();
   const states = new Map<string, number>();
@@ -173,6 +204,7 @@ async function main(): Promise<Record<string, unknown>> {
     analyses_per_s: round(perS, 1),
     target_per_s: 200,
     cpu_ms_per_analysis: round((w.processCores * 1000) / perS, 2),
+    alone_cpu_ms: aloneCpu,
     process_cores: round(w.processCores, 2),
     machine_cores_busy: w.machineCores,
     latency_p50_ms: round(lat.p50, 1),
@@ -183,7 +215,9 @@ async function main(): Promise<Record<string, unknown>> {
     frame_kb: Math.round(jpegs.reduce((s, j) => s + j.length, 0) / jpegs.length / 1024),
     machine,
   };
-  progress(`${figures.analyses_per_s} analyses/s, ${figures.cpu_ms_per_analysis} ms CPU each, p95 ${figures.latency_p95_ms} ms, RSS ${figures.rss_max_mb} MB`);
+  progress(
+    `${figures.analyses_per_s} analyses/s, ${figures.cpu_ms_per_analysis} ms CPU each (alone: ${JSON.stringify(aloneCpu)}), p95 ${figures.latency_p95_ms} ms, RSS ${figures.rss_max_mb} MB`,
+  );
   return figures;
 }
 
