@@ -189,7 +189,7 @@ async function main(): Promise<Record<string, unknown>> {
         latency.add(performance.now() - t0);
         states.set(s, (states.get(s) ?? 0) + 1);
         done++;
-        if (done % 50 === 0) rssMax = Math.max(rssMax, process.memoryUsage().rss);
+        if (done % 50 === 0) rssMax = Math.max(rssMax, process.memoryUsage.rss());
       }
     }),
   );
@@ -209,7 +209,7 @@ async function main(): Promise<Record<string, unknown>> {
     machine_cores_busy: w.machineCores,
     latency_p50_ms: round(lat.p50, 1),
     latency_p95_ms: round(lat.p95, 1),
-    rss_max_mb: Math.round(Math.max(rssMax, process.memoryUsage().rss) / 1048576),
+    rss_max_mb: Math.round(Math.max(rssMax, process.memoryUsage.rss()) / 1048576),
     states: Object.fromEntries(states),
     concurrency,
     frame_kb: Math.round(jpegs.reduce((s, j) => s + j.length, 0) / jpegs.length / 1024),
