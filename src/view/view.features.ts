@@ -15,6 +15,8 @@ const CELL_H = FRAME_H / GRID_ROWS;
 /** The edge map compared for `moved`: one value per 4 × 4 block of the frame. */
 export const EDGE_W = FRAME_W / 4;
 export const EDGE_H = Math.floor(FRAME_H / 4);
+/** An edge block's side in frame pixels; a grid cell is a whole number of blocks wide. */
+const BLOCK = FRAME_W / EDGE_W;
 /** A pixel darker than this counts towards darkShare. */
 export const DARK_PIXEL = 40;
 
@@ -46,7 +48,16 @@ export interface ViewFeatures {
   edges: Float32Array;
 }
 
-/** Measures a FRAME_W × FRAME_H greyscale frame; `chroma` comes from the colour decode. */
+/**
+ * Measures a FRAME_W × FRAME_H greyscale frame; `chroma` comes from the colour decode.
+ *
+ * One pass over the pixels, walked cell by cell and block by block along each row so the
+ * sums sit in local variables and reach the arrays once per run of pixels (this pass is
+ * most of the JavaScript time of an analysis). Every sum is added in the same order as
+ * a plain pixel-by-pixel walk would (a cell's or block's pixels row by row, the cell edge
+ * sums rounded to float32 after each addition as their Float32Array holds them), so the
+ * features are bit for bit those of the straightforward loop.
+ */
 export function extractFeatures(grey: Uint8Array, chroma: number): ViewFeatures {
   if (grey.length !== FRAME_W * FRAME_H) {
     throw new Error(`analysis frame must be ${FRAME_W}×${FRAME_H} grey pixels (${FRAME_W * FRAME_H} bytes), got ${grey.length}`);
@@ -57,7 +68,6 @@ export function extractFeatures(grey: Uint8Array, chroma: number): ViewFeatures 
   const cellEdge = new Float32Array(cells);
   const cellSum = new Float64Array(cells);
   const cellSq = new Float64Array(cells);
-  const cellN = new Float64Array(cells);
   const cellEdgeN = new Float64Array(cells);
   const blockEdge = new Float64Array(EDGE_W * EDGE_H);
   const blockLum = new Float64Array(EDGE_W * EDGE_H);
@@ -65,54 +75,63 @@ export function extractFeatures(grey: Uint8Array, chroma: number): ViewFeatures 
   let sq = 0;
   let dark = 0;
   let grad2 = 0;
-  let nGrad = 0;
-  // Column → grid cell and column → edge block, computed once: the pixel loop below runs
-  // 57,600 times per snapshot and is most of the JavaScript time of an analysis.
-  const cellCol = new Int32Array(w);
-  const blockCol = new Int32Array(w);
-  for (let x = 0; x < w; x++) {
-    cellCol[x] = Math.floor(x / CELL_W);
-    blockCol[x] = x >> 2;
-  }
   for (let y = 0; y < h; y++) {
     const cy = Math.floor(y / CELL_H) * GRID_COLS;
-    const by = y >> 2;
+    const by = Math.floor(y / BLOCK);
     const inBlocks = by < EDGE_H;
-    const blockRow = inBlocks ? by * EDGE_W : 0;
     const row = y * w;
-    const lastRow = y + 1 >= h;
-    for (let x = 0; x < w; x++) {
-      const i = row + x;
-      const v = grey[i];
-      sum += v;
-      sq += v * v;
-      if (v < DARK_PIXEL) dark++;
-      const c = cy + cellCol[x];
-      cellSum[c] += v;
-      cellSq[c] += v * v;
-      cellN[c]++;
-      const b = blockRow + blockCol[x];
-      if (inBlocks) blockLum[b] += v;
-      if (x + 1 < w && !lastRow) {
-        const gx = grey[i + 1] - v;
-        const gy = grey[i + w] - v;
-        const g2 = gx * gx + gy * gy;
-        const g = Math.sqrt(g2);
-        grad2 += g2;
-        nGrad++;
-        cellEdge[c] += g;
-        cellEdgeN[c]++;
-        if (inBlocks) blockEdge[b] += g;
+    // The last row and column have no neighbour below or to the right: no gradient.
+    const gradRow = y + 1 < h;
+    for (let cx = 0; cx < GRID_COLS; cx++) {
+      const c = cy + cx;
+      let cs = 0;
+      let cq = 0;
+      let ce = cellEdge[c];
+      let cn = 0;
+      for (let x0 = cx * CELL_W; x0 < (cx + 1) * CELL_W; x0 += BLOCK) {
+        let bl = 0;
+        let be = inBlocks ? blockEdge[by * EDGE_W + x0 / BLOCK] : 0;
+        for (let x = x0; x < x0 + BLOCK; x++) {
+          const i = row + x;
+          const v = grey[i];
+          bl += v;
+          cq += v * v;
+          if (v < DARK_PIXEL) dark++;
+          if (gradRow && x + 1 < w) {
+            const gx = grey[i + 1] - v;
+            const gy = grey[i + w] - v;
+            const g2 = gx * gx + gy * gy;
+            const g = Math.sqrt(g2);
+            grad2 += g2;
+            ce = Math.fround(ce + g);
+            cn++;
+            be += g;
+          }
+        }
+        cs += bl;
+        if (inBlocks) {
+          const b = by * EDGE_W + x0 / BLOCK;
+          blockLum[b] += bl;
+          blockEdge[b] = be;
+        }
       }
+      cellSum[c] += cs;
+      cellSq[c] += cq;
+      cellEdge[c] = ce;
+      cellEdgeN[c] += cn;
+      sum += cs;
+      sq += cq;
     }
   }
   const n = w * h;
+  const nGrad = (w - 1) * (h - 1);
+  const cellN = CELL_W * CELL_H;
   const mean = sum / n;
   const std = Math.sqrt(Math.max(0, sq / n - mean * mean));
   const cellStd = new Float32Array(cells);
   for (let c = 0; c < cells; c++) {
-    const m = cellSum[c] / cellN[c];
-    cellStd[c] = Math.sqrt(Math.max(0, cellSq[c] / cellN[c] - m * m));
+    const m = cellSum[c] / cellN;
+    cellStd[c] = Math.sqrt(Math.max(0, cellSq[c] / cellN - m * m));
     cellEdge[c] = cellEdgeN[c] > 0 ? cellEdge[c] / cellEdgeN[c] : 0;
   }
   const edges = new Float32Array(EDGE_W * EDGE_H);

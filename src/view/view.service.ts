@@ -12,8 +12,8 @@ import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
 import { CameraStateService } from '../monitoring/camera-state.service';
 import type { OnvifTarget } from '../monitoring/onvif/onvif.types';
 import { analyse, lightSlot, type LightSlot, type ViewState } from './view.analyser';
-import { extractFeatures, frameSignature, meanAbsDiff, packFeatures, unpackFeatures, type ViewFeatures } from './view.features';
-import { decodeFrame, FrameError } from './view.frame';
+import { meanAbsDiff, packFeatures, unpackFeatures, type ViewFeatures } from './view.features';
+import { FrameError, measureSnapshot } from './view.frame';
 import { stepView, type ViewMachineState } from './view.persistence';
 import { ViewRepository, type StoredReference, type StoredView, type ViewTargetRow } from './view.repository';
 import { SnapshotClient } from './snapshot.client';
@@ -56,9 +56,9 @@ export class ViewService implements OnModuleDestroy {
       const error = fetched.kind === 'no_snapshot' ? { kind: 'no_snapshot', message: fetched.reason } : { kind: fetched.errorKind, message: fetched.message };
       return this.finish(row, stored, observed, { ...base, metrics: null, error, frozenRun: stored.frozenRun, thumbnail: null, frame: null });
     }
-    let decoded;
+    let snapshot;
     try {
-      decoded = await decodeFrame(fetched.bytes);
+      snapshot = await measureSnapshot(fetched.bytes);
     } catch (e) {
       if (!(e instanceof FrameError)) throw e;
       return this.finish(row, stored, 'error', {
@@ -70,8 +70,7 @@ export class ViewService implements OnModuleDestroy {
         frame: null,
       });
     }
-    const features = extractFeatures(decoded.grey, decoded.chroma);
-    const signature = frameSignature(decoded.grey);
+    const { features, signature } = snapshot;
     const refs = await this.repo.references(row.camera_id);
     const slot = lightSlot(features, s);
     const pick = (which: LightSlot): ViewFeatures | null => {
@@ -93,15 +92,15 @@ export class ViewService implements OnModuleDestroy {
     if (analysis.referenceCandidate) {
       // The first good snapshot in this light becomes its reference.
       const p = packFeatures(features);
-      await this.repo.saveReference(row.camera_id, slot, at, 'automatic: first good snapshot', decoded.thumbnail, p.scalars, p.vectors, true);
+      await this.repo.saveReference(row.camera_id, slot, at, 'automatic: first good snapshot', snapshot.thumbnail, p.scalars, p.vectors, true);
       observed = 'ok';
     }
     return this.finish(row, stored, observed, {
       ...base,
-      metrics: { ...analysis.metrics, width: decoded.width, height: decoded.height, bytes: fetched.bytes.length },
+      metrics: { ...analysis.metrics, width: snapshot.width, height: snapshot.height, bytes: fetched.bytes.length },
       error: null,
       frozenRun: analysis.frozenRun,
-      thumbnail: decoded.thumbnail,
+      thumbnail: snapshot.thumbnail,
       frame: Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength),
     });
   }
@@ -119,20 +118,19 @@ export class ViewService implements OnModuleDestroy {
         `camera ${code} gave no snapshot to take as the reference: ${fetched.kind === 'no_snapshot' ? fetched.reason : fetched.message}`,
       );
     }
-    let decoded;
+    let snapshot;
     try {
-      decoded = await decodeFrame(fetched.bytes);
+      snapshot = await measureSnapshot(fetched.bytes);
     } catch (e) {
       throw new ServiceUnavailableException(`camera ${code}: ${(e as Error).message}`);
     }
-    const features = extractFeatures(decoded.grey, decoded.chroma);
+    const { features, signature } = snapshot;
     const slot = lightSlot(features, this.config.view);
     const at = this.clock.now();
     const p = packFeatures(features);
-    await this.repo.saveReference(row.camera_id, slot, at, by, decoded.thumbnail, p.scalars, p.vectors, false);
+    await this.repo.saveReference(row.camera_id, slot, at, by, snapshot.thumbnail, p.scalars, p.vectors, false);
     await this.repo.dropReference(row.camera_id, slot === 'day' ? 'night' : 'day');
     const stored = await this.storedState(row.camera_id);
-    const signature = frameSignature(decoded.grey);
     await this.repo.saveCheck({
       cameraId: row.camera_id,
       at,
@@ -142,7 +140,7 @@ export class ViewService implements OnModuleDestroy {
       metrics: { reference_set_by: by, slot },
       error: null,
       frozenRun: 0,
-      thumbnail: decoded.thumbnail,
+      thumbnail: snapshot.thumbnail,
       frame: Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength),
       nextAt: new Date(at.getTime() + this.config.view.intervalS * 1000),
       leaseOwner: null,
