@@ -25,6 +25,13 @@ export interface MapLoad {
   requests: number;
   transferBytes: number;
   bodyBytes: number;
+  /** Every API request of the load, ms from navigation, in the order they ended: which one the load waited for. */
+  timeline: { path: string; start: number; end: number }[];
+  /** The page's main-thread tasks over 50 ms before it settled (Chromium's long tasks): total ms and the longest. */
+  longTasksMs: number;
+  longestTaskMs: number;
+  /** The navigation's start, ms since the epoch: where the service's own clock meets the page's. */
+  timeOrigin: number;
   pageErrors: string[];
 }
 
@@ -40,14 +47,30 @@ export async function measureMapLoad(browser: Browser, baseURL: string, credenti
     const login = await context.request.post('/api/auth/login', { data: credentials });
     if (!login.ok()) throw new Error(`login as ${credentials.login} answered ${login.status()}: ${await login.text()}`);
     const page = await context.newPage();
+    // Long tasks are only seen by an observer made before they run.
+    await page.addInitScript(() => {
+      const tasks: number[] = [];
+      (window as unknown as { camnetLongTasks: number[] }).camnetLongTasks = tasks;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries())
+          if (e.startTime < ((window as unknown as { camnet?: { settledMs: number | null } }).camnet?.settledMs ?? Infinity)) tasks.push(e.duration);
+      }).observe({ type: 'longtask' });
+    });
     const pageErrors: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(err.message));
     await page.goto('/');
     await page.waitForFunction(() => document.body.dataset.ready === '1', null, { timeout: 60_000 });
     const m = await page.evaluate(() => {
       const api = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.name.includes('/api/'));
+      const tasks = (window as unknown as { camnetLongTasks: number[] }).camnetLongTasks;
       return {
         settledMs: (window as unknown as { camnet: { settledMs: number } }).camnet.settledMs,
+        timeline: api
+          .map((e) => ({ path: new URL(e.name).pathname + new URL(e.name).search, start: Math.round(e.startTime), end: Math.round(e.responseEnd) }))
+          .sort((a, b) => a.end - b.end),
+        longTasksMs: Math.round(tasks.reduce((sum, d) => sum + d, 0)),
+        longestTaskMs: Math.round(Math.max(0, ...tasks)),
+        timeOrigin: performance.timeOrigin,
         requests: api.length,
         transferBytes: api.reduce((sum, e) => sum + e.transferSize, 0),
         bodyBytes: api.reduce((sum, e) => sum + e.decodedBodySize, 0),

@@ -268,7 +268,7 @@ export function applyHttpDefaults(app: NestExpressApplication, options: { tileUr
   app.disable('x-powered-by');
   app.use(securityHeaders({ tileUrl: options.tileUrl ?? null }));
   app.use(refuseControlCharacters);
-  app.use(keptStaticFiles());
+  app.use(keptStaticFiles(undefined, { warm: true }));
   // The map's first load is megabytes of JSON; gzip makes it a fifth. The live stream must not be buffered.
   app.use(compression({ filter: (req: Request, res: Response) => !String(req.headers.accept).includes('text/event-stream') && compression.filter(req, res) }));
   // express.json itself rather than useBodyParser, which reserves `verify`: the depth check must run before parsing.

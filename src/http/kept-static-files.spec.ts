@@ -86,6 +86,36 @@ describe('keptStaticFiles', () => {
     }
     expect(fallback.length).toBe(5);
   });
+  it('with warm, reads and compresses the page and the files it names before anyone asks', async () => {
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'camnet-static-warm-'));
+    try {
+      const then = new Date('2026-01-01T00:00:00Z');
+      const write = async (name: string, text: string) => {
+        await fs.writeFile(path.join(root, name), text);
+        await fs.utimes(path.join(root, name), then, then);
+      };
+      await write('index.html', '<script src="named.js"></script><link rel="modulepreload" href="/also.js" />');
+      for (const name of ['named.js', 'also.js', 'unnamed.js']) await write(name, 'before');
+      const middleware = keptStaticFiles([{ serveRoot: '', rootPath: root }], { warm: true });
+      await middleware.warmed;
+      // Same size and time: only a file read before this change still answers "before".
+      for (const name of ['named.js', 'also.js', 'unnamed.js']) await write(name, 'after!');
+      const app = express();
+      app.use(middleware);
+      for (const [name, text] of [
+        ['named.js', 'before'],
+        ['also.js', 'before'],
+        ['unnamed.js', 'after!'],
+      ]) {
+        const res = await request(app).get(`/${name}`);
+        expect(res.status).toBe(200);
+        expect(res.text).toBe(text);
+      }
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  });
+
   /** The bytes as sent (supertest would decompress them). */
   function rawGet(p: string, acceptEncoding: string): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
     return new Promise((resolve, reject) => {

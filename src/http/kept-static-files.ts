@@ -6,7 +6,9 @@
  * A file is read again when its modification time or size changes (someone edits
  * web/ while camnet runs). Answers ETag / If-None-Match like express.static; what is
  * not a kept file (a directory, an unknown type, a missing file) goes on to
- * ServeStaticModule, which stays the fallback.
+ * ServeStaticModule, which stays the fallback. With `warm`, the page and the files it
+ * names are read and compressed at start, one after the other in the background,
+ * so the first map after a start does not wait for their compression.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -45,7 +47,10 @@ interface KeptFile {
   gzip: Buffer;
 }
 
-export function keptStaticFiles(roots = STATIC_ROOTS): (req: Request, res: Response, next: NextFunction) => void {
+/** The middleware, and when its warming (if asked for) is done. */
+export type KeptStaticFiles = ((req: Request, res: Response, next: NextFunction) => void) & { warmed: Promise<void> };
+
+export function keptStaticFiles(roots = STATIC_ROOTS, options: { warm?: boolean } = {}): KeptStaticFiles {
   const kept = new Map<string, Promise<KeptFile>>();
 
   async function load(file: string, type: string, mtimeMs: number, size: number): Promise<KeptFile> {
@@ -81,7 +86,16 @@ export function keptStaticFiles(roots = STATIC_ROOTS): (req: Request, res: Respo
     return null;
   }
 
-  return (req, res, next) => {
+  /** The page and every local file it names (scripts, styles, preloaded modules): what a first load asks for. */
+  async function warm(): Promise<void> {
+    const page = await find('/index.html').catch(() => null);
+    if (page === null) return;
+    const named = [...page.raw.toString('utf8').matchAll(/\b(?:src|href)="(\/?[\w./-]+)"/g)].map((m) => (m[1].startsWith('/') ? m[1] : `/${m[1]}`));
+    for (const urlPath of named) await find(urlPath).catch(() => null);
+  }
+  const warmed = options.warm ? warm().catch(() => undefined) : Promise.resolve();
+
+  const middleware = (req: Request, res: Response, next: NextFunction): void => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     let urlPath: string;
     try {
@@ -110,4 +124,5 @@ export function keptStaticFiles(roots = STATIC_ROOTS): (req: Request, res: Respo
       () => next(),
     );
   };
+  return Object.assign(middleware, { warmed });
 }

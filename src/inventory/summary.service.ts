@@ -41,7 +41,9 @@ interface Counting {
  * cameras, on embedded PGlite in the service's own thread), and every map load
  * asks for it: the answer is kept per layout, its status counts moved by each
  * camera's status change as the map moves its own, and counted again after an
- * inventory change (or SUMMARY_TTL_MS with PostgreSQL).
+ * inventory change (or SUMMARY_TTL_MS with PostgreSQL). The map's layout is
+ * counted at start, in the background, so the first map after a start does not
+ * wait for it either.
  */
 @Injectable()
 export class SummaryService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -72,6 +74,7 @@ export class SummaryService implements OnApplicationBootstrap, OnModuleDestroy {
         }
       }),
     );
+    this.summary('2019').catch(() => undefined);
   }
 
   onModuleDestroy(): void {
@@ -104,7 +107,8 @@ export class SummaryService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** The inventory changed: count again now, in the background, so that the next map does not wait for it. */
   private forget(): void {
-    const layouts = [...this.kept.keys()];
+    // A layout being counted for the first time is counted again too: its count began before the change.
+    const layouts = new Set([...this.kept.keys(), ...this.counting.keys()]);
     this.kept.clear();
     for (const c of this.counting.values()) c.overtaken = true;
     for (const layout of layouts) this.summary(layout).catch(() => undefined);

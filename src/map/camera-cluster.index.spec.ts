@@ -64,6 +64,39 @@ describe('CameraClusterIndex', () => {
     expect(again[8]).toBe('offline');
   });
 
+  it('status changes move the cluster counts to what a new build counts, at every zoom, without building the tree again', () => {
+    const moving = scatter(3000);
+    const kept = new CameraClusterIndex(moving, ALL);
+    const districtOnly = new CameraClusterIndex(moving, { ...ALL, district: '794' });
+    const rnd = mulberry32(11);
+    for (let n = 0; n < 400; n++) {
+      const i = Math.floor(rnd() * moving.length);
+      const from = moving[i].status;
+      moving[i].status = MAP_STATUSES[Math.floor(rnd() * MAP_STATUSES.length)];
+      expect(kept.moveStatus(i, from, moving[i].status)).toBe(true);
+      expect(districtOnly.moveStatus(i, from, moving[i].status)).toBe(true);
+    }
+    const fresh = new CameraClusterIndex(moving, ALL);
+    const freshDistrict = new CameraClusterIndex(moving, { ...ALL, district: '794' });
+    for (let zoom = 0; zoom <= CLUSTER_MAX_ZOOM + 1; zoom++) {
+      expect(kept.view(world, zoom)).toEqual(fresh.view(world, zoom));
+      expect(districtOnly.view(world, zoom)).toEqual(freshDistrict.view(world, zoom));
+    }
+    // The moves really changed counts: the build's counts no longer hold.
+    expect(new CameraClusterIndex(scatter(3000), ALL).view(world, 8)).not.toEqual(kept.view(world, 8));
+  });
+
+  it('a status change that takes a camera into or out of a status filter asks for a new tree', () => {
+    const moving = scatter(30);
+    const offlineOnly = new CameraClusterIndex(moving, { ...ALL, statuses: ['offline'] });
+    const i = moving.findIndex((c) => c.status === 'online');
+    moving[i].status = 'offline';
+    expect(offlineOnly.moveStatus(i, 'online', 'offline')).toBe(false);
+    const j = moving.findIndex((c) => c.status === 'degraded');
+    moving[j].status = 'unknown';
+    expect(offlineOnly.moveStatus(j, 'degraded', 'unknown')).toBe(true);
+  });
+
   it('one filter in any order is one key', () => {
     expect(filterKey({ ...ALL, ownerships: ['household', 'citizen'] })).toBe(filterKey({ ...ALL, ownerships: ['citizen', 'household'] }));
     expect(filterKey({ ...ALL, commune: '27685' })).not.toBe(filterKey(ALL));

@@ -82,18 +82,30 @@ export function filterKey(f: CameraFilter): string {
   return [[...f.ownerships].sort().join(','), [...f.statuses].sort().join(','), f.district ?? '', f.commune ?? ''].join('|');
 }
 
+/** Where each camera sits in the cluster tree: the smallest cluster holding it, and each cluster's parent (-1: none). */
+interface Ancestry {
+  clusterOf: Int32Array;
+  parentOf: Map<number, number>;
+}
+
 /**
  * The clustered cameras of one filter. `cameras` is the caller's array and is
- * read at query time, so a camera's status shown alone is always current; the
- * counts inside clusters are those of the build (the caller rebuilds when they age).
+ * read at query time, so a camera's status shown alone is always current. The
+ * cluster tree depends only on the positions of the filter's cameras, so a
+ * status change that keeps a camera in the filter moves the counts of the
+ * clusters holding it (`moveStatus`) without building the tree again.
  */
 export class CameraClusterIndex {
   private readonly index: Supercluster<Props, Reduced>;
   readonly matching: number;
+  /** Found on the first status change, then kept: walking the tree costs about a quarter of building it. */
+  private ancestry: Ancestry | null = null;
+  /** Count changes since the build, per cluster id (supercluster keeps the counts of the build). */
+  private readonly moved = new Map<number, Reduced>();
 
   constructor(
     private readonly cameras: readonly MapCamera[],
-    filter: CameraFilter,
+    private readonly filter: CameraFilter,
   ) {
     const points: Supercluster.PointFeature<Props>[] = [];
     for (let i = 0; i < cameras.length; i++) {
@@ -125,6 +137,8 @@ export class CameraClusterIndex {
       const [lon, lat] = f.geometry.coordinates;
       const p = f.properties as Props | (Supercluster.ClusterProperties & Reduced);
       if ('cluster' in p && p.cluster) {
+        const d = this.moved.get(p.cluster_id);
+        if (d) for (const k of Object.keys(d) as (keyof Reduced)[]) p[k] += d[k];
         clusters.push({
           id: p.cluster_id,
           lat,
@@ -140,5 +154,46 @@ export class CameraClusterIndex {
       }
     }
     return { zoom, matching: this.matching, clusters, cameras: { columns: MAP_CAMERA_COLUMNS, rows } };
+  }
+
+  /**
+   * Camera `i` (its place in the caller's array) went from status `from` to `to`;
+   * the caller has already set the new status. Answers false when the change
+   * takes the camera into or out of this filter: the tree itself must then be
+   * built again.
+   */
+  moveStatus(i: number, from: MapStatus, to: MapStatus): boolean {
+    const cam = this.cameras[i];
+    const before = passes({ ...cam, status: from }, this.filter);
+    const after = passes(cam, this.filter);
+    if (before !== after) return false;
+    if (!after || from === to) return true;
+    this.ancestry ??= this.walk();
+    for (let id = this.ancestry.clusterOf[i]; id !== -1; id = this.ancestry.parentOf.get(id) ?? -1) {
+      let d = this.moved.get(id);
+      if (!d) this.moved.set(id, (d = { c: 0, b: 0, h: 0, on: 0, dg: 0, of: 0, mt: 0, un: 0 }));
+      d[STATUS_KEY[from]]--;
+      d[STATUS_KEY[to]]++;
+    }
+    return true;
+  }
+
+  /** Every cluster's children, from the widest clusters down: each camera's smallest cluster and each cluster's parent. */
+  private walk(): Ancestry {
+    const clusterOf = new Int32Array(this.cameras.length).fill(-1);
+    const parentOf = new Map<number, number>();
+    const stack: number[] = [];
+    for (const f of this.index.getClusters([-180, -85, 180, 85], 0)) if ('cluster' in f.properties && f.properties.cluster) stack.push(f.properties.cluster_id);
+    while (stack.length > 0) {
+      const id = stack.pop()!;
+      for (const child of this.index.getChildren(id)) {
+        const p = child.properties as Props | Supercluster.ClusterProperties;
+        if ('cluster' in p && p.cluster) {
+          parentOf.set(p.cluster_id, id);
+          stack.push(p.cluster_id);
+        } else clusterOf[(p as Props).i] = id;
+      }
+    }
+    return { clusterOf, parentOf };
   }
 }
