@@ -51,6 +51,32 @@ export type CheckRun = [cameraId: number, start: number, end: number];
 /** How long no replica may have started a first contact before the warm-up ends. */
 const QUIET_FIRST_CONTACTS_S = 3;
 
+/**
+ * When the replicas' warm-up is over: every camera checked once (in total), and no first
+ * contact started for `quietMs` (first contacts are the costly part of a start, and each
+ * replica makes its own). Fed the replicas' running totals with the time they were read.
+ */
+export class WarmUp {
+  private firstContacts = -1;
+  private quietSince: number;
+
+  constructor(
+    private readonly cameras: number,
+    private readonly quietMs: number,
+    startMs: number,
+  ) {
+    this.quietSince = startMs;
+  }
+
+  over(checks: number, firstContacts: number, nowMs: number): boolean {
+    if (firstContacts !== this.firstContacts) {
+      this.firstContacts = firstContacts;
+      this.quietSince = nowMs;
+    }
+    return checks >= this.cameras && nowMs - this.quietSince >= this.quietMs;
+  }
+}
+
 /** Starts `file` as a child process with BENCH_ROLE=role and waits for its first message. */
 export async function startChild<T>(file: string, role: string, env: Record<string, string>): Promise<{ child: ChildProcess; first: T }> {
   const child = fork(file, [], { env: { ...process.env, ...env, BENCH_ROLE: role }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -216,15 +242,10 @@ export async function runReplicas(
     );
     const w0 = performance.now();
     const sum = (k: 'done' | 'firstContacts') => children.reduce((a, c) => a + c[k], 0);
-    let lastFirstContacts = -1;
-    let quietSince = performance.now();
+    const warmUp = new WarmUp(cameras, QUIET_FIRST_CONTACTS_S * 1000, w0);
     while (performance.now() - w0 < warmupMaxS * 1000) {
       await sleep(1000);
-      if (sum('firstContacts') !== lastFirstContacts) {
-        lastFirstContacts = sum('firstContacts');
-        quietSince = performance.now();
-      }
-      if (sum('done') >= cameras && performance.now() - quietSince >= QUIET_FIRST_CONTACTS_S * 1000) break;
+      if (warmUp.over(sum('done'), sum('firstContacts'), performance.now())) break;
     }
     const warmupS = round((performance.now() - w0) / 1000, 1);
     progress(`  warm-up done in ${warmupS} s (${sum('done')} checks, ${sum('firstContacts')} first contacts); measuring for ${seconds} s`);
