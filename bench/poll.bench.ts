@@ -25,10 +25,11 @@
  * BENCH_DEVICE_SERVER=worker (run the device server on a worker thread of this process,
  * so that it no longer shares the poller's event loop; default: the same thread),
  * BENCH_DEVICE_SERVER=process (the device server in a child process of its own: the
- * poller's CPU figure is then the poller's alone; the default with BENCH_REPLICAS > 1),
+ * poller's CPU figure is then the poller's alone; the default with BENCH_REPLICAS),
  * BENCH_REPLICAS=N (N poller processes on one PostgreSQL database, the leases splitting
- * the work: each replica's share, checks/s in total and duplicate checks, which must be 0;
- * see poll.replicas.ts), BENCH_INTERVAL_S (the poll interval, default 1: every camera
+ * the work: each replica's share, checks/s in total and duplicate checks, which must be 0,
+ * lease statements and rows per lease, the database's CPU; see poll.replicas.ts;
+ * BENCH_REPLICAS=1 runs the one poller in a process of its own too, to compare like with like), BENCH_INTERVAL_S (the poll interval, default 1: every camera
  * always due; 60 with BENCH_CAMERAS=1696 measures the idle cost of watching Long An),
  * BENCH_CPU_PROFILE=<folder> (a CPU profile of each measured phase), CAMNET_DB_POOL_SIZE.
  */
@@ -107,12 +108,17 @@ interface Devices {
   close(): Promise<void>;
 }
 
+/** Set at all (even to 1), BENCH_REPLICAS runs the pollers in processes of their own. */
+function replicaProcesses(): boolean {
+  return (process.env.BENCH_REPLICAS ?? '').trim() !== '';
+}
+
 /** How the device server runs: BENCH_DEVICE_SERVER, else a child process when several replicas poll. */
 function deviceServerMode(): 'same' | 'worker' | 'process' {
   const v = process.env.BENCH_DEVICE_SERVER;
   if (v === 'worker' || v === 'process' || v === 'same') return v;
   if (v !== undefined && v !== '') throw new Error(`BENCH_DEVICE_SERVER must be same, worker or process, got "${v}"`);
-  return envNumber('BENCH_REPLICAS', 1) > 1 ? 'process' : 'same';
+  return replicaProcesses() ? 'process' : 'same';
 }
 
 /** Counts the requests an in-process device server answers (its http.Server is private: the bench reaches in). */
@@ -555,7 +561,7 @@ async function main(): Promise<Record<string, unknown>> {
   const server = await startDevices(cameras, devices);
   progress(`device server for ${cameras} simulated devices: ${server.where}`);
   const db = await openBenchDatabase();
-  if (replicas > 1 && db.engine !== 'postgres') {
+  if (replicaProcesses() && db.engine !== 'postgres') {
     await Promise.all([db.close(), server.close()]);
     throw new Error(`BENCH_REPLICAS=${replicas} needs DATABASE_URL: embedded PGlite serves one replica (README, Known limits)`);
   }
@@ -575,7 +581,7 @@ async function main(): Promise<Record<string, unknown>> {
     progress(
       `concurrency ${config.probeConcurrency} checks in flight, probe timeout ${config.probeTimeoutMs} ms, poll interval ${intervalS} s${intervalS === 1 ? ' (every camera always due)' : ''}`,
     );
-    if (replicas > 1) return await replicaRun(db, config, cameras, seconds, warmupMaxS, intervalS, replicas, server, machine);
+    if (replicaProcesses()) return await replicaRun(db, config, cameras, seconds, warmupMaxS, intervalS, replicas, server, machine);
 
     const full = phases.has('full') ? await fullPath(db, config, devices, seconds, warmupMaxS, contacts, server) : null;
     const probe = phases.has('probe') ? await probePath(config, devices, server, seconds, contacts) : null;
@@ -672,14 +678,24 @@ async function replicaRun(
   machine: ReturnType<typeof machineNote>,
 ): Promise<Record<string, unknown>> {
   const cpu = cpuWindow();
-  const r = await runReplicas(__filename, replicas, { BENCH_REPLICA_DB_URL: db.url, BENCH_INTERVAL_S: String(intervalS) }, cameras, seconds, warmupMaxS);
+  const r = await runReplicas(
+    __filename,
+    replicas,
+    { BENCH_REPLICA_DB_URL: db.url, BENCH_INTERVAL_S: String(intervalS) },
+    cameras,
+    seconds,
+    warmupMaxS,
+    db.name,
+  );
   const w = cpu.stop();
   for (const x of r.replicas)
     progress(
-      `  replica ${x.index}: ${x.perS} checks/s (${Math.round(x.share * 100)} % of the checks), CPU ${x.cores} cores, p50 ${x.p50} ms, p95 ${x.p95} ms, not ok ${x.notOk}`,
+      `  replica ${x.index}: ${x.perS} checks/s (${Math.round(x.share * 100)} % of the checks), CPU ${x.cores} cores, p50 ${x.p50} ms, p95 ${x.p95} ms, ` +
+        `${x.leases} lease statements (${x.rowsPerLease} rows each), ${x.firstContacts} first contacts, not ok ${x.notOk}`,
     );
   progress(
-    `${replicas} replicas: ${r.totalPerS} checks/s in total, ${r.duplicates} duplicate checks (overlapping checks of one camera), pollers' CPU ${r.cores} cores`,
+    `${replicas} replica${replicas > 1 ? 's' : ''}: ${r.totalPerS} checks/s in total, ${r.duplicates} duplicate checks (overlapping checks of one camera), ` +
+      `pollers' CPU ${r.cores} cores (${r.checks > 0 ? Math.round((r.cores * r.wallS * 1e6) / r.checks) : '?'} µs/check), PostgreSQL ${r.pgCores ?? '?'} cores`,
   );
   return {
     bench: 'poll',
@@ -700,10 +716,17 @@ async function replicaRun(
       p50_ms: x.p50,
       p95_ms: x.p95,
       not_ok: x.notOk,
+      lease_statements: x.leases,
+      rows_per_lease: x.rowsPerLease,
+      first_contacts: x.firstContacts,
     })),
     pollers_cpu_cores: r.cores,
     cpu_us_per_check: r.checks > 0 ? Math.round((r.cores * r.wallS * 1e6) / r.checks) : null,
-    // Whole machine, warm-up included: the replicas' PostgreSQL backends are in it (they end with the replicas, before they could be read).
+    postgres_cpu_cores: r.pgCores,
+    postgres_cpu_us_per_check: r.pgCores !== null && r.checks > 0 ? Math.round((r.pgCores * r.wallS * 1e6) / r.checks) : null,
+    warmup_s: r.warmupS,
+    warmup_first_contacts: r.warmupFirstContacts,
+    // Whole machine, warm-up included.
     machine_cpu_cores: w.machineCores,
     device_server: server.where,
     machine_cores: machine.cores,
@@ -719,7 +742,7 @@ async function replicaProcess(): Promise<void> {
   if (!url || !instanceId) throw new Error('a bench replica needs BENCH_REPLICA_DB_URL and BENCH_REPLICA_ID from its parent');
   const config = benchConfig(url, envNumber('BENCH_INTERVAL_S', 1));
   await replicaMain(index, {
-    async start(onCheck) {
+    async start(onCheck, counters) {
       const dataSource = createDataSource(url, config.dbPoolSize);
       await dataSource.initialize();
       const runtime: CamnetRuntime = {
@@ -732,6 +755,20 @@ async function replicaProcess(): Promise<void> {
       };
       const app = await NestFactory.createApplicationContext(PollBenchModule.forRoot(runtime), { logger: ['error', 'warn'], abortOnError: false });
       const runner = app.get(ProbeRunner);
+      const probe = app.get<CameraProbe>(CAMERA_PROBE);
+      const firstContact = probe.firstContact.bind(probe);
+      probe.firstContact = (t, signal) => {
+        counters.firstContacts++;
+        return firstContact(t, signal);
+      };
+      const scheduler = app.get(ProbeScheduler);
+      const lease = scheduler.lease.bind(scheduler);
+      scheduler.lease = async (n) => {
+        const rows = await lease(n);
+        counters.leases++;
+        counters.leasedRows += rows.length;
+        return rows;
+      };
       const run = runner.run.bind(runner);
       // Epoch milliseconds with sub-millisecond precision, comparable across processes.
       const nowMs = () => performance.timeOrigin + performance.now();
@@ -741,7 +778,7 @@ async function replicaProcess(): Promise<void> {
         onCheck(t.cameraId, s, nowMs(), out.result.reachable, out.result.ok);
         return out;
       };
-      app.get(ProbeScheduler).start();
+      scheduler.start();
       return {
         async stop() {
           await app.close();

@@ -1,4 +1,4 @@
-import { CheckRun, countDuplicates } from '../../bench/poll.replicas';
+import { CheckRun, countDuplicates, WarmUp } from '../../bench/poll.replicas';
 
 describe('bench:poll duplicate checks across replicas', () => {
   it('counts nothing when each camera is checked one at a time, even back to back', () => {
@@ -28,5 +28,29 @@ describe('bench:poll duplicate checks across replicas', () => {
       [3, 0, 50],
     ];
     expect(countDuplicates(runs)).toBe(1);
+  });
+});
+
+describe('bench:poll replicas warm-up', () => {
+  it('lasts while first contacts keep starting, even once every camera was checked', () => {
+    const w = new WarmUp(100, 3000, 0);
+    expect(w.over(150, 10, 1000)).toBe(false);
+    expect(w.over(300, 20, 2000)).toBe(false);
+    expect(w.over(450, 30, 4000)).toBe(false);
+    expect(w.over(600, 31, 6000)).toBe(false);
+  });
+
+  it('ends once no first contact started for the quiet time and every camera was checked', () => {
+    const w = new WarmUp(100, 3000, 0);
+    expect(w.over(150, 10, 1000)).toBe(false);
+    expect(w.over(300, 10, 3999)).toBe(false);
+    expect(w.over(450, 10, 4000)).toBe(true);
+  });
+
+  it('does not end before every camera was checked, first contacts or not', () => {
+    const w = new WarmUp(100, 3000, 0);
+    expect(w.over(0, 0, 1000)).toBe(false);
+    expect(w.over(99, 0, 10_000)).toBe(false);
+    expect(w.over(100, 0, 10_001)).toBe(true);
   });
 });
