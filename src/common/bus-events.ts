@@ -90,13 +90,21 @@ export const BUS_EVENTS: { readonly [K in CamnetEventName]: BusEventEntry } = {
       'inventory/summary.service',
       'map/map-base.service',
       'map/map.service',
+      'monitoring/probe.scheduler',
       'search/search.service',
     ],
   },
   'status.changed': {
     meaning: 'a camera or station changed status (a status_event was stored)',
     emitters: ['monitoring/camera-state.service'],
-    listeners: ['alerts/alert.service', 'alerts/events.service', 'coverage/coverage.service', 'inventory/summary.service', 'map/map.service'],
+    listeners: [
+      'alerts/alert.service',
+      'alerts/events.service',
+      'coverage/coverage.service',
+      'inventory/summary.service',
+      'map/map.service',
+      'monitoring/probe.scheduler',
+    ],
   },
   'heading.changed': {
     meaning: "a camera's heading moved beyond the noise threshold (an orientation_event was stored)",

@@ -61,6 +61,8 @@ export interface ScheduleUpdate {
 
 export interface CheckApplication {
   source: EventSource;
+  /** Other checks are still running and will be applied soon: this one may wait for them (CHECK_GATHER_MS at most) to share a batch. */
+  peersRunning?: boolean;
   inMaintenance: boolean;
   schedule?: ScheduleUpdate;
 }
@@ -79,6 +81,8 @@ interface PendingCheck {
   cameraId: number;
   /** When the check finished: the time its transition, if any, is recorded at. */
   at: Date;
+  /** When it was queued (performance.now()). */
+  queuedMs: number;
   result: ProbeResult;
   opts: CheckApplication;
   resolve: (a: AppliedCheck) => void;
@@ -98,10 +102,14 @@ export interface StationApplication {
 /**
  * Check batching: one transaction of ~6 statements per batch instead of ~5 per check.
  * A batch starts at most every CHECK_FLUSH_MS (at once after a quiet spell), at once
- * when CHECK_FLUSH_AT checks wait, and holds at most CHECK_BATCH_MAX.
+ * when CHECK_FLUSH_AT checks wait, and holds at most CHECK_BATCH_MAX. While the checks
+ * started with the waiting ones are still running (peersRunning) it waits for them,
+ * CHECK_GATHER_MS at most from the first waiting one: at a light load the scheduler
+ * starts a few checks per round and they then share one transaction instead of two or three.
  */
 const CHECK_FLUSH_AT = 200;
 const CHECK_FLUSH_MS = 20;
+const CHECK_GATHER_MS = 200;
 const CHECK_BATCH_MAX = 500;
 const LOG_EVERY_MS = 60_000;
 /** How long writes still retrying at shutdown may take to land. */
@@ -124,6 +132,8 @@ export class CameraStateService<Tx = EntityManager> implements OnModuleDestroy {
   /** When the last batch started (performance.now()). */
   private lastFlushMs = -Infinity;
   private flushTimer: { cancel(): void } | null = null;
+  /** When the armed flushTimer fires (performance.now()). */
+  private flushAt = Infinity;
   /** The batch being written, if any: one at a time. */
   private flushing: Promise<void> | null = null;
   /** Tail of the queue of transactions, used in embedded mode only (see tx()). */
@@ -219,7 +229,7 @@ export class CameraStateService<Tx = EntityManager> implements OnModuleDestroy {
       return Promise.reject(new WriteDroppedError(`check of camera ${cameraId} dropped: the check buffer is full`));
     }
     return new Promise<AppliedCheck>((resolve, reject) => {
-      this.pendingChecks.push({ cameraId, at: this.clock.now(), result, opts, resolve, reject });
+      this.pendingChecks.push({ cameraId, at: this.clock.now(), queuedMs: performance.now(), result, opts, resolve, reject });
       this.metrics.bufferSize('checks', this.pendingChecks.length);
       this.scheduleFlush();
     });
@@ -295,24 +305,32 @@ export class CameraStateService<Tx = EntityManager> implements OnModuleDestroy {
   /**
    * One flush at a time, and at most one started per CHECK_FLUSH_MS unless a full batch
    * waits: a check arriving after a quiet spell goes at once (a lone check, or POST
-   * /check, waits for nothing), while under load the checks of each 20 ms share one
-   * transaction. A flush slower than that is followed at once by the next (group commit).
+   * /check, waits for nothing) unless checks started with it are still running, while
+   * under load the checks of each 20 ms share one transaction. A flush slower than that
+   * is followed at once by the next (group commit).
    */
   private scheduleFlush(): void {
     if (this.flushing !== null || this.pendingChecks.length === 0) return;
-    const full = this.pendingChecks.length >= CHECK_FLUSH_AT;
+    if (this.pendingChecks.length >= CHECK_FLUSH_AT) return this.startFlush();
+    const at = this.nextFlushAt();
     if (this.flushTimer !== null) {
-      if (!full) return;
+      if (at >= this.flushAt) return;
       this.flushTimer.cancel();
-      this.flushTimer = null;
     }
-    if (full) return this.startFlush();
     // Even "at once" waits for the end of this turn of the event loop, so that checks
     // finishing together still share the batch.
-    this.flushTimer = later(this.lastFlushMs + CHECK_FLUSH_MS - performance.now(), () => {
+    this.flushAt = at;
+    this.flushTimer = later(at - performance.now(), () => {
       this.flushTimer = null;
       this.startFlush();
     });
+  }
+
+  /** When the next batch starts (performance.now()): the newest check tells whether more are coming. */
+  private nextFlushAt(): number {
+    const earliest = this.lastFlushMs + CHECK_FLUSH_MS;
+    if (!this.pendingChecks[this.pendingChecks.length - 1].opts.peersRunning) return earliest;
+    return Math.max(earliest, this.pendingChecks[0].queuedMs + CHECK_GATHER_MS);
   }
 
   private startFlush(): void {

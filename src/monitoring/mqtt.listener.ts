@@ -133,7 +133,11 @@ export class MqttListener implements OnApplicationBootstrap, OnModuleDestroy {
       client.on('connect', () => {
         const shared = client.options.protocolVersion === 5;
         const subscribeTo = shared ? topics : topics.map((t) => t.replace(/^\$share\/[^/]+\//, ''));
-        client.subscribe(subscribeTo, { qos: 1 }, (err) => {
+        // Heartbeats at QoS 0: each only repeats "seen" and the next comes long before the silence
+        // limit, and with a clean session a redelivery could only come on the same live connection;
+        // QoS 1 would cost a PUBACK written back for every one. Statuses (Wills) and orientations keep QoS 1.
+        const qos = Object.fromEntries(subscribeTo.map((t) => [t, { qos: t.endsWith('/heartbeat') ? (0 as const) : (1 as const) }]));
+        client.subscribe(qos, (err) => {
           if (err) this.logger.error(`cannot subscribe to ${subscribeTo.join(', ')}: ${err.message}`);
           else {
             this.listening.connected(this.clock.now());

@@ -89,6 +89,9 @@ export class ProbeRunner implements OnModuleDestroy {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /** Checks still talking to their cameras (not yet applying their result). */
+  private observing = 0;
+
   get inFlight(): number {
     return this.running;
   }
@@ -102,7 +105,8 @@ export class ProbeRunner implements OnModuleDestroy {
     this.running++;
     const started = performance.now();
     try {
-      const result = await this.observe(target);
+      this.observing++;
+      const result = await this.observe(target).finally(() => this.observing--);
       result.latencyMs = performance.now() - started;
       this.metrics.checkSeconds.observe(result.latencyMs / 1000);
       this.metrics.checks.inc({ result: !result.reachable ? 'unreachable' : result.ok ? 'ok' : 'error' });
@@ -110,6 +114,8 @@ export class ProbeRunner implements OnModuleDestroy {
       const now = this.clock.now();
       const applied = await this.state.applyCheck(target.cameraId, result, {
         source: opts.source,
+        // Scheduled checks started together end together: the first results wait for the rest to share one write.
+        peersRunning: opts.source !== 'manual' && this.observing > 0,
         inMaintenance: this.maintenance.covers(target),
         schedule: {
           nextAt: new Date(now.getTime() + nextCheckDelayS(target.intervalS, failures, Math.random()) * 1000),

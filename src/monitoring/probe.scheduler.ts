@@ -3,12 +3,16 @@
  * probe_schedule row; this replica leases a batch of due rows with FOR UPDATE SKIP
  * LOCKED and a lease expiry, so replicas split the work and a dead replica's cameras
  * are taken over once its leases expire. Never more checks in flight than
- * config.probeConcurrency. Embedded mode (PGlite) runs one replica: SKIP LOCKED waits
- * there instead of skipping.
+ * config.probeConcurrency. Between rounds the loop (LeasedLoop) sleeps until the next
+ * check falls due, and is woken early when a station's return asks for its cameras'
+ * checks now or the inventory changes. Embedded mode (PGlite) runs one replica: SKIP
+ * LOCKED waits there instead of skipping.
  */
 import { Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '../common/clock';
+import { EventBus } from '../common/event-bus';
+import { LeasedLoop } from '../common/leased-loop';
 import { OpenedSecrets, SecretBox } from '../common/secret-box';
 import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
 import { CAMNET_RUNTIME, CamnetRuntime } from '../common/runtime';
@@ -18,7 +22,11 @@ import { MaintenanceService } from './maintenance.service';
 import { CheckOutcome, CheckTarget, ProbeRunner } from './probe.runner';
 
 export interface SchedulerOptions {
-  /** How often the loop looks for due checks. Default 250 ms. */
+  /**
+   * The shortest sleep of the loop between rounds: checks falling due within it are
+   * leased together. Default 250 ms. With nothing due the loop sleeps until the next
+   * check is, at most sweepMs.
+   */
   tickMs?: number;
   /** How long a lease holds. Default 4 × the probe timeout + 2 s (a check makes up to 3 requests, first contact more). */
   leaseMs?: number;
@@ -60,16 +68,14 @@ const TARGET_COLUMNS = `c.code, c.onvif_url, c.onvif_user, c.onvif_secret_enc, c
 export class ProbeScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('scheduler');
   private readonly opts: Required<SchedulerOptions>;
-  private timer: NodeJS.Timeout | null = null;
-  /** The loop sleeps because every slot is busy: finishing checks wake it (see track). */
-  private waitingForSlots = false;
+  private readonly loop: LeasedLoop;
+  private started = false;
   private stopping = false;
-  private ticking: Promise<void> | null = null;
+  private unsubscribe: Array<() => void> = [];
   private readonly checks = new Set<Promise<unknown>>();
   private lastSweep = 0;
   private lastReconcile = 0;
   private lastVacuum: number | null = null;
-  private lastError = '';
   /** ONVIF passwords, decrypted once per sealed value rather than at every check. */
   private readonly passwords: OpenedSecrets;
   /** Failed applications logged per distinct message, once a minute at most (a failed batch fails hundreds of checks). */
@@ -85,6 +91,7 @@ export class ProbeScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(CAMNET_CONFIG) private readonly config: CamnetConfig,
     @Inject(CAMNET_RUNTIME) private readonly runtime: CamnetRuntime,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly bus: EventBus,
     @Optional() @Inject(SCHEDULER_OPTIONS) options?: SchedulerOptions,
   ) {
     this.passwords = new OpenedSecrets(secrets);
@@ -96,6 +103,20 @@ export class ProbeScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       maxBatch: options?.maxBatch ?? 500,
       vacuumMs: options?.vacuumMs ?? (config.databaseUrl === null ? 5 * 60_000 : 0),
     };
+    this.loop = new LeasedLoop(
+      this.logger,
+      'poll loop',
+      { round: (free) => this.tick(free), freeSlots: () => this.runner.freeSlots, nextDueAt: () => this.nextDueAt() },
+      {
+        tickMs: this.opts.tickMs,
+        // The sweeps keep their pace however long nothing is due.
+        maxSleepMs: Math.max(this.opts.tickMs, this.opts.sweepMs),
+        maxBatch: this.opts.maxBatch,
+        // Refilling a quarter of the slots (64 at most) at a time keeps lease statements few.
+        refillAt: Math.max(1, Math.min(64, Math.floor(config.probeConcurrency / 4))),
+        now: () => this.clock.now().getTime(),
+      },
+    );
   }
 
   get owner(): string {
@@ -107,28 +128,40 @@ export class ProbeScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   start(): void {
-    if (this.timer !== null || this.stopping) return;
+    if (this.started || this.stopping) return;
+    this.started = true;
     this.logger.log(`polling as ${this.owner}: interval ${this.config.pollIntervalS} s, ${this.config.probeConcurrency} checks at most in flight`);
-    this.schedule(0);
+    this.unsubscribe = [
+      // A station that comes back has its cameras' checks moved to now (CameraStateService.applyStation).
+      this.bus.on('status.changed', (e) => {
+        if (e.subject === 'station') this.loop.wake();
+      }),
+      // A camera added, changed or retired starts or stops being checked at the next round, not within a minute.
+      this.bus.on('inventory.changed', (e) => {
+        if (e.what !== 'camera') return;
+        this.lastReconcile = -Infinity;
+        this.loop.wake();
+      }),
+    ];
+    this.loop.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
+    this.unsubscribe.forEach((off) => off());
     // Checks whose results are still retrying against a missing database must not hold the stop forever.
     this.state.beginShutdown();
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    await this.ticking;
+    await this.loop.stop();
     await Promise.allSettled([...this.checks]);
     // Hand unfinished work over at once instead of letting the leases run out.
     await this.dataSource.query(`UPDATE probe_schedule SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1`, [this.owner]).catch(() => undefined);
   }
 
   /**
-   * One round: housekeeping when due, then lease as many due cameras as there are free
-   * slots and start their checks (not awaited). Answers how many were started.
+   * One round: housekeeping when due, then lease up to `free` due cameras and start
+   * their checks (not awaited). Answers how many were started.
    */
-  async tick(): Promise<number> {
+  async tick(free: number): Promise<number> {
     const nowMs = this.clock.now().getTime();
     if (nowMs - this.lastReconcile >= this.opts.reconcileMs) {
       this.lastReconcile = nowMs;
@@ -144,7 +177,6 @@ export class ProbeScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       await this.maintenance.sweep();
       await this.stations.sweep();
     }
-    const free = Math.min(this.runner.freeSlots, this.opts.maxBatch);
     if (free <= 0 || this.stopping) return 0;
     const rows = await this.lease(free);
     for (const row of rows) this.track(this.runner.run(this.toTarget(row), { source: 'onvif', leaseOwner: this.owner }));
@@ -174,6 +206,15 @@ export class ProbeScheduler implements OnApplicationBootstrap, OnModuleDestroy {
        LEFT JOIN station st ON st.id = c.station_id LEFT JOIN camera_state cs ON cs.camera_id = c.id`,
       [now, n, this.owner, new Date(now.getTime() + this.opts.leaseMs)],
     );
+  }
+
+  /**
+   * When the next camera can be leased: its check is due and any lease on it (this
+   * replica's checks in flight, another replica's, a dead one's) has run out.
+   */
+  async nextDueAt(): Promise<number | null> {
+    const [{ due }] = await this.dataSource.query(`SELECT min(GREATEST(next_at, COALESCE(lease_until, next_at))) AS due FROM probe_schedule`);
+    return due === null ? null : new Date(due).getTime();
   }
 
   /** Runs a check of one camera now (POST /api/cameras/{code}/check), outside the lease cycle. */
@@ -256,13 +297,7 @@ export class ProbeScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       .catch((err) => this.logApplyError(String(err?.message ?? err)))
       .finally(() => {
         this.checks.delete(tracked);
-        // With every slot busy the loop would otherwise sleep a whole tick while slots
-        // free up; refilling a quarter of them (64 at most) at a time keeps lease statements few.
-        if (this.waitingForSlots && this.timer !== null && this.runner.freeSlots >= this.refillAt) {
-          clearTimeout(this.timer);
-          this.timer = null;
-          this.schedule(0);
-        }
+        this.loop.slotFreed();
       });
     this.checks.add(tracked);
   }
@@ -278,31 +313,5 @@ export class ProbeScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     this.logger.error(`check failed to apply: ${message}${more}`);
     if (this.applyErrors.size > 100) this.applyErrors.clear();
     this.applyErrors.set(message, { loggedAt: now, since: 0 });
-  }
-
-  private get refillAt(): number {
-    return Math.max(1, Math.min(64, Math.floor(this.config.probeConcurrency / 4)));
-  }
-
-  private schedule(ms: number, waitingForSlots = false): void {
-    if (this.stopping) return;
-    this.waitingForSlots = waitingForSlots;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.waitingForSlots = false;
-      this.ticking = this.tick()
-        .then((started) => {
-          this.lastError = '';
-          // A full batch means more may be due: go again at once.
-          if (started > 0 && this.runner.freeSlots > 0) this.schedule(0);
-          else this.schedule(this.opts.tickMs, this.runner.freeSlots < this.refillAt);
-        })
-        .catch((err) => {
-          // Logged once per distinct error, so a database outage does not flood the log.
-          if (err?.message !== this.lastError) this.logger.error(`poll loop: ${err?.message ?? err}`);
-          this.lastError = err?.message;
-          this.schedule(this.opts.tickMs * 4);
-        });
-    }, ms);
   }
 }

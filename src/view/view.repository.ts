@@ -95,6 +95,12 @@ export class ViewRepository {
     );
   }
 
+  /** When the next camera can be leased: its snapshot is due and any lease on it has run out. */
+  async nextDueAt(): Promise<number | null> {
+    const [{ due }] = await this.dataSource.query(`SELECT min(GREATEST(next_at, COALESCE(lease_until, next_at))) AS due FROM camera_view`);
+    return due === null ? null : new Date(due).getTime();
+  }
+
   async releaseLeases(owner: string): Promise<void> {
     await this.dataSource.query(`UPDATE camera_view SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1`, [owner]);
   }

@@ -4,16 +4,19 @@
  * ONVIF checks do, so replicas share the work and a dead replica's cameras are taken
  * over. First snapshots are spread at random over one interval (CAMNET_VIEW_INTERVAL_S),
  * and each camera then keeps its own phase. At most config.view.concurrency in flight.
+ * Between rounds the loop (LeasedLoop, shared with the ONVIF checks) sleeps until the
+ * next snapshot falls due.
  */
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { CLOCK, Clock } from '../common/clock';
+import { LeasedLoop } from '../common/leased-loop';
 import { CAMNET_CONFIG, CamnetConfig } from '../config/config';
 import { CAMNET_RUNTIME, CamnetRuntime } from '../common/runtime';
 import { ViewRepository } from './view.repository';
 import { ViewService } from './view.service';
 
 export interface ViewSchedulerOptions {
-  /** How often the loop looks for due snapshots. Default 1 s. */
+  /** The shortest sleep of the loop between rounds (with nothing due it sleeps until the next snapshot is, at most 10 ticks). Default 1 s. */
   tickMs?: number;
   /** How often camera_view is reconciled with the inventory. Default 60 s. */
   reconcileMs?: number;
@@ -28,13 +31,12 @@ export const VIEW_SCHEDULER_OPTIONS = Symbol('VIEW_SCHEDULER_OPTIONS');
 export class ViewScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('view-scheduler');
   private readonly opts: Required<ViewSchedulerOptions>;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly loop: LeasedLoop;
+  private started = false;
   private stopping = false;
-  private ticking: Promise<void> | null = null;
   private readonly inFlight = new Set<Promise<unknown>>();
   private lastReconcile = -Infinity;
   private lastPrune = -Infinity;
-  private lastError = '';
 
   constructor(
     private readonly repo: ViewRepository,
@@ -50,6 +52,23 @@ export class ViewScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       pruneMs: options?.pruneMs ?? 3_600_000,
       autostart: options?.autostart ?? config.monitoring,
     };
+    this.loop = new LeasedLoop(
+      this.logger,
+      'view loop',
+      { round: (free) => this.tick(free), freeSlots: () => this.freeSlots, nextDueAt: () => this.repo.nextDueAt() },
+      {
+        tickMs: this.opts.tickMs,
+        // Housekeeping (reconcile, prune) is checked at least this often.
+        maxSleepMs: this.opts.tickMs * 10,
+        maxBatch: config.view.concurrency,
+        refillAt: 1,
+        now: () => this.clock.now().getTime(),
+      },
+    );
+  }
+
+  private get freeSlots(): number {
+    return Math.max(0, this.config.view.concurrency - this.inFlight.size);
   }
 
   get owner(): string {
@@ -66,24 +85,23 @@ export class ViewScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   start(): void {
-    if (this.timer !== null || this.stopping) return;
+    if (this.started || this.stopping) return;
+    this.started = true;
     this.logger.log(
       `picture health as ${this.owner}: a snapshot per station camera every ${this.config.view.intervalS} s, ${this.config.view.concurrency} at most in flight`,
     );
-    this.schedule(0);
+    this.loop.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    await this.ticking;
+    await this.loop.stop();
     await Promise.allSettled([...this.inFlight]);
     await this.repo.releaseLeases(this.owner).catch(() => undefined);
   }
 
-  /** One round: housekeeping when due, then lease and start as many due snapshots as there are free slots. */
-  async tick(): Promise<number> {
+  /** One round: housekeeping when due, then lease and start up to `free` due snapshots. */
+  async tick(free: number): Promise<number> {
     const now = this.clock.now();
     const nowMs = now.getTime();
     if (nowMs - this.lastReconcile >= this.opts.reconcileMs) {
@@ -94,7 +112,6 @@ export class ViewScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       this.lastPrune = nowMs;
       await this.repo.prune(new Date(nowMs - this.config.view.historyDays * 86_400_000));
     }
-    const free = this.config.view.concurrency - this.inFlight.size;
     if (free <= 0 || this.stopping) return 0;
     const rows = await this.repo.lease(free, this.owner, now, new Date(nowMs + this.leaseMs));
     for (const row of rows) {
@@ -103,12 +120,7 @@ export class ViewScheduler implements OnApplicationBootstrap, OnModuleDestroy {
         .catch((e) => this.logger.error(`camera ${row.code}: view check failed: ${e?.message ?? e}`))
         .finally(() => {
           this.inFlight.delete(p);
-          // A slot freed while the loop sleeps: look for more at once.
-          if (this.timer !== null && !this.stopping) {
-            clearTimeout(this.timer);
-            this.timer = null;
-            this.schedule(0);
-          }
+          this.loop.slotFreed();
         });
       this.inFlight.add(p);
     }
@@ -118,22 +130,5 @@ export class ViewScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   /** Waits for the snapshots in flight (tests, shutdown). */
   async drain(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopping || this.timer !== null) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.ticking = this.tick()
-        .then((started) => {
-          this.lastError = '';
-          this.schedule(started > 0 && this.inFlight.size < this.config.view.concurrency ? 0 : this.opts.tickMs);
-        })
-        .catch((err) => {
-          if (err?.message !== this.lastError) this.logger.error(`view loop: ${err?.message ?? err}`);
-          this.lastError = err?.message;
-          this.schedule(this.opts.tickMs * 4);
-        });
-    }, ms);
   }
 }

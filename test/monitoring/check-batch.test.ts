@@ -248,7 +248,7 @@ describe('housekeeping without autovacuum (embedded database)', () => {
     const config = loadConfig({ DATABASE_URL: db.engine === 'postgres' ? db.url : undefined, CAMNET_SECRET_KEY: 'ab'.repeat(32) });
     const runtime = { instanceId: 'vacuum-test' };
     const none = {} as never;
-    const scheduler = new ProbeScheduler(db.dataSource, none, service, none, none, none, config, runtime as never, clock, {});
+    const scheduler = new ProbeScheduler(db.dataSource, none, service, none, none, none, config, runtime as never, clock, none, {});
     const stats = async () =>
       Object.fromEntries(
         (
