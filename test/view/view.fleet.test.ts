@@ -141,7 +141,10 @@ describe('picture health through the simulated fleet', () => {
         await simFault(fleet, 'devices', code, null);
         throw e;
       }
-      expect(alerts.filter((a) => a.subject === `camera:${code}` && a.kind === reason && a.action === 'open')).toHaveLength(1);
+      // The alert is opened after the status commits: the status can be read a moment before it is heard.
+      const alertsOf = (action: string) => alerts.filter((a) => a.subject === `camera:${code}` && a.kind === reason && a.action === action);
+      await waitFor(async () => alertsOf('open').length > 0, 30_000);
+      expect(alertsOf('open')).toHaveLength(1);
       const history = await q(`SELECT status, reason FROM status_event WHERE subject = 'camera' AND subject_id = $1 ORDER BY id DESC LIMIT 1`, [
         await idOf(code),
       ]);
@@ -150,7 +153,8 @@ describe('picture health through the simulated fleet', () => {
       await simFault(fleet, 'devices', code, null);
       const back = await waitFor(async () => (await statusOf(code)).status === 'online', 90_000);
       expect(back).toBe(true);
-      expect(alerts.filter((a) => a.subject === `camera:${code}` && a.kind === reason && a.action === 'resolve')).toHaveLength(1);
+      await waitFor(async () => alertsOf('resolve').length > 0, 30_000);
+      expect(alertsOf('resolve')).toHaveLength(1);
     },
   );
 
