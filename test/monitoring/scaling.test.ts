@@ -38,7 +38,10 @@ describePg('two instances on one database and broker', () => {
   });
 
   it('split the polling: both check, and no camera is checked twice in one interval', async () => {
-    await new Promise((r) => setTimeout(r, 4 * INTERVAL_MS + 500));
+    // Five intervals for at least three checks each: a loop that found nothing due sleeps until
+    // the next row falls due (at most sweepMs, 500 ms here), so a check may start that late after
+    // its due time when its previous result was written while the loop slept.
+    await new Promise((r) => setTimeout(r, 5 * INTERVAL_MS + 500));
     const owners = new Set(log.map((r) => r.owner));
     expect(owners).toEqual(new Set(['a', 'b']));
     const byCamera = new Map<string, number[]>();
