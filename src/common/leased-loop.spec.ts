@@ -48,6 +48,18 @@ class FakeQueue implements LeasedWork {
 const T0 = Date.parse('2026-12-01T00:00:00Z');
 const OPTS = { tickMs: 250, maxSleepMs: 2000, maxBatch: 100, refillAt: 2, now: () => Date.now() };
 
+/** Makes q's rounds wait until the answered function is called: a round stays under way meanwhile. */
+function holdRounds(q: FakeQueue): () => void {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const round = q.round.bind(q);
+  q.round = async (free) => {
+    await gate;
+    return round(free);
+  };
+  return release;
+}
+
 function quietLogger(): Logger & { errors: string[] } {
   const errors: string[] = [];
   return Object.assign(new Logger('test'), { errors, error: (m: string) => void errors.push(m) }) as never;
@@ -165,13 +177,7 @@ describe('LeasedLoop', () => {
     ]);
 
     // Woken while a round is under way (its lease already passed): one more round right after it.
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const round = q.round.bind(q);
-    q.round = async (free) => {
-      await gate;
-      return round(free);
-    };
+    const release = holdRounds(q);
     await advance(250);
     expect(q.rounds).toHaveLength(2);
     loop.wake();
@@ -203,13 +209,7 @@ describe('LeasedLoop', () => {
 
   it('stop() waits for the round under way and no round starts after it', async () => {
     const q = new FakeQueue(10);
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const round = q.round.bind(q);
-    q.round = async (free) => {
-      await gate;
-      return round(free);
-    };
+    const release = holdRounds(q);
     loop = new LeasedLoop(quietLogger(), 'test', q, OPTS);
     loop.start();
     await advance(0);
